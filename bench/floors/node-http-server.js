@@ -1,0 +1,14 @@
+// Floor server: the least any Node HTTP server must do to answer with JSON.
+import { createServer } from 'node:http';
+import { USER } from './payload.js';
+
+const server = createServer((req, res) => {
+  const body = JSON.stringify(USER);
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+});
+// Match Node's defaults except keep-alive, which wrk relies on; doorman (Fastify)
+// keeps connections alive as well.
+server.keepAliveTimeout = 72_000;
+server.listen(Number(process.env.PORT), process.env.HOST);
+process.on('SIGTERM', () => server.close(() => process.exit(0)));

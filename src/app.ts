@@ -1,0 +1,32 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Doorman } from './core.js';
+import { installErrorHandling } from './http/error-handler.js';
+import { doormanPlugin } from './http/plugin.js';
+
+export interface BuildAppOptions {
+  doorman: Doorman;
+  /** pino options, a logger instance, or false (default: the configured level). */
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** The pino redaction list: credentials never reach the logs. */
+export const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.password1', '*.password2', '*.refresh', '*.token'];
+
+/**
+ * The standalone server's Fastify app. Never listens (server.ts does), so tests drive it
+ * with inject() (fastify's testing guide).
+ */
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const { config } = options.doorman;
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel, redact: REDACT },
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: true, verbose: true } },
+  });
+  installErrorHandling(app, { notFound: true });
+  app.get('/healthz', { schema: { hide: true } as never }, async () => ({ status: 'ok' }));
+  await app.register(doormanPlugin, { doorman: options.doorman });
+  return app;
+}

@@ -1,0 +1,144 @@
+import { parseBoolean, parseDuration, parseInteger, parseList, parseOneOf, parseOptionalString, parseString } from './parse.js';
+
+/**
+ * Every setting of doorman, its default, its simplejwt / dj-rest-auth name where it has one,
+ * and what it means, in ONE place (docs/settings.md is checked against this table by a test).
+ *
+ * Environment variables are `DOORMAN_` + the key in UPPER_SNAKE case (`accessTokenLifetime`
+ * → `DOORMAN_ACCESS_TOKEN_LIFETIME`). A JSON config file (`DOORMAN_CONFIG`) takes the keys
+ * as they are, and simplejwt's names inside a `"SIMPLE_JWT"` object.
+ */
+export const JWT_ALGORITHMS = [
+  'HS256', 'HS384', 'HS512',
+  'RS256', 'RS384', 'RS512',
+  'PS256', 'PS384', 'PS512',
+  'ES256', 'ES384', 'ES512',
+  'EdDSA',
+] as const;
+export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
+
+export const PASSWORD_VALIDATORS = ['user_attribute_similarity', 'minimum_length', 'common', 'numeric'] as const;
+export type PasswordValidatorName = (typeof PASSWORD_VALIDATORS)[number];
+
+export const TOKEN_KINDS = ['access', 'sliding'] as const;
+
+interface SettingSpec<T> {
+  default: T;
+  parse: (value: unknown) => T;
+  doc: string;
+  /** simplejwt's (or dj-rest-auth's) name for the same setting. */
+  simplejwt?: string;
+  /** Settings that hold secrets are never printed. */
+  secret?: boolean;
+}
+
+function setting<T>(spec: SettingSpec<T>): SettingSpec<T> {
+  return spec;
+}
+
+function parseTokenClasses(value: unknown) {
+  const names: Record<string, 'access' | 'sliding'> = {
+    access: 'access', accesstoken: 'access', sliding: 'sliding', slidingtoken: 'sliding',
+  };
+  return parseList(value).map((raw) => {
+    const kind = names[raw.split('.').pop()!.toLowerCase()];
+    if (!kind) throw new Error(`unknown token class "${raw}": expected access or sliding`);
+    return kind;
+  });
+}
+
+/** Django's "HTTP_AUTHORIZATION" and the plain header name both work. */
+function parseHeaderName(value: unknown): string {
+  const raw = parseString(value).trim();
+  const name = raw.toUpperCase().startsWith('HTTP_') ? raw.slice(5).replaceAll('_', '-') : raw;
+  if (!/^[A-Za-z0-9-]+$/.test(name)) throw new Error('expected an HTTP header name');
+  return name.toLowerCase();
+}
+
+function parseSimilarity(value: unknown): number {
+  const n = typeof value === 'string' ? Number(value) : value;
+  if (typeof n === 'number' && n >= 0.1 && n <= 1) return n;
+  throw new Error('expected a number from 0.1 to 1');
+}
+
+export const SETTINGS = {
+  environment: setting({
+    default: 'development' as 'development' | 'production' | 'test',
+    parse: parseOneOf(['development', 'production', 'test'] as const),
+    doc: 'development generates and persists a signing key when none is set; production requires one. Defaults from NODE_ENV.',
+  }),
+  host: setting({ default: '127.0.0.1', parse: parseString, doc: 'Address the server listens on.' }),
+  port: setting({ default: 8000, parse: parseInteger(0, 65535), doc: 'Port the server listens on.' }),
+  databaseUrl: setting({
+    default: 'sqlite:./doorman.sqlite3',
+    parse: parseString,
+    secret: true,
+    doc: 'sqlite:<path> (created and migrated on first start) or sqlite::memory:. DATABASE_URL is read too.',
+  }),
+  logLevel: setting({
+    default: 'info',
+    parse: parseOneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    doc: 'pino log level.',
+  }),
+  bodyLimit: setting({ default: 65536, parse: parseInteger(1024, 10 * 1024 * 1024), doc: 'Largest request body in bytes; larger ones get 413.' }),
+  trustProxy: setting({ default: false, parse: parseBoolean, doc: 'Trust X-Forwarded-* headers (behind a reverse proxy).' }),
+
+  algorithm: setting({ default: 'HS256' as JwtAlgorithm, parse: parseOneOf(JWT_ALGORITHMS), simplejwt: 'ALGORITHM', doc: 'JWT signing algorithm; verification accepts this one only.' }),
+  signingKey: setting({
+    default: null as string | null,
+    parse: parseOptionalString,
+    simplejwt: 'SIGNING_KEY',
+    secret: true,
+    doc: 'HMAC secret (at least as many bytes as the hash: 32 for HS256, RFC 7518 §3.2) or a PEM private key. Required in production.',
+  }),
+  verifyingKey: setting({ default: null as string | null, parse: parseOptionalString, simplejwt: 'VERIFYING_KEY', doc: 'PEM public key for asymmetric algorithms; derived from the signing key when unset.' }),
+  devKeyFile: setting({ default: './.doorman/signing-key', parse: parseString, doc: 'Where development mode keeps the generated signing key (mode 0600).' }),
+  audience: setting({ default: null as string | null, parse: parseOptionalString, simplejwt: 'AUDIENCE', doc: 'aud claim to set and require.' }),
+  issuer: setting({ default: null as string | null, parse: parseOptionalString, simplejwt: 'ISSUER', doc: 'iss claim to set and require.' }),
+  leeway: setting({ default: 0, parse: parseDuration, simplejwt: 'LEEWAY', doc: 'Clock skew allowed when checking exp and nbf, in seconds.' }),
+
+  accessTokenLifetime: setting({ default: 300, parse: parseDuration, simplejwt: 'ACCESS_TOKEN_LIFETIME', doc: 'Access token lifetime (seconds or "5m").' }),
+  refreshTokenLifetime: setting({ default: 86400, parse: parseDuration, simplejwt: 'REFRESH_TOKEN_LIFETIME', doc: 'Refresh token lifetime.' }),
+  slidingTokenLifetime: setting({ default: 300, parse: parseDuration, simplejwt: 'SLIDING_TOKEN_LIFETIME', doc: 'How long a sliding token authenticates before it must be refreshed.' }),
+  slidingTokenRefreshLifetime: setting({ default: 86400, parse: parseDuration, simplejwt: 'SLIDING_TOKEN_REFRESH_LIFETIME', doc: 'How long a sliding token can be refreshed.' }),
+  rotateRefreshTokens: setting({ default: true, parse: parseBoolean, simplejwt: 'ROTATE_REFRESH_TOKENS', doc: 'A refresh also answers a new refresh token.' }),
+  blacklistAfterRotation: setting({ default: true, parse: parseBoolean, simplejwt: 'BLACKLIST_AFTER_ROTATION', doc: 'The refresh token used for a rotation is spent (exactly once).' }),
+  updateLastLogin: setting({ default: true, parse: parseBoolean, simplejwt: 'UPDATE_LAST_LOGIN', doc: 'Record last_login on every login.' }),
+  returnExpiration: setting({ default: false, parse: parseBoolean, simplejwt: 'JWT_AUTH_RETURN_EXPIRATION', doc: 'Add access_expiration / refresh_expiration (ISO 8601) to login, join and refresh bodies.' }),
+
+  authHeaderTypes: setting({ default: ['Bearer'], parse: parseList, simplejwt: 'AUTH_HEADER_TYPES', doc: 'Accepted words before the token in the auth header.' }),
+  authHeaderName: setting({ default: 'authorization', parse: parseHeaderName, simplejwt: 'AUTH_HEADER_NAME', doc: 'Header carrying the token ("Authorization" or Django\'s "HTTP_AUTHORIZATION").' }),
+  authTokenClasses: setting({ default: ['access'] as Array<'access' | 'sliding'>, parse: parseTokenClasses, simplejwt: 'AUTH_TOKEN_CLASSES', doc: 'Token types that authenticate requests: access, sliding.' }),
+  userIdField: setting({ default: 'id' as 'id' | 'email', parse: parseOneOf(['id', 'email'] as const), simplejwt: 'USER_ID_FIELD', doc: 'User field put in the user id claim.' }),
+  userIdClaim: setting({ default: 'user_id', parse: parseString, simplejwt: 'USER_ID_CLAIM', doc: 'Claim holding the user id.' }),
+  tokenTypeClaim: setting({ default: 'token_type', parse: parseString, simplejwt: 'TOKEN_TYPE_CLAIM', doc: 'Claim holding the token type.' }),
+  jtiClaim: setting({ default: 'jti', parse: parseString, simplejwt: 'JTI_CLAIM', doc: 'Claim holding the token id.' }),
+  slidingTokenRefreshExpClaim: setting({ default: 'refresh_exp', parse: parseString, simplejwt: 'SLIDING_TOKEN_REFRESH_EXP_CLAIM', doc: 'Claim holding a sliding token\'s refresh deadline.' }),
+
+  passwordValidators: setting({
+    default: [...PASSWORD_VALIDATORS] as PasswordValidatorName[],
+    parse: (v: unknown) => parseList(v).map((name) => parseOneOf(PASSWORD_VALIDATORS)(name)),
+    simplejwt: 'AUTH_PASSWORD_VALIDATORS',
+    doc: 'Django\'s four default validators by name; an empty list turns validation off.',
+  }),
+  passwordMinLength: setting({ default: 8, parse: parseInteger(1, 128), doc: 'MinimumLengthValidator\'s min_length.' }),
+  passwordMaxSimilarity: setting({ default: 0.7, parse: parseSimilarity, doc: 'UserAttributeSimilarityValidator\'s max_similarity.' }),
+  passwordHashConcurrency: setting({ default: 2, parse: parseInteger(1, 64), doc: 'Password hashes computed at once; the rest queue, so hashing never starves the event loop or the thread pool.' }),
+  passwordHashQueueLimit: setting({ default: 1000, parse: parseInteger(1, 1_000_000), doc: 'Queued hashes beyond which logins answer 503 instead of waiting.' }),
+  argon2MemoryCost: setting({ default: 19456, parse: parseInteger(1024, 1_048_576), doc: 'argon2id memory in KiB (OWASP: 19 MiB).' }),
+  argon2TimeCost: setting({ default: 2, parse: parseInteger(1, 20), doc: 'argon2id iterations.' }),
+  argon2Parallelism: setting({ default: 1, parse: parseInteger(1, 16), doc: 'argon2id lanes.' }),
+
+  userCacheSize: setting({ default: 100_000, parse: parseInteger(0, 10_000_000), doc: 'Users kept in memory for the per-request active check.' }),
+  revocationPollInterval: setting({ default: 1000, parse: parseInteger(50, 60_000), doc: 'How often (ms) the server reads revocations written by other processes (CLI, other instances).' }),
+} as const;
+
+export type SettingKey = keyof typeof SETTINGS;
+type ValueOf<K extends SettingKey> = ReturnType<(typeof SETTINGS)[K]['parse']>;
+export type Config = { readonly [K in SettingKey]: ValueOf<K> } & { readonly signingKey: string };
+export type ConfigInput = { [K in SettingKey]?: unknown };
+
+/** `accessTokenLifetime` → `DOORMAN_ACCESS_TOKEN_LIFETIME`. */
+export function envName(key: string): string {
+  return 'DOORMAN_' + key.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase();
+}

@@ -1,0 +1,28 @@
+/**
+ * The closed set of error codes doorman answers with. Clients switch on `code`, never on
+ * the message. Codes and default messages follow simplejwt / DRF so existing front ends
+ * keep working (see ../../docs/errors.md, checked against this table by a test).
+ */
+export const ERROR_CODES = {
+  token_not_valid: { status: 401, message: 'Given token not valid for any token type' },
+  not_authenticated: { status: 401, message: 'Authentication credentials were not provided.' },
+  authentication_failed: { status: 401, message: 'Incorrect authentication credentials.' },
+  bad_authorization_header: { status: 401, message: 'Authorization header must contain two space-delimited values' },
+  no_active_account: { status: 401, message: 'No active account found with the given credentials' },
+  user_not_found: { status: 401, message: 'User not found' },
+  user_inactive: { status: 401, message: 'User is inactive' },
+  permission_denied: { status: 403, message: 'You do not have permission to perform this action.' },
+  csrf_failed: { status: 403, message: 'CSRF Failed: CSRF token missing or incorrect.' },
+  invalid: { status: 400, message: 'Invalid input.' },
+  parse_error: { status: 400, message: 'Malformed request.' },
+  not_found: { status: 404, message: 'Not found.' },
+  method_not_allowed: { status: 405, message: 'Method not allowed.' },
+  not_acceptable: { status: 406, message: 'Could not satisfy the request Accept header.' },
+  payload_too_large: { status: 413, message: 'Request body is too large.' },
+  unsupported_media_type: { status: 415, message: 'Unsupported media type in request.' },
+  throttled: { status: 429, message: 'Request was throttled.' },
+  server_busy: { status: 503, message: 'The server is busy; try again shortly.' },
+  error: { status: 500, message: 'A server error occurred.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type AuthErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,52 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { AuthError } from '../errors/auth-error.js';
+import { fieldErrorsFromAjv } from './validation.js';
+
+const CHALLENGE = 'Bearer realm="api"';
+
+function unsupported(contentType: unknown): AuthError {
+  const type = String(contentType ?? '').split(';')[0]!.trim().slice(0, 100);
+  return new AuthError('unsupported_media_type', { detail: `Unsupported media type "${type}" in request.` });
+}
+
+function fromFastify(error: FastifyError, body: unknown, contentType: unknown): AuthError | null {
+  if (error.validation) {
+    return new AuthError('invalid', { fields: fieldErrorsFromAjv(error.validation as never, body) });
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new AuthError('parse_error', { detail: 'JSON parse error - the request body is not valid JSON.' });
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AuthError('payload_too_large');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return error.statusCode === 415 ? unsupported(contentType) : new AuthError('parse_error', { detail: 'Malformed request.' });
+    default:
+      break;
+  }
+  if (error instanceof SyntaxError || (error as { statusCode?: number }).statusCode === 400) {
+    return new AuthError('parse_error', { detail: 'Malformed request.' });
+  }
+  if ((error as { statusCode?: number }).statusCode === 413) return new AuthError('payload_too_large');
+  if ((error as { statusCode?: number }).statusCode === 415) return unsupported(contentType);
+  return null;
+}
+
+/**
+ * The edge where errors become HTTP: AuthError → its status and DRF body; Fastify's own
+ * errors (validation, bad JSON, size, media type) → the same shapes; anything else → a
+ * logged 500 that shows nothing of the internals.
+ */
+export function installErrorHandling(app: FastifyInstance, options: { notFound: boolean }): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const known = error instanceof AuthError ? error : fromFastify(error, request.body, request.headers['content-type']);
+    if (!known || known.status >= 500) {
+      request.log.error({ err: error }, 'unhandled error');
+    }
+    const answer = known ?? new AuthError('error', { cause: error });
+    if (answer.status === 401) reply.header('WWW-Authenticate', CHALLENGE);
+    return reply.status(answer.status).send(answer.toBody());
+  });
+  if (options.notFound) app.setNotFoundHandler((_request, reply) => reply.status(404).send(new AuthError('not_found').toBody()));
+}

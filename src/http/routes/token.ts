@@ -1,0 +1,81 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Doorman } from '../../core.js';
+import { AuthError, nonFieldError } from '../../errors/auth-error.js';
+import { expirations } from '../responses.js';
+import { EmptyResponse, LoginBody, OptionalRefreshBody, PairResponse, RefreshBody, RefreshResponse, SlidingResponse, TokenBody } from '../schemas.js';
+
+const tags = ['token'];
+
+function tokenRoutes(doorman: Doorman) {
+  const { tokens, accounts, config } = doorman;
+
+  async function verify(token: string) {
+    const result = await tokens.verify(token);
+    // simplejwt's TokenVerifySerializer answers a blacklisted token with a 400 field error.
+    if (result.blacklisted) throw nonFieldError('Token is blacklisted');
+    return {};
+  }
+
+  async function obtain(email: string, password: string) {
+    const user = await accounts.authenticate(email, password);
+    if (!user) throw new AuthError('no_active_account');
+    if (config.updateLastLogin) await doorman.storage.users.update(user.id, { lastLogin: new Date() });
+    return user;
+  }
+
+  return { verify, obtain };
+}
+
+/** dj-rest-auth's token views under /account/token: refresh reads an optional body and adds access_expiration. */
+export const accountTokenRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman }> = async (app, { doorman }) => {
+  const { verify } = tokenRoutes(doorman);
+
+  app.post('/refresh/', { schema: { tags, summary: 'Refresh (dj-rest-auth)', body: OptionalRefreshBody, response: { 200: RefreshResponse } } }, async (request) => {
+    const raw = request.body.refresh;
+    if (!raw) throw new AuthError('token_not_valid', { detail: 'No valid refresh token found.' });
+    const result = await doorman.tokens.refresh(raw);
+    return {
+      access: result.access.token,
+      ...(result.refresh ? { refresh: result.refresh.token } : {}),
+      access_expiration: new Date(result.access.exp * 1000).toISOString(),
+      ...(result.refresh && doorman.config.returnExpiration ? { refresh_expiration: new Date(result.refresh.exp * 1000).toISOString() } : {}),
+    };
+  });
+
+  app.post('/verify/', { schema: { tags, summary: 'Verify any token', body: TokenBody, response: { 200: EmptyResponse } } }, async (request) => verify(request.body.token));
+};
+
+/** simplejwt's own views under /api/token. */
+export const apiTokenRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman }> = async (app, { doorman }) => {
+  const { verify, obtain } = tokenRoutes(doorman);
+  const { tokens, config } = doorman;
+
+  app.post('/', { schema: { tags, summary: 'Obtain a pair (simplejwt TokenObtainPairView)', body: LoginBody, response: { 200: PairResponse } } }, async (request) => {
+    const pair = await tokens.issuePair(await obtain(request.body.email, request.body.password));
+    return { access: pair.access, refresh: pair.refresh };
+  });
+
+  app.post('/refresh/', { schema: { tags, summary: 'Refresh (simplejwt TokenRefreshView)', body: RefreshBody, response: { 200: RefreshResponse } } }, async (request) => {
+    const result = await tokens.refresh(request.body.refresh);
+    return { access: result.access.token, ...(result.refresh ? { refresh: result.refresh.token } : {}), ...expirations(config, result.access.exp, result.refresh?.exp) };
+  });
+
+  app.post('/verify/', { schema: { tags, summary: 'Verify any token', body: TokenBody, response: { 200: EmptyResponse } } }, async (request) => verify(request.body.token));
+
+  app.post('/blacklist/', { schema: { tags, summary: 'Blacklist a refresh token and end its session', body: RefreshBody, response: { 200: EmptyResponse } } }, async (request) => {
+    await tokens.blacklist(request.body.refresh);
+    return {};
+  });
+
+  app.post('/sliding/', { schema: { tags, summary: 'Obtain a sliding token', body: LoginBody, response: { 200: SlidingResponse } } }, async (request) => {
+    const issued = await tokens.issueSliding(await obtain(request.body.email, request.body.password));
+    return { token: issued.token };
+  });
+
+  app.post('/sliding/refresh/', { schema: { tags, summary: 'Refresh a sliding token', body: TokenBody, response: { 200: SlidingResponse } } }, async (request) => {
+    return { token: await tokens.refreshSliding(request.body.token) };
+  });
+};
+
+export const ACCOUNT_TOKEN_ROUTES = { '/refresh/': ['POST'], '/verify/': ['POST'] };
+export const API_TOKEN_ROUTES = { '/': ['POST'], '/refresh/': ['POST'], '/verify/': ['POST'], '/blacklist/': ['POST'], '/sliding/': ['POST'], '/sliding/refresh/': ['POST'] };

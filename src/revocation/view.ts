@@ -1,0 +1,63 @@
+/**
+ * The in-memory revocation view every request is checked against, with no database query in
+ * the steady state: revoked sessions (until the last token they could hold has expired) and
+ * a bounded cache of user states (active, still existing). Fed by this process's own writes at
+ * once and by other processes' writes through the event poll (revocation/sync.ts).
+ */
+export interface UserState {
+  id: number;
+  email: string;
+  isActive: boolean;
+  isStaff: boolean;
+  isSuperuser: boolean;
+}
+
+export class RevocationView {
+  readonly #sessions = new Map<string, number>();
+  readonly #users = new Map<string, UserState | null>();
+
+  constructor(readonly userCacheSize: number) {}
+
+  revokeSession(sessionId: string, expiresAt: number): void {
+    const current = this.#sessions.get(sessionId) ?? 0;
+    if (expiresAt > current) this.#sessions.set(sessionId, expiresAt);
+  }
+
+  isSessionRevoked(sessionId: string, now: number): boolean {
+    const until = this.#sessions.get(sessionId);
+    return until !== undefined && until > now;
+  }
+
+  /**
+   * A cached user state, keyed by the user id claim's value (the id, or the e-mail when
+   * USER_ID_FIELD is email): a UserState, null for "no such user", undefined for "not cached".
+   */
+  user(id: string): UserState | null | undefined {
+    const state = this.#users.get(id);
+    if (state !== undefined) {
+      // Map keeps insertion order; re-inserting makes this the most recently used entry.
+      this.#users.delete(id);
+      this.#users.set(id, state);
+    }
+    return state;
+  }
+
+  cacheUser(id: string, state: UserState | null): void {
+    if (this.userCacheSize === 0) return;
+    this.#users.delete(id);
+    this.#users.set(id, state);
+    if (this.#users.size > this.userCacheSize) this.#users.delete(this.#users.keys().next().value!);
+  }
+
+  forgetUser(id: string): void {
+    this.#users.delete(id);
+  }
+
+  prune(now: number): void {
+    for (const [id, until] of this.#sessions) if (until <= now) this.#sessions.delete(id);
+  }
+
+  get revokedSessionCount(): number {
+    return this.#sessions.size;
+  }
+}

@@ -1,0 +1,43 @@
+import type { Generated } from 'kysely';
+
+/** Table types for Kysely. Times are epoch milliseconds (bigint-safe, identical on SQLite and PostgreSQL). */
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  /** The e-mail folded for case-insensitive uniqueness and lookup (JS toLowerCase, which folds all of Unicode). */
+  email_key: string;
+  password: string | null;
+  first_name: string;
+  last_name: string;
+  gender: string | null;
+  date_of_birth: string | null;
+  is_active: number;
+  is_staff: number;
+  is_superuser: number;
+  date_joined: number;
+  last_login: number | null;
+}
+
+export interface RefreshTokensTable {
+  jti: string;
+  user_id: number;
+  family_id: string;
+  token_type: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface AuthEventsTable {
+  id: Generated<number>;
+  kind: string;
+  subject: string;
+  expires_at: number;
+  created_at: number;
+}
+
+export interface Database {
+  users: UsersTable;
+  refresh_tokens: RefreshTokensTable;
+  auth_events: AuthEventsTable;
+}

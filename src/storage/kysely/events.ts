@@ -1,0 +1,40 @@
+import type { Kysely } from 'kysely';
+import type { AuthEvent, EventStore } from '../ports.js';
+import type { Database } from './db.js';
+
+export function kyselyEventStore(db: Kysely<Database>): EventStore {
+  return {
+    async append(event) {
+      const row = await db
+        .insertInto('auth_events')
+        .values({ kind: event.kind, subject: event.subject, expires_at: event.expiresAt.getTime(), created_at: Date.now() })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return Number(row.id);
+    },
+    async since(cursor, limit) {
+      const rows = await db.selectFrom('auth_events').selectAll().where('id', '>', cursor).orderBy('id').limit(limit).execute();
+      return rows.map((r) => ({
+        id: Number(r.id),
+        event: { kind: r.kind, subject: r.subject, expiresAt: new Date(Number(r.expires_at)) } as AuthEvent,
+      }));
+    },
+    async activeSessionRevocations(now) {
+      const rows = await db
+        .selectFrom('auth_events')
+        .select(['subject', 'expires_at'])
+        .where('kind', '=', 'session_revoked')
+        .where('expires_at', '>', now.getTime())
+        .execute();
+      return rows.map((r) => ({ sessionId: r.subject, expiresAt: new Date(Number(r.expires_at)) }));
+    },
+    async latest() {
+      const row = await db.selectFrom('auth_events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+      return Number(row?.id ?? 0);
+    },
+    async deleteExpired(now) {
+      const result = await db.deleteFrom('auth_events').where('expires_at', '<=', now.getTime()).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}

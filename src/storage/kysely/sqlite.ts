@@ -1,0 +1,39 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Storage } from '../ports.js';
+import type { Database } from './db.js';
+import { kyselyEventStore } from './events.js';
+import { migrateToLatest } from './migrate.js';
+import { kyselyTokenStore } from './tokens.js';
+import { kyselyUserStore } from './users.js';
+
+/** Storage on an existing Kysely instance (the host app's own connection, for instance). */
+export function kyselyStorage(db: Kysely<Database>, close: () => Promise<void> = async () => {}): Storage {
+  return {
+    users: kyselyUserStore(db),
+    tokens: kyselyTokenStore(db),
+    events: kyselyEventStore(db),
+    migrate: async () => {
+      await migrateToLatest(db);
+    },
+    close,
+  };
+}
+
+/**
+ * The embedded default: one SQLite file in WAL mode. synchronous=NORMAL is durable across
+ * process crashes (WAL) and loses at most the last commits on power loss, the usual trade
+ * for a server database; busy_timeout lets the CLI write while the server runs.
+ */
+export function sqliteStorage(path: string): Storage {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const database = new BetterSqlite3(path);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('busy_timeout = 5000');
+  database.pragma('foreign_keys = ON');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return kyselyStorage(db, () => db.destroy());
+}

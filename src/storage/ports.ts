@@ -1,0 +1,91 @@
+import type { NewUser, User, UserPatch } from '../users/types.js';
+
+/**
+ * Narrow, domain-shaped storage ports (Lucia's adapter idea): each method is one thing the
+ * domain needs, so every backend (memory, SQLite, PostgreSQL) implements the same small
+ * surface and passes the same conformance suite (test/storage/conformance.ts).
+ */
+
+export class DuplicateEmailError extends Error {
+  constructor() {
+    super('A user with that e-mail already exists.');
+    this.name = 'DuplicateEmailError';
+  }
+}
+
+export interface UserStore {
+  /** Throws DuplicateEmailError when the e-mail is taken (case-insensitively). */
+  create(user: NewUser): Promise<User>;
+  findById(id: number): Promise<User | null>;
+  /** Case-insensitive on the whole address. */
+  findByEmail(email: string): Promise<User | null>;
+  /** Returns the updated user, or null when there is no such user. */
+  update(id: number, patch: UserPatch): Promise<User | null>;
+  delete(id: number): Promise<boolean>;
+  count(): Promise<number>;
+}
+
+export type StoredTokenType = 'refresh' | 'sliding';
+
+/** An issued refresh (or sliding) token, by jti: the raw token is never stored (simplejwt #373). */
+export interface OutstandingToken {
+  jti: string;
+  userId: number;
+  /** The session (token family) this token belongs to; rotation keeps it. */
+  familyId: string;
+  tokenType: StoredTokenType;
+  createdAt: Date;
+  expiresAt: Date;
+  /** When it was blacklisted (rotated, logged out, revoked); null while it is usable. */
+  revokedAt: Date | null;
+}
+
+export interface TokenStore {
+  record(token: OutstandingToken): Promise<void>;
+  find(jti: string): Promise<OutstandingToken | null>;
+  /**
+   * Blacklists the token if it is still usable and says whether THIS call did it. Of any
+   * number of concurrent calls for one jti, exactly one gets true: exactly-once rotation.
+   */
+  consume(jti: string, at: Date): Promise<boolean>;
+  /** Blacklists the token (idempotent); false when the jti is unknown. */
+  revoke(jti: string, at: Date): Promise<boolean>;
+  /** Blacklists every usable token of the family; returns how many. */
+  revokeFamily(familyId: string, at: Date): Promise<number>;
+  /** The families of the user that still have a usable, unexpired token. */
+  liveFamilies(userId: number, now: Date): Promise<string[]>;
+  /** Blacklists every usable token of the user; returns how many. */
+  revokeAllForUser(userId: number, at: Date): Promise<number>;
+  /** Deletes rows whose expiry has passed (flushexpiredtokens); returns how many. */
+  deleteExpired(now: Date): Promise<number>;
+}
+
+/** What changed, for every process's in-memory revocation view (see revocation/view.ts). */
+export type AuthEvent =
+  | { kind: 'session_revoked'; subject: string; expiresAt: Date }
+  | { kind: 'user_changed'; subject: string; expiresAt: Date };
+
+export interface StoredAuthEvent {
+  id: number;
+  event: AuthEvent;
+}
+
+export interface EventStore {
+  append(event: AuthEvent): Promise<number>;
+  /** Events after `cursor`, oldest first. */
+  since(cursor: number, limit: number): Promise<StoredAuthEvent[]>;
+  /** Revoked sessions that still matter at `now` (for a process starting up). */
+  activeSessionRevocations(now: Date): Promise<Array<{ sessionId: string; expiresAt: Date }>>;
+  /** The newest event id (0 when there is none). */
+  latest(): Promise<number>;
+  deleteExpired(now: Date): Promise<number>;
+}
+
+export interface Storage {
+  users: UserStore;
+  tokens: TokenStore;
+  events: EventStore;
+  /** Runs pending migrations (forward-only). */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}

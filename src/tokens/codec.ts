@@ -1,0 +1,51 @@
+import { createSigner, createVerifier, TokenError } from 'fast-jwt';
+import type { Config } from '../config/schema.js';
+import { isSymmetric } from '../config/keys.js';
+
+export type Decoded = { ok: true; payload: Record<string, unknown> } | { ok: false; expired: boolean };
+
+/** Signs and verifies JWTs with the one configured algorithm and key; knows nothing of token types. */
+export interface TokenCodec {
+  sign(payload: Record<string, unknown>): string;
+  /** The verified payload, or a failure: bad signature, wrong alg, expired, not yet valid, wrong aud/iss, no exp. */
+  verify(token: string): Decoded;
+  /** As verify, but an expired token still decodes (sliding tokens refresh until refresh_exp). */
+  verifyIgnoringExpiry(token: string): Decoded;
+}
+
+/**
+ * fast-jwt on the request path (synchronous, ~1-2x the node:crypto floor). The algorithm is
+ * pinned, so "none" and an algorithm switched in the header (RS256 → HS256 with the public
+ * key as secret) are refused; exp is required (simplejwt's "zombie tokens" note).
+ */
+export function createTokenCodec(config: Config): TokenCodec {
+  const algorithm = config.algorithm;
+  const signKey = config.signingKey;
+  const verifyKey = isSymmetric(algorithm) ? config.signingKey : config.verifyingKey!;
+  // iat comes from the payload (our injectable clock); fast-jwt only fills it in when absent.
+  const signer = createSigner({ key: signKey, algorithm });
+  const options = {
+    key: verifyKey,
+    algorithms: [algorithm],
+    requiredClaims: ['exp'],
+    clockTolerance: config.leeway * 1000,
+    ...(config.audience ? { allowedAud: config.audience } : {}),
+    ...(config.issuer ? { allowedIss: config.issuer } : {}),
+  };
+  const verifier = createVerifier({ ...options, cache: 10_000 });
+  const relaxed = createVerifier({ ...options, ignoreExpiration: true });
+  const run = (verify: (token: string) => unknown, token: string): Decoded => {
+    try {
+      const payload = verify(token);
+      if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return { ok: false, expired: false };
+      return { ok: true, payload: payload as Record<string, unknown> };
+    } catch (error) {
+      return { ok: false, expired: error instanceof TokenError && error.code === TokenError.codes.expired };
+    }
+  };
+  return {
+    sign: (payload) => signer(payload),
+    verify: (token) => run(verifier, token),
+    verifyIgnoringExpiry: (token) => run(relaxed, token),
+  };
+}

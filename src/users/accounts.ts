@@ -1,0 +1,146 @@
+import { AuthError, invalidFields, nonFieldError, type FieldErrors } from '../errors/auth-error.js';
+import type { PasswordHasher } from '../passwords/hash.js';
+import { validatePassword, type PasswordPolicy } from '../passwords/policy.js';
+import { DuplicateEmailError, type UserStore } from '../storage/ports.js';
+import { dateOfBirthError, isGender, isValidEmail, normalizeEmail } from './fields.js';
+import type { ProfilePatch, User } from './types.js';
+
+export interface Registration {
+  email: string;
+  password1: string;
+  password2: string;
+  gender?: string | null;
+  date_of_birth?: string | null;
+  first_name?: string;
+  last_name?: string;
+}
+
+export interface PasswordChange {
+  old_password: string;
+  new_password1: string;
+  new_password2: string;
+}
+
+export interface ProfileInput {
+  first_name?: string;
+  last_name?: string;
+  gender?: string | null;
+  date_of_birth?: string | null;
+}
+
+export interface AccountDeps {
+  users: UserStore;
+  hasher: PasswordHasher;
+  policy: PasswordPolicy;
+  now: () => number;
+}
+
+export const INVALID_CREDENTIALS = 'Unable to log in with provided credentials.';
+
+function add(errors: FieldErrors, field: string, message: string): void {
+  (errors[field] ??= []).push(message);
+}
+
+/** Profile fields (first/last name, gender, date of birth) checked and mapped; errors collected in `errors`. */
+function profilePatch(input: ProfileInput, errors: FieldErrors, today: Date): ProfilePatch {
+  const patch: ProfilePatch = {};
+  if (input.first_name !== undefined) patch.firstName = input.first_name.trim();
+  if (input.last_name !== undefined) patch.lastName = input.last_name.trim();
+  if (input.gender !== undefined) {
+    if (input.gender === null || input.gender === '') patch.gender = null;
+    else if (isGender(input.gender)) patch.gender = input.gender;
+    else add(errors, 'gender', `"${input.gender}" is not a valid choice.`);
+  }
+  if (input.date_of_birth !== undefined) {
+    if (input.date_of_birth === null || input.date_of_birth === '') patch.dateOfBirth = null;
+    else {
+      const problem = dateOfBirthError(input.date_of_birth, today);
+      if (problem) add(errors, 'date_of_birth', problem);
+      else patch.dateOfBirth = input.date_of_birth;
+    }
+  }
+  return patch;
+}
+
+/** Registration, login, password change and profile update: dj-rest-auth's account rules, Django's messages. */
+export function createAccounts(deps: AccountDeps) {
+  const { users, hasher, policy } = deps;
+
+  return {
+    async register(input: Registration): Promise<User> {
+      const errors: FieldErrors = {};
+      const email = normalizeEmail(input.email);
+      if (!isValidEmail(email)) add(errors, 'email', 'Enter a valid email address.');
+      const profile = profilePatch(input, errors, new Date(deps.now()));
+      for (const message of validatePassword(input.password1, { email, first_name: profile.firstName, last_name: profile.lastName }, policy)) {
+        add(errors, 'password1', message);
+      }
+      if (input.password1 !== input.password2) add(errors, 'non_field_errors', "The two password fields didn't match.");
+      if (!errors.email && (await users.findByEmail(email))) add(errors, 'email', 'A user is already registered with this email address.');
+      if (Object.keys(errors).length > 0) throw invalidFields(errors);
+      const password = await hasher.hash(input.password1);
+      try {
+        return await users.create({ email, password, ...profile });
+      } catch (error) {
+        // Two joins raced for one address; the unique index decided.
+        if (error instanceof DuplicateEmailError) throw invalidFields({ email: ['A user is already registered with this email address.'] });
+        throw error;
+      }
+    },
+
+    /**
+     * The user for these credentials, or null. Unknown e-mails spend one password
+     * verification too, so the answer's timing does not tell which e-mails exist.
+     */
+    async authenticate(email: string, password: string): Promise<User | null> {
+      const user = await users.findByEmail(normalizeEmail(email));
+      if (!user || !user.password) {
+        await hasher.burn(password);
+        return null;
+      }
+      if (!(await hasher.verify(user.password, password))) return null;
+      if (!user.isActive) return null;
+      if (hasher.needsRehash(user.password)) {
+        const rehashed = await hasher.hash(password);
+        return (await users.update(user.id, { password: rehashed })) ?? user;
+      }
+      return user;
+    },
+
+    async login(email: string, password: string, updateLastLogin: boolean): Promise<User> {
+      const user = await this.authenticate(email, password);
+      if (!user) throw nonFieldError(INVALID_CREDENTIALS);
+      if (!updateLastLogin) return user;
+      return (await users.update(user.id, { lastLogin: new Date(deps.now()) })) ?? user;
+    },
+
+    /** Django's PasswordChangeForm: old password first, then the two new ones, then the validators. */
+    async changePassword(user: User, input: PasswordChange): Promise<User> {
+      if (!user.password || !(await hasher.verify(user.password, input.old_password))) {
+        throw invalidFields({ old_password: ['Your old password was entered incorrectly. Please enter it again.'] });
+      }
+      if (input.new_password1 !== input.new_password2) throw invalidFields({ new_password2: ['The two password fields didn’t match.'] });
+      const problems = validatePassword(input.new_password2, { email: user.email, first_name: user.firstName, last_name: user.lastName }, policy);
+      if (problems.length > 0) throw invalidFields({ new_password2: problems });
+      return this.setPassword(user.id, input.new_password1);
+    },
+
+    /** Sets a password with no checks beyond hashing (CLI changepassword, createsuperuser). */
+    async setPassword(userId: number, password: string): Promise<User> {
+      const updated = await users.update(userId, { password: await hasher.hash(password) });
+      if (!updated) throw new AuthError('user_not_found');
+      return updated;
+    },
+
+    async updateProfile(user: User, input: ProfileInput): Promise<User> {
+      const errors: FieldErrors = {};
+      const patch = profilePatch(input, errors, new Date(deps.now()));
+      if (Object.keys(errors).length > 0) throw invalidFields(errors);
+      const updated = await users.update(user.id, patch);
+      if (!updated) throw new AuthError('user_not_found');
+      return updated;
+    },
+  };
+}
+
+export type Accounts = ReturnType<typeof createAccounts>;

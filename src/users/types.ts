@@ -1,0 +1,68 @@
+export const GENDERS = ['male', 'female'] as const;
+export type Gender = (typeof GENDERS)[number];
+
+/** A user as doorman stores it. `password` is a PHC hash, or null for users with no password (social sign-in, unusable password). */
+export interface User {
+  id: number;
+  email: string;
+  password: string | null;
+  firstName: string;
+  lastName: string;
+  gender: Gender | null;
+  /** YYYY-MM-DD */
+  dateOfBirth: string | null;
+  isActive: boolean;
+  isStaff: boolean;
+  isSuperuser: boolean;
+  dateJoined: Date;
+  lastLogin: Date | null;
+}
+
+export interface NewUser {
+  email: string;
+  password: string | null;
+  firstName?: string;
+  lastName?: string;
+  gender?: Gender | null;
+  dateOfBirth?: string | null;
+  isActive?: boolean;
+  isStaff?: boolean;
+  isSuperuser?: boolean;
+}
+
+/** The profile fields a user may change about themselves. */
+export interface ProfilePatch {
+  firstName?: string;
+  lastName?: string;
+  gender?: Gender | null;
+  dateOfBirth?: string | null;
+}
+
+export interface UserPatch extends ProfilePatch {
+  password?: string | null;
+  isActive?: boolean;
+  isStaff?: boolean;
+  isSuperuser?: boolean;
+  lastLogin?: Date | null;
+}
+
+/** The public view of a user: dj-rest-auth's UserDetailsSerializer plus the seed's fields; never the hash. */
+export interface PublicUser {
+  pk: number;
+  email: string;
+  first_name: string;
+  last_name: string;
+  gender: Gender | null;
+  date_of_birth: string | null;
+}
+
+export function toPublicUser(user: User): PublicUser {
+  return {
+    pk: user.id,
+    email: user.email,
+    first_name: user.firstName,
+    last_name: user.lastName,
+    gender: user.gender,
+    date_of_birth: user.dateOfBirth,
+  };
+}
