@@ -87,10 +87,21 @@ function makeCtx(u) {
     floorMedian,
     assertClean: (r) => assertClean(r, u.name),
     // clean:false lets a scenario inspect a run before the error checks.
-    wrk: (o) => runWrk({ duration: ctx.duration, ...o }).then((r) => (o.clean === false ? r : assertClean(r, u.name))),
+    wrk: (o) => runWrk({ duration: ctx.duration, ...o }).then((r) => (o.clean === false ? r : assertClean(r, u.name)))
+      .catch(async (e) => { throw new Error(`${e.message}${o.script ? '' : await sampleAnswer(o)}`); }),
     micro: (o) => runMicro({ durationMs: ctx.duration * 1000, warmupMs: cfg.microWarmupMs, ...o }),
   };
   return ctx;
+}
+
+// When a plain GET run fails, one request of the same shape shows why.
+async function sampleAnswer(o) {
+  try {
+    const r = await fetch(o.url, { headers: o.headers ?? {} });
+    return ` (sample answer: ${r.status} ${(await r.text()).slice(0, 120)})`;
+  } catch (e) {
+    return ` (sample request failed: ${e.message})`;
+  }
 }
 
 function show(m) {

@@ -1,9 +1,9 @@
 // Floor server: the least any Node HTTP server must do to answer with JSON.
 import { createServer } from 'node:http';
-import { USER } from './payload.js';
+import { MYPAGE_BODY } from './payload.js';
 
 const server = createServer((req, res) => {
-  const body = JSON.stringify(USER);
+  const body = JSON.stringify(MYPAGE_BODY);
   res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 });
