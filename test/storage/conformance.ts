@@ -1,0 +1,201 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DuplicateEmailError, type OutstandingToken, type Storage } from '../../src/storage/ports.js';
+
+/**
+ * ONE suite every storage backend must pass (Lucia's adapter-test idea). Each backend's test
+ * file calls this with a factory that returns a fresh, migrated, empty storage.
+ */
+export function storageConformance(name: string, open: () => Promise<{ storage: Storage; dispose: () => Promise<void> }>) {
+  describe(`storage conformance: ${name}`, () => {
+    let storage: Storage;
+    let dispose: () => Promise<void>;
+    beforeEach(async () => {
+      ({ storage, dispose } = await open());
+    });
+    afterEach(() => dispose());
+
+    const token = (overrides: Partial<OutstandingToken> = {}): OutstandingToken => ({
+      jti: crypto.randomUUID().replaceAll('-', ''),
+      userId: 1,
+      familyId: 'family-a',
+      tokenType: 'refresh',
+      createdAt: new Date(1_000_000),
+      expiresAt: new Date(Date.now() + 3_600_000),
+      revokedAt: null,
+      ...overrides,
+    });
+
+    describe('users', () => {
+      it('creates a user with defaults and reads it back by id and by e-mail', async () => {
+        const created = await storage.users.create({ email: 'Kim@example.com', password: '$argon2id$x' });
+        expect(created).toMatchObject({ email: 'Kim@example.com', password: '$argon2id$x', firstName: '', lastName: '', gender: null, dateOfBirth: null, isActive: true, isStaff: false, isSuperuser: false, lastLogin: null });
+        expect(created.dateJoined).toBeInstanceOf(Date);
+        expect(await storage.users.findById(created.id)).toEqual(created);
+        expect(await storage.users.findByEmail('Kim@example.com')).toEqual(created);
+      });
+
+      it('finds by e-mail case-insensitively on the whole address', async () => {
+        const created = await storage.users.create({ email: 'Kim@example.com', password: null });
+        expect((await storage.users.findByEmail('kim@EXAMPLE.com'))?.id).toBe(created.id);
+        expect(await storage.users.findByEmail('kim@example.org')).toBeNull();
+      });
+
+      it('refuses a second user with the same e-mail in another case', async () => {
+        await storage.users.create({ email: 'kim@example.com', password: null });
+        await expect(storage.users.create({ email: 'KIM@example.com', password: null })).rejects.toBeInstanceOf(DuplicateEmailError);
+      });
+
+      it('folds non-ASCII letters for uniqueness too', async () => {
+        await storage.users.create({ email: 'ÉLODIE@example.com', password: null });
+        await expect(storage.users.create({ email: 'élodie@example.com', password: null })).rejects.toBeInstanceOf(DuplicateEmailError);
+      });
+
+      it('updates only the fields given and returns the new state', async () => {
+        const created = await storage.users.create({ email: 'a@example.com', password: 'h1', firstName: 'A' });
+        const when = new Date(1_700_000_000_000);
+        const updated = await storage.users.update(created.id, { lastName: 'B', gender: 'female', dateOfBirth: '2000-01-02', isActive: false, lastLogin: when });
+        expect(updated).toMatchObject({ firstName: 'A', lastName: 'B', gender: 'female', dateOfBirth: '2000-01-02', isActive: false, password: 'h1', lastLogin: when });
+        expect(await storage.users.findById(created.id)).toEqual(updated);
+      });
+
+      it('answers null when updating a user that does not exist', async () => {
+        expect(await storage.users.update(999, { firstName: 'x' })).toBeNull();
+      });
+
+      it('deletes a user and its tokens', async () => {
+        const created = await storage.users.create({ email: 'a@example.com', password: null });
+        const t = token({ userId: created.id });
+        await storage.tokens.record(t);
+        expect(await storage.users.delete(created.id)).toBe(true);
+        expect(await storage.users.findById(created.id)).toBeNull();
+        expect(await storage.tokens.find(t.jti)).toBeNull();
+        expect(await storage.users.delete(created.id)).toBe(false);
+      });
+
+      it('counts users', async () => {
+        expect(await storage.users.count()).toBe(0);
+        await storage.users.create({ email: 'a@example.com', password: null });
+        await storage.users.create({ email: 'b@example.com', password: null });
+        expect(await storage.users.count()).toBe(2);
+      });
+    });
+
+    describe('tokens', () => {
+      let userId: number;
+      beforeEach(async () => {
+        userId = (await storage.users.create({ email: 'owner@example.com', password: null })).id;
+      });
+
+      it('records a token by jti and finds it', async () => {
+        const t = token({ userId });
+        await storage.tokens.record(t);
+        expect(await storage.tokens.find(t.jti)).toEqual(t);
+        expect(await storage.tokens.find('unknown')).toBeNull();
+      });
+
+      it('consumes a token exactly once', async () => {
+        const t = token({ userId });
+        await storage.tokens.record(t);
+        expect(await storage.tokens.consume(t.jti, new Date(5000))).toBe(true);
+        expect(await storage.tokens.consume(t.jti, new Date(6000))).toBe(false);
+        expect((await storage.tokens.find(t.jti))?.revokedAt).toEqual(new Date(5000));
+      });
+
+      it('gives exactly one winner among concurrent consumes', async () => {
+        const t = token({ userId });
+        await storage.tokens.record(t);
+        const results = await Promise.all(Array.from({ length: 20 }, () => storage.tokens.consume(t.jti, new Date())));
+        expect(results.filter(Boolean)).toHaveLength(1);
+      });
+
+      it('does not consume an unknown or revoked token', async () => {
+        expect(await storage.tokens.consume('nope', new Date())).toBe(false);
+        const t = token({ userId, revokedAt: new Date(1) });
+        await storage.tokens.record(t);
+        expect(await storage.tokens.consume(t.jti, new Date())).toBe(false);
+      });
+
+      it('revokes idempotently and keeps the first revocation time', async () => {
+        const t = token({ userId });
+        await storage.tokens.record(t);
+        expect(await storage.tokens.revoke(t.jti, new Date(100))).toBe(true);
+        expect(await storage.tokens.revoke(t.jti, new Date(200))).toBe(true);
+        expect((await storage.tokens.find(t.jti))?.revokedAt).toEqual(new Date(100));
+        expect(await storage.tokens.revoke('unknown', new Date())).toBe(false);
+      });
+
+      it('revokes a whole family and nothing else', async () => {
+        const a1 = token({ userId, familyId: 'a' });
+        const a2 = token({ userId, familyId: 'a' });
+        const b1 = token({ userId, familyId: 'b' });
+        for (const t of [a1, a2, b1]) await storage.tokens.record(t);
+        expect(await storage.tokens.revokeFamily('a', new Date(7))).toBe(2);
+        expect((await storage.tokens.find(a2.jti))?.revokedAt).toEqual(new Date(7));
+        expect((await storage.tokens.find(b1.jti))?.revokedAt).toBeNull();
+      });
+
+      it('lists the live families of a user', async () => {
+        const other = (await storage.users.create({ email: 'other@example.com', password: null })).id;
+        await storage.tokens.record(token({ userId, familyId: 'live' }));
+        await storage.tokens.record(token({ userId, familyId: 'live' }));
+        await storage.tokens.record(token({ userId, familyId: 'revoked', revokedAt: new Date(1) }));
+        await storage.tokens.record(token({ userId, familyId: 'expired', expiresAt: new Date(Date.now() - 1000) }));
+        await storage.tokens.record(token({ userId: other, familyId: 'theirs' }));
+        expect(await storage.tokens.liveFamilies(userId, new Date())).toEqual(['live']);
+      });
+
+      it('revokes every token of a user', async () => {
+        const other = (await storage.users.create({ email: 'other@example.com', password: null })).id;
+        await storage.tokens.record(token({ userId }));
+        await storage.tokens.record(token({ userId, familyId: 'b' }));
+        const theirs = token({ userId: other });
+        await storage.tokens.record(theirs);
+        expect(await storage.tokens.revokeAllForUser(userId, new Date())).toBe(2);
+        expect((await storage.tokens.find(theirs.jti))?.revokedAt).toBeNull();
+      });
+
+      it('deletes only expired rows, revoked or not', async () => {
+        const now = new Date();
+        const live = token({ userId });
+        const expired = token({ userId, expiresAt: new Date(now.getTime() - 1) });
+        const expiredRevoked = token({ userId, expiresAt: new Date(now.getTime() - 1), revokedAt: new Date(1) });
+        for (const t of [live, expired, expiredRevoked]) await storage.tokens.record(t);
+        expect(await storage.tokens.deleteExpired(now)).toBe(2);
+        expect(await storage.tokens.find(live.jti)).not.toBeNull();
+        expect(await storage.tokens.find(expired.jti)).toBeNull();
+      });
+    });
+
+    describe('events', () => {
+      it('appends events with increasing ids and reads them after a cursor', async () => {
+        const far = new Date(Date.now() + 60_000);
+        const a = await storage.events.append({ kind: 'session_revoked', subject: 's1', expiresAt: far });
+        const b = await storage.events.append({ kind: 'user_changed', subject: '7', expiresAt: far });
+        expect(b).toBeGreaterThan(a);
+        expect(await storage.events.latest()).toBe(b);
+        expect(await storage.events.since(a, 10)).toEqual([{ id: b, event: { kind: 'user_changed', subject: '7', expiresAt: far } }]);
+        expect(await storage.events.since(0, 1)).toHaveLength(1);
+      });
+
+      it('lists session revocations still in force', async () => {
+        const now = new Date();
+        await storage.events.append({ kind: 'session_revoked', subject: 'old', expiresAt: new Date(now.getTime() - 1) });
+        await storage.events.append({ kind: 'session_revoked', subject: 'live', expiresAt: new Date(now.getTime() + 1000) });
+        await storage.events.append({ kind: 'user_changed', subject: '1', expiresAt: new Date(now.getTime() + 1000) });
+        expect((await storage.events.activeSessionRevocations(now)).map((r) => r.sessionId)).toEqual(['live']);
+      });
+
+      it('deletes expired events', async () => {
+        const now = new Date();
+        await storage.events.append({ kind: 'session_revoked', subject: 'old', expiresAt: new Date(now.getTime() - 1) });
+        await storage.events.append({ kind: 'session_revoked', subject: 'live', expiresAt: new Date(now.getTime() + 1000) });
+        expect(await storage.events.deleteExpired(now)).toBe(1);
+        expect(await storage.events.since(0, 10)).toHaveLength(1);
+      });
+
+      it('answers 0 as the latest id when empty', async () => {
+        expect(await storage.events.latest()).toBe(0);
+      });
+    });
+  });
+}

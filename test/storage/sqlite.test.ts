@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { sqliteStorage } from '../../src/storage/kysely/sqlite.js';
+import { openStorage } from '../../src/storage/open.js';
+import { ConfigError } from '../../src/config/load.js';
+import { storageConformance } from './conformance.js';
+
+storageConformance('sqlite', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'doorman-storage-'));
+  const storage = sqliteStorage(join(dir, 'test.sqlite3'));
+  await storage.migrate();
+  return {
+    storage,
+    dispose: async () => {
+      await storage.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describe('sqlite specifics', () => {
+  it('migrates idempotently and keeps data across reopen', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'doorman-storage-'));
+    const path = join(dir, 'nested', 'db.sqlite3');
+    const first = sqliteStorage(path);
+    await first.migrate();
+    await first.migrate();
+    await first.users.create({ email: 'a@example.com', password: null });
+    await first.close();
+    const second = openStorage(`sqlite:${path}`);
+    await second.migrate();
+    expect(await second.users.count()).toBe(1);
+    await second.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sees a write from another connection to the same file (CLI beside a server)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'doorman-storage-'));
+    const path = join(dir, 'db.sqlite3');
+    const server = sqliteStorage(path);
+    await server.migrate();
+    const cli = sqliteStorage(path);
+    const user = await cli.users.create({ email: 'a@example.com', password: null });
+    expect((await server.users.findById(user.id))?.email).toBe('a@example.com');
+    await cli.close();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('names the setting when the database URL is not one it can open', () => {
+    expect(() => openStorage('mysql://x')).toThrow(ConfigError);
+    expect(() => openStorage('mysql://x')).toThrow(/DOORMAN_DATABASE_URL/);
+    expect(() => openStorage('postgres://localhost/test')).toThrow(/PostgreSQL/);
+  });
+});
