@@ -1,0 +1,140 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/load.js';
+
+const strong = randomBytes(48).toString('base64url');
+
+describe('loadConfig', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'doorman-config-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('has simplejwt-compatible defaults with rotation and blacklisting on', () => {
+    const c = loadConfig({ env: { DOORMAN_SIGNING_KEY: strong } });
+    expect(c).toMatchObject({
+      algorithm: 'HS256',
+      accessTokenLifetime: 300,
+      refreshTokenLifetime: 86400,
+      rotateRefreshTokens: true,
+      blacklistAfterRotation: true,
+      authHeaderTypes: ['Bearer'],
+      authHeaderName: 'authorization',
+      userIdField: 'id',
+      userIdClaim: 'user_id',
+      tokenTypeClaim: 'token_type',
+      jtiClaim: 'jti',
+      leeway: 0,
+      port: 8000,
+      host: '127.0.0.1',
+      databaseUrl: 'sqlite:./doorman.sqlite3',
+    });
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('reads DOORMAN_* variables and parses durations, booleans, lists', () => {
+    const c = loadConfig({
+      env: {
+        DOORMAN_SIGNING_KEY: strong,
+        DOORMAN_ACCESS_TOKEN_LIFETIME: '30m',
+        DOORMAN_REFRESH_TOKEN_LIFETIME: '7d',
+        DOORMAN_ROTATE_REFRESH_TOKENS: 'false',
+        DOORMAN_AUTH_HEADER_TYPES: 'Bearer, JWT',
+        DOORMAN_AUTH_HEADER_NAME: 'HTTP_X_ACCESS_TOKEN',
+        DOORMAN_PORT: '9000',
+      },
+    });
+    expect(c.accessTokenLifetime).toBe(1800);
+    expect(c.refreshTokenLifetime).toBe(604800);
+    expect(c.rotateRefreshTokens).toBe(false);
+    expect(c.authHeaderTypes).toEqual(['Bearer', 'JWT']);
+    expect(c.authHeaderName).toBe('x-access-token');
+    expect(c.port).toBe(9000);
+  });
+
+  it('takes DATABASE_URL when DOORMAN_DATABASE_URL is unset', () => {
+    expect(loadConfig({ env: { DOORMAN_SIGNING_KEY: strong, DATABASE_URL: 'sqlite:/tmp/x.db' } }).databaseUrl).toBe('sqlite:/tmp/x.db');
+  });
+
+  it('rejects an unknown DOORMAN_ variable by name', () => {
+    expect(() => loadConfig({ env: { DOORMAN_SIGNING_KEY: strong, DOORMAN_ACESS_TOKEN_LIFETIME: '5m' } })).toThrow(/DOORMAN_ACESS_TOKEN_LIFETIME: unknown setting/);
+  });
+
+  it('names the key and the expectation for a bad value', () => {
+    expect(() => loadConfig({ env: { DOORMAN_SIGNING_KEY: strong, DOORMAN_PORT: 'eighty' } })).toThrow(/DOORMAN_PORT: expected a whole number from 0 to 65535/);
+    expect(() => loadConfig({ env: { DOORMAN_SIGNING_KEY: strong, DOORMAN_ACCESS_TOKEN_LIFETIME: 'soon' } })).toThrow(/DOORMAN_ACCESS_TOKEN_LIFETIME: expected a duration/);
+    expect(() => loadConfig({ env: { DOORMAN_SIGNING_KEY: strong, DOORMAN_ALGORITHM: 'none' } })).toThrow(/DOORMAN_ALGORITHM: expected one of HS256/);
+  });
+
+  it('rejects unknown programmatic overrides by name', () => {
+    expect(() => loadConfig({ env: {}, overrides: { signingKey: strong, nope: 1 } as never })).toThrow(/nope: unknown setting/);
+  });
+
+  it('refuses to start in production without a signing key and says how to make one', () => {
+    const error = (() => {
+      try {
+        loadConfig({ env: { NODE_ENV: 'production' } });
+      } catch (e) {
+        return e as ConfigError;
+      }
+      throw new Error('no error');
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.key).toBe('DOORMAN_SIGNING_KEY');
+    expect(error.message).toMatch(/required in production.*randomBytes/);
+  });
+
+  it('refuses a weak HS256 secret (RFC 7518 §3.2) in any mode', () => {
+    expect(() => loadConfig({ env: { DOORMAN_SIGNING_KEY: 'secret' } })).toThrow(/DOORMAN_SIGNING_KEY: HS256 needs a secret of at least 32 bytes/);
+    expect(() => loadConfig({ env: { DOORMAN_SIGNING_KEY: 'a'.repeat(64) } })).toThrow(/too repetitive/);
+    expect(() => loadConfig({ env: { DOORMAN_ALGORITHM: 'HS512', DOORMAN_SIGNING_KEY: strong.slice(0, 50) } })).toThrow(/HS512 needs a secret of at least 64 bytes; got 50/);
+  });
+
+  it('generates a development key once, persists it 0600, and reuses it', () => {
+    const file = join(dir, 'keys', 'signing-key');
+    const first = loadConfig({ env: { DOORMAN_DEV_KEY_FILE: file } });
+    const second = loadConfig({ env: { DOORMAN_DEV_KEY_FILE: file } });
+    expect(first.signingKey).toBe(second.signingKey);
+    expect(Buffer.byteLength(first.signingKey)).toBeGreaterThanOrEqual(64);
+    expect(readFileSync(`${file}.HS256`, 'utf8').trim()).toBe(first.signingKey);
+    expect(statSync(`${file}.HS256`).mode & 0o777).toBe(0o600);
+  });
+
+  it('checks that an asymmetric key fits the algorithm and derives the verifying key', () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const c = loadConfig({ env: { DOORMAN_ALGORITHM: 'ES256', DOORMAN_SIGNING_KEY: pem } });
+    expect(c.verifyingKey).toMatch(/BEGIN PUBLIC KEY/);
+    expect(() => loadConfig({ env: { DOORMAN_ALGORITHM: 'RS256', DOORMAN_SIGNING_KEY: pem } })).toThrow(/DOORMAN_SIGNING_KEY: RS256 needs a rsa key, got ec/);
+    expect(() => loadConfig({ env: { DOORMAN_ALGORITHM: 'ES384', DOORMAN_SIGNING_KEY: pem } })).toThrow(/curve secp384r1/);
+    expect(() => loadConfig({ env: { DOORMAN_ALGORITHM: 'HS256', DOORMAN_SIGNING_KEY: pem } })).toThrow(/not a PEM key/);
+  });
+
+  it('reads a JSON config file, with simplejwt names under SIMPLE_JWT', () => {
+    const file = join(dir, 'doorman.json');
+    writeFileSync(file, JSON.stringify({ port: 8100, SIMPLE_JWT: { ACCESS_TOKEN_LIFETIME: 1800, BLACKLIST_AFTER_ROTATION: false, SIGNING_KEY: strong } }));
+    const c = loadConfig({ env: { DOORMAN_CONFIG: file, DOORMAN_PORT: '8200' } });
+    expect(c.accessTokenLifetime).toBe(1800);
+    expect(c.blacklistAfterRotation).toBe(false);
+    expect(c.port).toBe(8200);
+  });
+
+  it('rejects unknown and unsupported simplejwt names in the file, by name', () => {
+    const file = join(dir, 'doorman.json');
+    writeFileSync(file, JSON.stringify({ SIMPLE_JWT: { ACCESS_TOKEN_LIFE: 1 } }));
+    expect(() => loadConfig({ env: { DOORMAN_CONFIG: file } })).toThrow(/SIMPLE_JWT.ACCESS_TOKEN_LIFE: unknown simplejwt setting/);
+    writeFileSync(file, JSON.stringify({ SIMPLE_JWT: { TOKEN_USER_CLASS: 'x' } }));
+    expect(() => loadConfig({ env: { DOORMAN_CONFIG: file } })).toThrow(/SIMPLE_JWT.TOKEN_USER_CLASS: not supported/);
+    writeFileSync(file, '{not json');
+    expect(() => loadConfig({ env: { DOORMAN_CONFIG: file } })).toThrow(/DOORMAN_CONFIG: cannot read/);
+  });
+
+  it('maps simplejwt token class names for AUTH_TOKEN_CLASSES', () => {
+    const c = loadConfig({ env: { DOORMAN_SIGNING_KEY: strong, DOORMAN_AUTH_TOKEN_CLASSES: 'rest_framework_simplejwt.tokens.AccessToken,SlidingToken' } });
+    expect(c.authTokenClasses).toEqual(['access', 'sliding']);
+  });
+});
