@@ -91,7 +91,7 @@ describe('loadConfig', () => {
   it('refuses a weak HS256 secret (RFC 7518 §3.2) in any mode', () => {
     expect(() => loadConfig({ env: { DOORMAN_SIGNING_KEY: 'secret' } })).toThrow(/DOORMAN_SIGNING_KEY: HS256 needs a secret of at least 32 bytes/);
     expect(() => loadConfig({ env: { DOORMAN_SIGNING_KEY: 'a'.repeat(64) } })).toThrow(/too repetitive/);
-    expect(() => loadConfig({ env: { DOORMAN_ALGORITHM: 'HS512', DOORMAN_SIGNING_KEY: strong.slice(0, 50) } })).toThrow(/HS512 needs a secret of at least 64 bytes; got 50/);
+    expect(() => loadConfig({ env: { DOORMAN_ALGORITHM: 'HS512', DOORMAN_SIGNING_KEY: strong.slice(0, 50) } })).toThrow(/HS512 needs a secret of at least 64 bytes \(RFC 7518 §3.2\); got 50/);
   });
 
   it('generates a development key once, persists it 0600, and reuses it', () => {
