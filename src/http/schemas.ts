@@ -14,8 +14,10 @@ const nullableString = (maxLength: number, description: string) =>
 const profileFields = {
   first_name: Type.Optional(Type.String({ maxLength: NAME_MAX_LENGTH })),
   last_name: Type.Optional(Type.String({ maxLength: NAME_MAX_LENGTH })),
-  gender: nullableString(6, '"male", "female", or empty'),
-  date_of_birth: nullableString(10, 'YYYY-MM-DD'),
+  // Loose caps: a wrong value that fits gets the domain's own error ("not a valid choice",
+  // "wrong format"), as DRF's ChoiceField and DateField answer, not a length error.
+  gender: nullableString(64, '"male", "female", or empty'),
+  date_of_birth: nullableString(64, 'YYYY-MM-DD'),
 };
 
 export const JoinBody = Type.Object({
