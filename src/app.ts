@@ -5,8 +5,10 @@ import { doormanPlugin } from './http/plugin.js';
 
 export interface BuildAppOptions {
   doorman: Doorman;
-  /** pino options, a logger instance, or false (default: the configured level). */
+  /** pino options or false (default: the configured level, with credentials redacted). */
   logger?: FastifyServerOptions['logger'];
+  /** A ready pino logger to use instead (Fastify 5's `loggerInstance`). */
+  loggerInstance?: FastifyServerOptions['loggerInstance'];
 }
 
 /** The pino redaction list: credentials never reach the logs. */
@@ -19,7 +21,9 @@ export const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'res.h
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { config } = options.doorman;
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel, redact: REDACT },
+    ...(options.loggerInstance
+      ? { loggerInstance: options.loggerInstance }
+      : { logger: options.logger ?? { level: config.logLevel, redact: REDACT } }),
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },

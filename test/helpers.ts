@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join as joinPath } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config/load.js';
@@ -47,8 +47,8 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
   let dir: string | undefined;
   let storage: Storage;
   if (options.storage === 'sqlite') {
-    dir = mkdtempSync(join(tmpdir(), 'doorman-test-'));
-    storage = sqliteStorage(join(dir, 'db.sqlite3'));
+    dir = mkdtempSync(joinPath(tmpdir(), 'doorman-test-'));
+    storage = sqliteStorage(joinPath(dir, 'db.sqlite3'));
   } else {
     storage = memoryStorage();
   }
