@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import { withDoorman } from '../context.js';
+import type { CliIO } from '../io.js';
+import { findUser } from './changepassword.js';
+
+/**
+ * Activates or deactivates a user. Every process drops its cached state of the user (so a
+ * deactivated user's access tokens are refused within one poll) and, on deactivation, every
+ * session ends, so reactivating does not revive old refresh tokens.
+ */
+export async function setActive(io: CliIO, email: string, isActive: boolean): Promise<void> {
+  await withDoorman(io, async (doorman) => {
+    const user = await findUser(doorman, email);
+    await doorman.storage.users.update(user.id, { isActive });
+    await doorman.revocation.userChanged(user);
+    const ended = isActive ? 0 : await doorman.revocation.revokeUserSessions(user.id);
+    const state = isActive ? 'activated' : `deactivated; ended ${ended} session${ended === 1 ? '' : 's'}`;
+    io.stdout.write(`User ${JSON.stringify(user.email)} ${state}.\n`);
+  });
+}
+
+export function registerSetActive(program: Command, io: CliIO): void {
+  program
+    .command('deactivate')
+    .description('deactivate a user (cannot log in; tokens refused) and end all sessions')
+    .argument('<email>', "the user's e-mail")
+    .action((email: string) => setActive(io, email, false));
+  program
+    .command('activate')
+    .description('activate a user again')
+    .argument('<email>', "the user's e-mail")
+    .action((email: string) => setActive(io, email, true));
+}
