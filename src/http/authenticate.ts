@@ -27,7 +27,11 @@ export function authHooks(doorman: Doorman) {
     return request.auth;
   }
 
-  /** preHandler for routes that need a user (DRF IsAuthenticated): 401 without one. */
+  /**
+   * preValidation hook for routes that need a user (DRF IsAuthenticated): 401 without one.
+   * It runs before body validation, as DRF authenticates before the serializer sees the body:
+   * an anonymous caller learns nothing about the body's fields.
+   */
   async function requireUser(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
     if (!(await optionalAuth(request))) throw new AuthError('not_authenticated');
   }
@@ -37,7 +41,7 @@ export function authHooks(doorman: Doorman) {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Who made the request, once an authenticating preHandler ran; null otherwise. */
+    /** Who made the request, once an authenticating hook ran; null otherwise. */
     auth: AuthContext | null;
   }
 }

@@ -41,7 +41,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman }> = as
     return { detail: 'Successfully logged out.' };
   });
 
-  app.post('/password/change/', { preHandler: requireUser, schema: { tags, security: bearer, summary: 'Change password; other sessions end', body: PasswordChangeBody, response: { 200: DetailResponse } } }, async (request) => {
+  app.post('/password/change/', { preValidation: requireUser, schema: { tags, security: bearer, summary: 'Change password; other sessions end', body: PasswordChangeBody, response: { 200: DetailResponse } } }, async (request) => {
     const auth = request.auth!;
     await accounts.changePassword(await currentUser(auth.userId), request.body);
     // Like Django's update_session_auth_hash: this session goes on, every other one ends.
@@ -49,15 +49,15 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman }> = as
     return { detail: 'New password has been saved.' };
   });
 
-  app.get('/mypage/', { preHandler: requireUser, schema: { tags, security: bearer, summary: 'The seed\'s greeting', response: { 200: MypageResponse } } }, async (request) => {
+  app.get('/mypage/', { preValidation: requireUser, schema: { tags, security: bearer, summary: 'The seed\'s greeting', response: { 200: MypageResponse } } }, async (request) => {
     return { message: `반갑습니다, ${request.auth!.user.email}님!` };
   });
 
-  app.get('/user/', { preHandler: requireUser, schema: { tags, security: bearer, summary: 'The current user', response: { 200: PublicUserSchema } } }, async (request) => {
+  app.get('/user/', { preValidation: requireUser, schema: { tags, security: bearer, summary: 'The current user', response: { 200: PublicUserSchema } } }, async (request) => {
     return toPublicUser(await currentUser(request.auth!.userId));
   });
 
-  const update = { preHandler: requireUser, schema: { tags, security: bearer, summary: 'Update the current user\'s profile', body: ProfileBody, response: { 200: PublicUserSchema } } };
+  const update = { preValidation: requireUser, schema: { tags, security: bearer, summary: 'Update the current user\'s profile', body: ProfileBody, response: { 200: PublicUserSchema } } };
   for (const method of ['PUT', 'PATCH'] as const) {
     app.route({
       method,
