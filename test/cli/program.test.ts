@@ -1,0 +1,72 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cliSandbox, PASSWORD, type CliSandbox } from './cli-helpers.js';
+
+let box: CliSandbox;
+beforeEach(() => {
+  box = cliSandbox();
+});
+afterEach(() => box.cleanup());
+
+describe('migrate', () => {
+  it('creates and migrates the database, and is idempotent', async () => {
+    const first = await box.run(['migrate']);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toBe('');
+    const second = await box.run(['migrate']);
+    expect(second.code).toBe(0);
+    expect(second.stdout).not.toContain('Applying');
+    const { storage } = await box.open();
+    expect(await storage.users.count()).toBe(0);
+  });
+});
+
+describe('configuration and usage errors', () => {
+  it('exits 78 naming an unknown DOORMAN_* variable', async () => {
+    const result = await box.run(['migrate'], { env: { DOORMAN_SIGNNG_KEY: 'x' } });
+    expect(result).toEqual({
+      code: 78,
+      stdout: '',
+      stderr: 'doorman: configuration error: DOORMAN_SIGNNG_KEY: unknown setting (see docs/settings.md for the list)\n',
+    });
+  });
+
+  it('exits 78 naming a bad value', async () => {
+    const result = await box.run(['flushexpiredtokens'], { env: { DOORMAN_ARGON2_TIME_COST: 'lots' } });
+    expect(result.code).toBe(78);
+    expect(result.stderr).toMatch(/^doorman: configuration error: DOORMAN_ARGON2_TIME_COST: .+\n$/);
+  });
+
+  it('exits 78 for an unsupported database URL', async () => {
+    const result = await box.run(['migrate'], { env: { DOORMAN_DATABASE_URL: 'mysql://localhost/db' } });
+    expect(result.code).toBe(78);
+    expect(result.stderr).toContain('doorman: configuration error: DOORMAN_DATABASE_URL: unsupported database URL');
+  });
+
+  it('does not take the CLI\'s own DOORMAN_SUPERUSER_* variables for settings', async () => {
+    const env = { DOORMAN_SUPERUSER_EMAIL: 'a@example.com', DOORMAN_SUPERUSER_PASSWORD: PASSWORD };
+    expect((await box.run(['migrate'], { env })).code).toBe(0);
+  });
+
+  it('prints one line, no stack, for an unexpected failure (and the stack with --traceback)', async () => {
+    await box.run(['migrate']);
+    // The database file exists, so a path "inside" it cannot be created.
+    const env = { DOORMAN_DATABASE_URL: `sqlite:${box.file}/not/a/dir/db.sqlite3` };
+    const plain = await box.run(['migrate'], { env });
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toMatch(/^doorman: error: [^\n]+ \(run with --traceback for details\)\n$/);
+    const traced = await box.run(['--traceback', 'migrate'], { env });
+    expect(traced.code).toBe(1);
+    expect(traced.stderr).toContain('    at ');
+  });
+
+  it('lists the commands with --help (no configuration needed) and exits 1 for an unknown command', async () => {
+    const help = await box.run(['--help'], { env: { DOORMAN_NOPE: '1' } });
+    expect(help.code).toBe(0);
+    for (const name of ['serve', 'migrate', 'createsuperuser', 'changepassword', 'flushexpiredtokens', 'deactivate', 'activate']) {
+      expect(help.stdout).toContain(name);
+    }
+    const unknown = await box.run(['frobnicate']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("unknown command 'frobnicate'");
+  });
+});
