@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { serve } from '../../server.js';
 import { settingsEnv } from '../context.js';
 import type { CliIO } from '../io.js';
 
@@ -13,6 +12,8 @@ export async function serveCommand(io: CliIO, options: ServeOptions): Promise<vo
   const env = settingsEnv(io.env);
   if (options.host !== undefined) env.DOORMAN_HOST = options.host;
   if (options.port !== undefined) env.DOORMAN_PORT = options.port;
+  // Loaded here: the other commands need not pay for Fastify at start-up.
+  const { serve } = await import('../../server.js');
   await serve(env);
 }
 
