@@ -26,6 +26,9 @@ const UNSUPPORTED_SIMPLEJWT: Record<string, string> = {
 
 const KEY_SETTINGS = new Set(Object.keys(SETTINGS));
 
+/** DOORMAN_ variables that are not settings: the config file's path and createsuperuser's input (as DJANGO_SUPERUSER_*). */
+const NOT_SETTINGS = new Set(['DOORMAN_CONFIG', 'DOORMAN_SUPERUSER_EMAIL', 'DOORMAN_SUPERUSER_PASSWORD']);
+
 export interface LoadConfigOptions {
   /** Environment to read (default process.env). */
   env?: Record<string, string | undefined>;
@@ -61,7 +64,7 @@ function fromEnv(env: Record<string, string | undefined>): ConfigInput {
   const input: Record<string, unknown> = {};
   const known = new Map(Object.keys(SETTINGS).map((key) => [envName(key), key]));
   for (const [name, value] of Object.entries(env)) {
-    if (!name.startsWith('DOORMAN_') || value === undefined || name === 'DOORMAN_CONFIG') continue;
+    if (!name.startsWith('DOORMAN_') || value === undefined || NOT_SETTINGS.has(name)) continue;
     const key = known.get(name);
     if (!key) throw new ConfigError(name, 'unknown setting (see docs/settings.md for the list)');
     input[key] = value;

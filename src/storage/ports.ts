@@ -85,7 +85,7 @@ export interface Storage {
   users: UserStore;
   tokens: TokenStore;
   events: EventStore;
-  /** Runs pending migrations (forward-only). */
-  migrate(): Promise<void>;
+  /** Runs pending migrations (forward-only); returns the names of those it applied. */
+  migrate(): Promise<string[]>;
   close(): Promise<void>;
 }

@@ -12,9 +12,11 @@ describe('migrate', () => {
     const first = await box.run(['migrate']);
     expect(first.code).toBe(0);
     expect(first.stderr).toBe('');
+    expect(first.stdout).toContain('Applying 0001-initial... OK');
     const second = await box.run(['migrate']);
     expect(second.code).toBe(0);
     expect(second.stdout).not.toContain('Applying');
+    expect(second.stdout).toContain('No migrations to apply.');
     const { storage } = await box.open();
     expect(await storage.users.count()).toBe(0);
   });

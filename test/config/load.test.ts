@@ -56,6 +56,10 @@ describe('loadConfig', () => {
     expect(c.port).toBe(9000);
   });
 
+  it('lets createsuperuser\'s DOORMAN_SUPERUSER_* variables through (they are input, not settings)', () => {
+    expect(() => loadConfig({ env: { DOORMAN_SIGNING_KEY: strong, DOORMAN_SUPERUSER_EMAIL: 'a@b.co', DOORMAN_SUPERUSER_PASSWORD: 'x' } })).not.toThrow();
+  });
+
   it('takes DATABASE_URL when DOORMAN_DATABASE_URL is unset', () => {
     expect(loadConfig({ env: { DOORMAN_SIGNING_KEY: strong, DATABASE_URL: 'sqlite:/tmp/x.db' } }).databaseUrl).toBe('sqlite:/tmp/x.db');
   });

@@ -15,9 +15,7 @@ export function kyselyStorage(db: Kysely<Database>, close: () => Promise<void> =
     users: kyselyUserStore(db),
     tokens: kyselyTokenStore(db),
     events: kyselyEventStore(db),
-    migrate: async () => {
-      await migrateToLatest(db);
-    },
+    migrate: () => migrateToLatest(db),
     close,
   };
 }

@@ -103,7 +103,7 @@ export function memoryStorage(): Storage {
         return before - events.length;
       },
     },
-    migrate: async () => {},
+    migrate: async () => [],
     close: async () => {},
   };
 }
