@@ -3,7 +3,7 @@ import type { PasswordHasher } from '../passwords/hash.js';
 import { validatePassword, type PasswordPolicy } from '../passwords/policy.js';
 import { DuplicateEmailError, type UserStore } from '../storage/ports.js';
 import { dateOfBirthError, isGender, isValidEmail, normalizeEmail } from './fields.js';
-import type { ProfilePatch, User } from './types.js';
+import type { NewUser, ProfilePatch, User } from './types.js';
 
 export interface Registration {
   email: string;
@@ -123,6 +123,16 @@ export function createAccounts(deps: AccountDeps) {
       const problems = validatePassword(input.new_password2, { email: user.email, first_name: user.firstName, last_name: user.lastName }, policy);
       if (problems.length > 0) throw invalidFields({ new_password2: problems });
       return this.setPassword(user.id, input.new_password1);
+    },
+
+    /**
+     * Creates a user with flags as given (createsuperuser, admin tools): the password, if
+     * any, is hashed first, so no row ever exists without its hash. No validators run here;
+     * callers decide (createsuperuser asks before bypassing them). Throws DuplicateEmailError.
+     */
+    async createUser(input: Omit<NewUser, 'password'> & { password: string | null }): Promise<User> {
+      const password = input.password === null ? null : await hasher.hash(input.password);
+      return users.create({ ...input, email: normalizeEmail(input.email), password });
     },
 
     /** Sets a password with no checks beyond hashing (CLI changepassword, createsuperuser). */

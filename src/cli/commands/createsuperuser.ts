@@ -82,19 +82,11 @@ async function fromEnvironment(io: CliIO, doorman: Doorman, options: CreateSuper
 
 /** Stores a staff superuser; the password is hashed by the same hasher the server uses. */
 async function createSuperuser(doorman: Doorman, email: string, password: string | null) {
-  let user;
   try {
-    user = await doorman.storage.users.create({ email, password: null, isStaff: true, isSuperuser: true });
+    return await doorman.accounts.createUser({ email, password, isStaff: true, isSuperuser: true });
   } catch (error) {
     // Someone took the address between the check and the insert; the unique index decided.
     if (error instanceof DuplicateEmailError) throw new CliError(about(EMAIL_TAKEN, email));
-    throw error;
-  }
-  if (password === null) return user;
-  try {
-    return await doorman.accounts.setPassword(user.id, password);
-  } catch (error) {
-    await doorman.storage.users.delete(user.id);
     throw error;
   }
 }
