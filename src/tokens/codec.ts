@@ -1,8 +1,11 @@
-import { createSigner, createVerifier, TokenError } from 'fast-jwt';
+import { createDecoder, createSigner, createVerifier, TokenError } from 'fast-jwt';
 import type { Config } from '../config/schema.js';
 import { isSymmetric } from '../config/keys.js';
 
-export type Decoded = { ok: true; payload: Record<string, unknown> } | { ok: false; expired: boolean };
+/** Why a token failed: simplejwt words each differently ("Token is expired", "Token has no 'exp' claim", "Token is invalid"). */
+export type DecodeFailure = 'expired' | 'no_exp' | 'invalid';
+
+export type Decoded = { ok: true; payload: Record<string, unknown> } | { ok: false; reason: DecodeFailure };
 
 /** Signs and verifies JWTs with the one configured algorithm and key; knows nothing of token types. */
 export interface TokenCodec {
@@ -27,20 +30,33 @@ export function createTokenCodec(config: Config): TokenCodec {
   const options = {
     key: verifyKey,
     algorithms: [algorithm],
-    requiredClaims: ['exp'],
+    // fast-jwt checks aud/iss only when present; a configured audience or issuer must be there.
+    requiredClaims: ['exp', ...(config.audience ? ['aud'] : []), ...(config.issuer ? ['iss'] : [])],
     clockTolerance: config.leeway * 1000,
     ...(config.audience ? { allowedAud: config.audience } : {}),
     ...(config.issuer ? { allowedIss: config.issuer } : {}),
   };
   const verifier = createVerifier({ ...options, cache: 10_000 });
   const relaxed = createVerifier({ ...options, ignoreExpiration: true });
+  const decode = createDecoder();
+  const reason = (error: unknown, token: string): DecodeFailure => {
+    if (!(error instanceof TokenError)) return 'invalid';
+    if (error.code === TokenError.codes.expired) return 'expired';
+    if (error.code !== TokenError.codes.missingRequiredClaim) return 'invalid';
+    try {
+      const payload = decode(token) as Record<string, unknown>;
+      return 'exp' in payload ? 'invalid' : 'no_exp';
+    } catch {
+      return 'invalid';
+    }
+  };
   const run = (verify: (token: string) => unknown, token: string): Decoded => {
     try {
       const payload = verify(token);
-      if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return { ok: false, expired: false };
+      if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return { ok: false, reason: 'invalid' };
       return { ok: true, payload: payload as Record<string, unknown> };
     } catch (error) {
-      return { ok: false, expired: error instanceof TokenError && error.code === TokenError.codes.expired };
+      return { ok: false, reason: reason(error, token) };
     }
   };
   return {

@@ -1,5 +1,6 @@
 import { AuthError } from '../errors/auth-error.js';
 import type { Claims, TokenType } from './claims.js';
+import type { DecodeFailure } from './codec.js';
 import type { TokenContext } from './context.js';
 
 export interface VerifiedToken {
@@ -21,6 +22,12 @@ export function tokenError(message: string): AuthError {
 
 const TOKEN_TYPES = new Set<string>(['access', 'refresh', 'sliding']);
 
+const FAILURE_MESSAGES: Record<DecodeFailure, string> = {
+  expired: 'Token is expired',
+  no_exp: "Token has no 'exp' claim",
+  invalid: 'Token is invalid',
+};
+
 /**
  * The only place tokens are verified (STYLE: wrap the verifier once). Signature, pinned
  * algorithm, exp (+ leeway), nbf, aud/iss are checked by the codec; then, as simplejwt's
@@ -35,11 +42,12 @@ export function verifyToken(
 ): VerifiedToken {
   if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) throw tokenError('Token is invalid');
   const decoded = options.ignoreExpiry ? ctx.codec.verifyIgnoringExpiry(token) : ctx.codec.verify(token);
-  if (!decoded.ok) throw tokenError(decoded.expired ? 'Token is expired' : 'Token is invalid');
+  if (!decoded.ok) throw tokenError(FAILURE_MESSAGES[decoded.reason]);
   const claims = decoded.payload as Claims;
   const type = claims[ctx.names.tokenType];
-  if (typeof type !== 'string' || !TOKEN_TYPES.has(type)) throw tokenError('Token has no type');
-  if (!accept.includes(type as TokenType)) throw tokenError('Token has wrong type');
+  // simplejwt's verify_token_type: absent → "no type"; present but not one we take → "wrong type".
+  if (type === undefined) throw tokenError('Token has no type');
+  if (typeof type !== 'string' || !TOKEN_TYPES.has(type) || !accept.includes(type as TokenType)) throw tokenError('Token has wrong type');
   const jti = claims[ctx.names.jti];
   if (typeof jti !== 'string' || jti.length === 0) throw tokenError('Token has no id');
   if (typeof claims.iat !== 'number' || typeof claims.exp !== 'number') throw tokenError('Token is invalid');
