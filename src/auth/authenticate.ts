@@ -28,7 +28,10 @@ export function createAuthenticator(ctx: TokenContext) {
     if (cached !== undefined) return cached;
     const users = ctx.storage.users;
     const user = ctx.config.userIdField === 'email' ? await users.findByEmail(key) : /^\d+$/.test(key) ? await users.findById(Number(key)) : null;
-    const state = user && { id: user.id, email: user.email, isActive: user.isActive, isStaff: user.isStaff, isSuperuser: user.isSuperuser };
+    if (!user) return null;
+    const state = { id: user.id, email: user.email, isActive: user.isActive, isStaff: user.isStaff, isSuperuser: user.isSuperuser };
+    // Only users that exist are cached: "no such user" can stop being true without any event
+    // (a join reusing a deleted account's e-mail under USER_ID_FIELD=email, in any process).
     ctx.view.cacheUser(key, state);
     return state;
   }

@@ -154,3 +154,22 @@ describe('a user who changes after the tokens were issued', () => {
     });
   });
 });
+
+describe('USER_ID_FIELD=email: an account deleted and registered again with the same e-mail', () => {
+  it('authenticates the new account\'s tokens, though the old ones were refused', async () => {
+    const t = await testApp({ storage: 'sqlite', config: { userIdField: 'email' } });
+    try {
+      const old = await join(t.app);
+      await t.storage.users.delete(1);
+      await t.doorman.revocation.userChanged(KIM);
+      const refused = await t.app.inject({ url: '/account/mypage/', headers: bearer(old.access) });
+      expect(refused.json()).toEqual(NOT_FOUND);
+      const renewed = await join(t.app);
+      const response = await t.app.inject({ url: '/account/mypage/', headers: bearer(renewed.access) });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual({ message: '반갑습니다, kim@example.com님!' });
+    } finally {
+      await t.close();
+    }
+  });
+});
