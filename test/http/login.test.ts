@@ -22,6 +22,12 @@ describe('POST /account/login/', () => {
     });
   });
 
+  it('sets no cookie: cookie mode is off by default, tokens travel in the body', async () => {
+    const response = await post(t.app, URL, { email: 'Kim@example.com', password: PASSWORD });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['set-cookie']).toBeUndefined();
+  });
+
   it('gives an access token that authenticates', async () => {
     const { access } = (await post(t.app, URL, { email: 'Kim@example.com', password: PASSWORD })).json();
     const mypage = await t.app.inject({ url: '/account/mypage/', headers: bearer(access) });

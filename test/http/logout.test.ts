@@ -9,7 +9,7 @@ describe('POST /account/logout/', () => {
   let t: TestApp;
   let session: { access: string; refresh: string };
   beforeEach(async () => {
-    t = await testApp();
+    t = await testApp({ storage: 'sqlite' });
     session = await join(t.app);
   });
   afterEach(() => t.close());

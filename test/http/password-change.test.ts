@@ -10,7 +10,7 @@ describe('POST /account/password/change/', () => {
   let t: TestApp;
   let session: { access: string; refresh: string };
   beforeEach(async () => {
-    t = await testApp();
+    t = await testApp({ storage: 'sqlite' });
     session = await join(t.app);
   });
   afterEach(() => t.close());

@@ -10,7 +10,7 @@ describe('simplejwt views under /api/token/', () => {
   let pair: { access: string; refresh: string };
   beforeEach(async () => {
     freezeDate();
-    t = await testApp();
+    t = await testApp({ storage: 'sqlite' });
     await join(t.app);
     pair = await obtainPair(t.app);
   });
@@ -229,7 +229,7 @@ describe('dj-rest-auth views under /account/token/', () => {
   let pair: { access: string; refresh: string };
   beforeEach(async () => {
     freezeDate();
-    t = await testApp();
+    t = await testApp({ storage: 'sqlite' });
     pair = await join(t.app);
   });
   afterEach(async () => {

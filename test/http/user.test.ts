@@ -9,7 +9,7 @@ describe('GET, PUT, PATCH /account/user/', () => {
   let t: TestApp;
   let access: string;
   beforeEach(async () => {
-    t = await testApp();
+    t = await testApp({ storage: 'sqlite' });
     ({ access } = await join(t.app));
   });
   afterEach(() => t.close());
