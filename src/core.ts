@@ -68,6 +68,12 @@ export function createDoorman(options: DoormanOptions) {
       refresh: (raw: string) => refreshTokens(ctx, raw),
       refreshSliding: (raw: string) => refreshSliding(ctx, raw),
       blacklist: (raw: string) => blacklistToken(ctx, raw, revocation.revokeSession),
+      /**
+       * The synchronous hot-path check of a token presented as credentials (one of
+       * AUTH_TOKEN_CLASSES): signature, pinned alg, exp, type, jti, session not revoked.
+       * `authenticate` adds the user's active/exists check.
+       */
+      verifyAccess: (raw: string) => verifyToken(ctx, raw, config.authTokenClasses),
       /** Verifies any doorman token (simplejwt UntypedToken) and, for refresh/sliding, that it is not blacklisted. */
       async verify(raw: string) {
         const verified = verifyToken(ctx, raw, ['access', 'refresh', 'sliding'], { ignoreRevokedSession: true });

@@ -48,7 +48,7 @@ export async function startDoorman(ctx, label) {
   ctx.state.servers = [...(ctx.state.servers || []), server];
   const post = (path, body, expect) => postJson(server.url + path, body, expect);
   return {
-    server, signingKey, url: server.url, post,
+    server, signingKey, dbFile, url: server.url, post,
     login: (u) => post(PATHS.login, { email: u.email, password: u.password }, 200),
   };
 }

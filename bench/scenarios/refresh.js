@@ -2,6 +2,7 @@ import { createHmac, createSecretKey, randomBytes, randomUUID } from 'node:crypt
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { startDoorman, createUsers, stopDoorman, PATHS } from './doorman.js';
 import { httpMetrics } from '../lib/wrk.js';
 
@@ -13,10 +14,12 @@ let runNo = 0;
 // Refresh with rotation, one never-used refresh token per request.
 // Tokens are pre-issued by re-signing a real refresh token from the server with
 // a new jti (same header, claims and lifetime) using DOORMAN_SIGNING_KEY, which
-// the harness itself chose: logging in once per token would cost an argon2 hash
-// each, far too slow for tens of thousands. A probe checks the server accepts
-// such tokens; if not, wrk falls back to chaining (each response's new refresh
-// token feeds a later request), seeded by real logins.
+// the harness itself chose, and recording each jti as an outstanding token in
+// the server's SQLite file (doorman refuses refresh tokens it has no record of),
+// exactly as issueRefresh() would: logging in once per token would cost an
+// argon2 hash each, far too slow for tens of thousands. A probe checks the
+// server accepts such tokens; if not, wrk falls back to chaining (each
+// response's new refresh token feeds a later request), seeded by real logins.
 
 function minterFrom(template, key) {
   const [h, p] = template.split('.');
@@ -32,8 +35,20 @@ function minterFrom(template, key) {
     if (life !== null) { c.iat = Math.floor(Date.now() / 1000); c.exp = c.iat + life; }
     c.jti = hexJti ? randomBytes(16).toString('hex') : randomUUID();
     const body = Buffer.from(JSON.stringify(c)).toString('base64url');
-    return `${h}.${body}.${createHmac(alg, keyObject).update(`${h}.${body}`).digest('base64url')}`;
+    return { token: `${h}.${body}.${createHmac(alg, keyObject).update(`${h}.${body}`).digest('base64url')}`, claims: c };
   };
+}
+
+// Records minted tokens as outstanding, in one transaction (WAL: the running server keeps serving).
+function record(dbFile, minted) {
+  const db = new Database(dbFile);
+  db.pragma('busy_timeout = 5000');
+  const insert = db.prepare('INSERT INTO refresh_tokens (jti, user_id, family_id, token_type, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, NULL)');
+  const now = Date.now();
+  db.transaction(() => {
+    for (const { claims } of minted) insert.run(claims.jti, claims.user_id, claims.sid, 'refresh', now, claims.exp * 1000);
+  })();
+  db.close();
 }
 
 export default {
@@ -48,12 +63,14 @@ export default {
     const [user] = await createUsers(d, 1, 'refresh');
     ctx.state.user = user;
     const mint = minterFrom(user.refresh, d.signingKey);
-    const probe = mint && (await fetch(d.url + PATHS.refresh, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refresh: mint() }),
+    const sample = mint && mint();
+    if (sample) record(d.dbFile, [sample]);
+    const probe = sample && (await fetch(d.url + PATHS.refresh, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refresh: sample.token }),
     }).then(async (r) => ({ status: r.status, body: await r.text() })));
     if (probe && probe.status === 200 && /"refresh"/.test(probe.body)) {
       ctx.state.mint = mint;
-      ctx.note('tokens: re-signed copies of a server-issued refresh token (probe accepted)');
+      ctx.note('tokens: re-signed copies of a server-issued refresh token, recorded as outstanding (probe accepted)');
     } else {
       ctx.note(`tokens: chained from login seeds (re-signed probe answered ${probe ? probe.status : 'n/a: non-HMAC alg'})`);
     }
@@ -66,7 +83,11 @@ export default {
       // with headroom; a run that still runs dry is discarded, not reported.
       const rate = ctx.state.rate ?? ctx.floorMedian('node-http', 'rps') ?? 30000;
       const n = Math.ceil((rate * 1.5 * ctx.duration + CONNECTIONS) / THREADS);
-      for (let t = 0; t < THREADS; t++) perThread.push(Array.from({ length: n }, mint));
+      for (let t = 0; t < THREADS; t++) {
+        const minted = Array.from({ length: n }, mint);
+        record(d.dbFile, minted);
+        perThread.push(minted.map((m) => m.token));
+      }
     } else {
       const seedsPerThread = CONNECTIONS / THREADS + 8;
       for (let t = 0; t < THREADS; t++) {

