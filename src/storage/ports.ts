@@ -48,6 +48,12 @@ export interface TokenStore {
    * number of concurrent calls for one jti, exactly one gets true: exactly-once rotation.
    */
   consume(jti: string, at: Date): Promise<boolean>;
+  /**
+   * Rotation in one atomic step: consumes `jti` (as consume) and, only if this call
+   * consumed it, records `successor`. A crash can never leave a spent token without its
+   * successor, and of concurrent rotations of one token exactly one gets true.
+   */
+  rotate(jti: string, successor: OutstandingToken, at: Date): Promise<boolean>;
   /** Blacklists the token (idempotent); false when the jti is unknown. */
   revoke(jti: string, at: Date): Promise<boolean>;
   /** Blacklists every usable token of the family; returns how many. */

@@ -1,3 +1,4 @@
+import type { OutstandingToken } from '../storage/ports.js';
 import type { User } from '../users/types.js';
 import { newJti, type TokenType } from './claims.js';
 import type { TokenContext } from './context.js';
@@ -53,10 +54,10 @@ export function issueAccess(ctx: TokenContext, user: User, sessionId: string): I
   return sign(ctx, 'access', user, sessionId, ctx.config.accessTokenLifetime, {});
 }
 
-/** A refresh token, recorded by jti (never the token itself) in the session `sessionId`. */
-export async function issueRefresh(ctx: TokenContext, user: User, sessionId: string): Promise<IssuedToken> {
+/** A signed refresh token and the row that records it (by jti, never the token itself). */
+export function signRefresh(ctx: TokenContext, user: User, sessionId: string): { issued: IssuedToken; record: OutstandingToken } {
   const issued = sign(ctx, 'refresh', user, sessionId, ctx.config.refreshTokenLifetime, {});
-  await ctx.storage.tokens.record({
+  const record: OutstandingToken = {
     jti: issued.jti,
     userId: user.id,
     familyId: sessionId,
@@ -64,7 +65,14 @@ export async function issueRefresh(ctx: TokenContext, user: User, sessionId: str
     createdAt: new Date(ctx.now()),
     expiresAt: new Date(issued.exp * 1000),
     revokedAt: null,
-  });
+  };
+  return { issued, record };
+}
+
+/** A refresh token, recorded in the session `sessionId`. */
+export async function issueRefresh(ctx: TokenContext, user: User, sessionId: string): Promise<IssuedToken> {
+  const { issued, record } = signRefresh(ctx, user, sessionId);
+  await ctx.storage.tokens.record(record);
   return issued;
 }
 

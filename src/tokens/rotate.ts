@@ -1,7 +1,7 @@
 import { AuthError } from '../errors/auth-error.js';
 import type { User } from '../users/types.js';
 import type { TokenContext } from './context.js';
-import { issueAccess, issueRefresh, type IssuedToken } from './issue.js';
+import { issueAccess, issueRefresh, signRefresh, type IssuedToken } from './issue.js';
 import { tokenError, verifyToken } from './verify.js';
 
 export interface RefreshResult {
@@ -33,11 +33,11 @@ export async function refreshTokens(ctx: TokenContext, raw: string): Promise<Ref
   const user = await activeUser(ctx, verified.userId);
   const sessionId = verified.sessionId ?? stored.familyId;
   if (!ctx.config.rotateRefreshTokens) return { access: issueAccess(ctx, user, sessionId) };
-  if (ctx.config.blacklistAfterRotation && !(await ctx.storage.tokens.consume(verified.jti, new Date(ctx.now())))) {
-    throw tokenError('Token is blacklisted');
-  }
-  const refresh = await issueRefresh(ctx, user, sessionId);
-  return { access: issueAccess(ctx, user, sessionId), refresh };
+  if (!ctx.config.blacklistAfterRotation) return { access: issueAccess(ctx, user, sessionId), refresh: await issueRefresh(ctx, user, sessionId) };
+  const refresh = signRefresh(ctx, user, sessionId);
+  // Spend the old token and record its successor in one atomic step: exactly one winner.
+  if (!(await ctx.storage.tokens.rotate(verified.jti, refresh.record, new Date(ctx.now())))) throw tokenError('Token is blacklisted');
+  return { access: issueAccess(ctx, user, sessionId), refresh: refresh.issued };
 }
 
 /** simplejwt TokenRefreshSlidingView: same jti, new exp/iat, until refresh_exp has passed. */

@@ -108,6 +108,34 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
         expect(results.filter(Boolean)).toHaveLength(1);
       });
 
+      it('rotates: spends the token and records its successor, once', async () => {
+        const old = token({ userId });
+        const next = token({ userId });
+        await storage.tokens.record(old);
+        expect(await storage.tokens.rotate(old.jti, next, new Date(9000))).toBe(true);
+        expect((await storage.tokens.find(old.jti))?.revokedAt).toEqual(new Date(9000));
+        expect(await storage.tokens.find(next.jti)).toEqual(next);
+        const other = token({ userId });
+        expect(await storage.tokens.rotate(old.jti, other, new Date())).toBe(false);
+        expect(await storage.tokens.find(other.jti)).toBeNull();
+      });
+
+      it('gives exactly one winner among concurrent rotations, and records one successor', async () => {
+        const old = token({ userId });
+        await storage.tokens.record(old);
+        const successors = Array.from({ length: 20 }, () => token({ userId }));
+        const results = await Promise.all(successors.map((s) => storage.tokens.rotate(old.jti, s, new Date())));
+        expect(results.filter(Boolean)).toHaveLength(1);
+        const recorded = await Promise.all(successors.map((s) => storage.tokens.find(s.jti)));
+        expect(recorded.filter(Boolean)).toHaveLength(1);
+      });
+
+      it('does not rotate an unknown token', async () => {
+        const next = token({ userId });
+        expect(await storage.tokens.rotate('unknown', next, new Date())).toBe(false);
+        expect(await storage.tokens.find(next.jti)).toBeNull();
+      });
+
       it('does not consume an unknown or revoked token', async () => {
         expect(await storage.tokens.consume('nope', new Date())).toBe(false);
         const t = token({ userId, revokedAt: new Date(1) });

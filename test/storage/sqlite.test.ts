@@ -20,6 +20,19 @@ storageConformance('sqlite', async () => {
   };
 });
 
+storageConformance('sqlite, generic Kysely token store', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'doorman-storage-'));
+  const storage = sqliteStorage(join(dir, 'test.sqlite3'), { genericTokenStore: true });
+  await storage.migrate();
+  return {
+    storage,
+    dispose: async () => {
+      await storage.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
 describe('sqlite specifics', () => {
   it('migrates idempotently and keeps data across reopen', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'doorman-storage-'));

@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type { Storage } from '../ports.js';
+import { GroupCommit } from '../sqlite/group-commit.js';
+import { sqliteTokenStore } from '../sqlite/tokens.js';
 import type { Database } from './db.js';
 import { kyselyEventStore } from './events.js';
 import { migrateToLatest } from './migrate.js';
@@ -21,17 +23,43 @@ export function kyselyStorage(db: Kysely<Database>, close: () => Promise<void> =
 }
 
 /**
+ * Kysely prepares every statement it runs; better-sqlite3 statements are reusable, so keep
+ * them by SQL text (the set is small and fixed: doorman builds no SQL from input values).
+ */
+function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (!statement) {
+        statement = database.prepare(sql);
+        if (statements.size < 500) statements.set(sql, statement);
+      }
+      return statement as never;
+    },
+  };
+}
+
+export interface SqliteStorageOptions {
+  /** Use the generic Kysely token store instead of the prepared-statement one (conformance tests of the generic store). */
+  genericTokenStore?: boolean;
+}
+
+/**
  * The embedded default: one SQLite file in WAL mode. synchronous=NORMAL is durable across
  * process crashes (WAL) and loses at most the last commits on power loss, the usual trade
  * for a server database; busy_timeout lets the CLI write while the server runs.
  */
-export function sqliteStorage(path: string): Storage {
+export function sqliteStorage(path: string, options: SqliteStorageOptions = {}): Storage {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const database = new BetterSqlite3(path);
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  return kyselyStorage(db, () => db.destroy());
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  const storage = kyselyStorage(db, () => db.destroy());
+  if (!options.genericTokenStore) storage.tokens = sqliteTokenStore(database, new GroupCommit(database));
+  return storage;
 }

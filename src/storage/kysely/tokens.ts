@@ -14,21 +14,36 @@ function toToken(row: Selectable<RefreshTokensTable>): OutstandingToken {
   };
 }
 
+function toRow(token: OutstandingToken) {
+  return {
+    jti: token.jti,
+    user_id: token.userId,
+    family_id: token.familyId,
+    token_type: token.tokenType,
+    created_at: token.createdAt.getTime(),
+    expires_at: token.expiresAt.getTime(),
+    revoked_at: token.revokedAt ? token.revokedAt.getTime() : null,
+  };
+}
+
+/** The token store on any Kysely dialect (the SQLite default uses the faster sqlite/tokens.ts). */
 export function kyselyTokenStore(db: Kysely<Database>): TokenStore {
   return {
     async record(token) {
-      await db
-        .insertInto('refresh_tokens')
-        .values({
-          jti: token.jti,
-          user_id: token.userId,
-          family_id: token.familyId,
-          token_type: token.tokenType,
-          created_at: token.createdAt.getTime(),
-          expires_at: token.expiresAt.getTime(),
-          revoked_at: token.revokedAt ? token.revokedAt.getTime() : null,
-        })
-        .execute();
+      await db.insertInto('refresh_tokens').values(toRow(token)).execute();
+    },
+    async rotate(jti, successor, at) {
+      return db.transaction().execute(async (trx) => {
+        const consumed = await trx
+          .updateTable('refresh_tokens')
+          .set({ revoked_at: at.getTime() })
+          .where('jti', '=', jti)
+          .where('revoked_at', 'is', null)
+          .executeTakeFirst();
+        if (Number(consumed.numUpdatedRows) !== 1) return false;
+        await trx.insertInto('refresh_tokens').values(toRow(successor)).execute();
+        return true;
+      });
     },
     async find(jti) {
       const row = await db.selectFrom('refresh_tokens').selectAll().where('jti', '=', jti).executeTakeFirst();

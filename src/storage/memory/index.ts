@@ -59,6 +59,13 @@ export function memoryStorage(): Storage {
         t.revokedAt = at;
         return true;
       },
+      async rotate(jti, successor, at) {
+        const t = tokens.get(jti);
+        if (!t || t.revokedAt || tokens.has(successor.jti)) return false;
+        t.revokedAt = at;
+        tokens.set(successor.jti, structuredClone(successor));
+        return true;
+      },
       async revoke(jti, at) {
         const t = tokens.get(jti);
         if (!t) return false;
