@@ -2,6 +2,7 @@ import type { Config } from './config/schema.js';
 import { createAuthenticator } from './auth/authenticate.js';
 import { createPasswordHasher, type PasswordHasher } from './passwords/hash.js';
 import { Limiter } from './passwords/limiter.js';
+import { createPermissionAdmin } from './permissions/admin.js';
 import { createRevocation, type Revocation } from './revocation/revocation.js';
 import { createRevocationSync, type RevocationSync } from './revocation/sync.js';
 import { RevocationView } from './revocation/view.js';
@@ -61,6 +62,8 @@ export function createDoorman(options: DoormanOptions) {
     storage,
     accounts,
     revocation,
+    /** Groups and model permissions (Django's auth admin), and each user's cached permission set. */
+    permissions: createPermissionAdmin(storage, view, now),
     authenticate: createAuthenticator(ctx),
     tokens: {
       issuePair: (user: User) => issuePair(ctx, user),

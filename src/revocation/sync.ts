@@ -25,6 +25,7 @@ export function createRevocationSync(storage: Storage, view: RevocationView, int
       const batch = await storage.events.since(cursor, 500);
       for (const { id, event } of batch) {
         if (event.kind === 'session_revoked') view.revokeSession(event.subject, event.expiresAt.getTime());
+        else if (event.kind === 'permissions_changed') view.forgetAllPermissions();
         else view.forgetUser(event.subject);
         cursor = id;
         applied++;

@@ -15,6 +15,7 @@ export interface UserState {
 export class RevocationView {
   readonly #sessions = new Map<string, number>();
   readonly #users = new Map<string, UserState | null>();
+  readonly #permissions = new Map<number, ReadonlySet<string>>();
 
   constructor(readonly userCacheSize: number) {}
 
@@ -51,6 +52,29 @@ export class RevocationView {
 
   forgetUser(id: string): void {
     this.#users.delete(id);
+    if (/^\d+$/.test(id)) this.#permissions.delete(Number(id));
+  }
+
+  /** The user's cached model permissions (own and through groups); undefined when not cached. */
+  permissions(userId: number): ReadonlySet<string> | undefined {
+    const set = this.#permissions.get(userId);
+    if (set !== undefined) {
+      this.#permissions.delete(userId);
+      this.#permissions.set(userId, set);
+    }
+    return set;
+  }
+
+  cachePermissions(userId: number, permissions: ReadonlySet<string>): void {
+    if (this.userCacheSize === 0) return;
+    this.#permissions.delete(userId);
+    this.#permissions.set(userId, permissions);
+    if (this.#permissions.size > this.userCacheSize) this.#permissions.delete(this.#permissions.keys().next().value!);
+  }
+
+  /** A grant, group or membership changed somewhere: every cached permission set may be stale. */
+  forgetAllPermissions(): void {
+    this.#permissions.clear();
   }
 
   prune(now: number): void {

@@ -69,7 +69,9 @@ export interface TokenStore {
 /** What changed, for every process's in-memory revocation view (see revocation/view.ts). */
 export type AuthEvent =
   | { kind: 'session_revoked'; subject: string; expiresAt: Date }
-  | { kind: 'user_changed'; subject: string; expiresAt: Date };
+  | { kind: 'user_changed'; subject: string; expiresAt: Date }
+  /** Some grant, group or membership changed: every process drops its cached permissions. */
+  | { kind: 'permissions_changed'; subject: string; expiresAt: Date };
 
 export interface StoredAuthEvent {
   id: number;
@@ -87,10 +89,50 @@ export interface EventStore {
   deleteExpired(now: Date): Promise<number>;
 }
 
+export class DuplicateGroupError extends Error {
+  constructor() {
+    super('A group with that name already exists.');
+    this.name = 'DuplicateGroupError';
+  }
+}
+
+/** A Django auth group: a name that users belong to and permissions are granted to. */
+export interface Group {
+  id: number;
+  name: string;
+}
+
+/**
+ * Django's model permissions: groups, and permissions (`<app_label>.<codename>`, already
+ * validated by the caller) granted to groups and to users directly. Unknown user or group ids
+ * are not an error: the call changes nothing and answers false.
+ */
+export interface PermissionStore {
+  /** Throws DuplicateGroupError when the name is taken (exactly, like Django's unique name). */
+  createGroup(name: string): Promise<Group>;
+  findGroup(name: string): Promise<Group | null>;
+  /** Every group with its permissions, by name. */
+  listGroups(): Promise<Array<Group & { permissions: string[] }>>;
+  deleteGroup(groupId: number): Promise<boolean>;
+  /** True when this call added the grant. */
+  grantToGroup(groupId: number, permission: string): Promise<boolean>;
+  revokeFromGroup(groupId: number, permission: string): Promise<boolean>;
+  grantToUser(userId: number, permission: string): Promise<boolean>;
+  revokeFromUser(userId: number, permission: string): Promise<boolean>;
+  addToGroup(userId: number, groupId: number): Promise<boolean>;
+  removeFromGroup(userId: number, groupId: number): Promise<boolean>;
+  groupsOf(userId: number): Promise<Group[]>;
+  /** The user's own permissions and those of their groups: distinct, sorted. */
+  permissionsOf(userId: number): Promise<string[]>;
+  /** The user's own permissions only (not through groups), sorted. */
+  userPermissions(userId: number): Promise<string[]>;
+}
+
 export interface Storage {
   users: UserStore;
   tokens: TokenStore;
   events: EventStore;
+  permissions: PermissionStore;
   /** Runs pending migrations (forward-only); returns the names of those it applied. */
   migrate(): Promise<string[]>;
   close(): Promise<void>;

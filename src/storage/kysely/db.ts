@@ -36,7 +36,38 @@ export interface AuthEventsTable {
   created_at: number;
 }
 
+export interface GroupsTable {
+  id: Generated<number>;
+  name: string;
+}
+
+export interface PermissionsTable {
+  id: Generated<number>;
+  app_label: string;
+  codename: string;
+}
+
+export interface UserGroupsTable {
+  user_id: number;
+  group_id: number;
+}
+
+export interface GroupPermissionsTable {
+  group_id: number;
+  permission_id: number;
+}
+
+export interface UserPermissionsTable {
+  user_id: number;
+  permission_id: number;
+}
+
 export interface Database {
+  groups: GroupsTable;
+  permissions: PermissionsTable;
+  user_groups: UserGroupsTable;
+  group_permissions: GroupPermissionsTable;
+  user_permissions: UserPermissionsTable;
   users: UsersTable;
   refresh_tokens: RefreshTokensTable;
   auth_events: AuthEventsTable;

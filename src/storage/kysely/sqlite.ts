@@ -8,6 +8,7 @@ import { sqliteTokenStore } from '../sqlite/tokens.js';
 import type { Database } from './db.js';
 import { kyselyEventStore } from './events.js';
 import { migrateToLatest } from './migrate.js';
+import { kyselyPermissionStore } from './permissions.js';
 import { kyselyTokenStore } from './tokens.js';
 import { kyselyUserStore } from './users.js';
 
@@ -17,6 +18,7 @@ export function kyselyStorage(db: Kysely<Database>, close: () => Promise<void> =
     users: kyselyUserStore(db),
     tokens: kyselyTokenStore(db),
     events: kyselyEventStore(db),
+    permissions: kyselyPermissionStore(db),
     migrate: () => migrateToLatest(db),
     close,
   };

@@ -1,5 +1,6 @@
 import { DuplicateEmailError, type AuthEvent, type OutstandingToken, type Storage, type StoredAuthEvent } from '../ports.js';
 import type { User } from '../../users/types.js';
+import { memoryPermissionStore } from './permissions.js';
 
 /** In-memory storage for tests and experiments; passes the same conformance suite as SQLite. */
 export function memoryStorage(): Storage {
@@ -9,6 +10,7 @@ export function memoryStorage(): Storage {
   let nextUserId = 1;
   let nextEventId = 1;
   const byEmail = (email: string) => [...users.values()].find((u) => u.email.toLowerCase() === email.toLowerCase()) ?? null;
+  const permissions = memoryPermissionStore((id) => users.has(id));
   const copy = <T extends object>(value: T | null | undefined): T | null => (value ? structuredClone(value) : null);
 
   return {
@@ -43,6 +45,7 @@ export function memoryStorage(): Storage {
       },
       async delete(id) {
         for (const [jti, t] of tokens) if (t.userId === id) tokens.delete(jti);
+        permissions.forgetUser(id);
         return users.delete(id);
       },
       count: async () => users.size,
@@ -110,6 +113,7 @@ export function memoryStorage(): Storage {
         return before - events.length;
       },
     },
+    permissions: permissions.store,
     migrate: async () => [],
     close: async () => {},
   };
