@@ -31,6 +31,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   installErrorHandling(app, { notFound: true });
   app.get('/healthz', { schema: { hide: true } as never }, async () => ({ status: 'ok' }));
-  await app.register(doormanPlugin, { doorman: options.doorman });
+  await app.register(doormanPlugin, { doorman: options.doorman, errorHandler: false });
   return app;
 }

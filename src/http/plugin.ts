@@ -4,6 +4,9 @@ import type { Doorman } from '../core.js';
 import { installErrorHandling } from './error-handler.js';
 import { methodNotAllowed } from './route-table.js';
 import { ACCOUNT_ROUTES, accountRoutes } from './routes/account.js';
+import { ADMIN_ROUTES, adminRoutes } from './routes/admin.js';
+import { AuthError } from '../errors/auth-error.js';
+import { sendAuthError } from './send-error.js';
 import { ACCOUNT_TOKEN_ROUTES, API_TOKEN_ROUTES, accountTokenRoutes, apiTokenRoutes } from './routes/token.js';
 
 export interface DoormanPluginOptions {
@@ -12,6 +15,17 @@ export interface DoormanPluginOptions {
   accountPrefix?: string;
   /** Where simplejwt's token views live (default "/api/token"); null leaves them out. */
   apiTokenPrefix?: string | null;
+  /** Where the staff-only groups/permissions API lives (default "/admin"); null leaves it out. */
+  adminPrefix?: string | null;
+  /**
+   * Answer doorman's errors (AuthError, e.g. from checkObjectPermission) thrown in the host's
+   * own routes with doorman's DRF bodies: installs an error handler in the scope the plugin is
+   * registered in that handles AuthError and passes everything else on (default true). Set
+   * false when you set your own handler there, and call sendAuthError from it.
+   */
+  errorHandler?: boolean;
+  /** The route prefix for everything doorman adds (the host's choice, e.g. "/auth"). */
+  prefix?: string;
 }
 
 /** DRF accepts an empty JSON body as {}; so do we, and a form-encoded body too. */
@@ -48,22 +62,45 @@ const routes: FastifyPluginAsync<DoormanPluginOptions> = async (app, options) =>
     await app.register(apiTokenRoutes, { doorman, prefix: apiTokenPrefix });
     Object.assign(table, prefixed(apiTokenPrefix, API_TOKEN_ROUTES));
   }
+  const adminPrefix = options.adminPrefix === undefined ? '/admin' : options.adminPrefix;
+  if (adminPrefix !== null) {
+    await app.register(adminRoutes, { doorman, prefix: adminPrefix });
+    Object.assign(table, prefixed(adminPrefix, ADMIN_ROUTES));
+  }
   methodNotAllowed(app, table);
 };
 
+/** AuthError → doorman's body; anything else goes on to the host's outer (or Fastify's default) handler. */
+function installAuthErrorHandler(app: FastifyInstance): void {
+  try {
+    app.setErrorHandler((error, _request, reply) => {
+      if (error instanceof AuthError) return sendAuthError(reply, error);
+      throw error;
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'FST_ERR_ERROR_HANDLER_ALREADY_SET') throw error;
+    app.log.warn('doorman: this scope already has an error handler; map AuthError with sendAuthError() there, or pass errorHandler: false');
+  }
+}
+
 /**
- * doorman as a Fastify plugin: decorates `request.auth` (null until an authenticating
- * preHandler runs) and `app.doorman`, and adds the account and token routes in their own
- * encapsulated context (their error handler and body parsing do not leak into the host).
+ * doorman as a Fastify plugin (fastify-plugin, so its decorators reach the host): decorates
+ * `request.auth` (null until authenticated, e.g. by requirePermission) and `app.doorman`, and
+ * adds the account, token and admin routes under `prefix` in their own encapsulated context
+ * (their error handler and body parsing do not leak into the host).
  *
  * @example
  * const doorman = createDoorman({ config, storage });
  * await app.register(doormanPlugin, { doorman, prefix: '/auth' });
+ * app.get('/reports', { preValidation: requirePermission(isAdminUser) }, listReports);
  */
-export const doormanPlugin = fp<DoormanPluginOptions & { prefix?: string }>(
+export const doormanPlugin = fp<DoormanPluginOptions>(
   async (app, options) => {
     app.decorateRequest('auth', null);
     app.decorate('doorman', options.doorman);
+    if (options.errorHandler !== false) installAuthErrorHandler(app);
+    // fastify-plugin skips encapsulation, and with it Fastify's own handling of `prefix`, so the
+    // prefix is applied to the inner (encapsulated) routes plugin instead.
     await app.register(routes, { ...options, prefix: options.prefix ?? '' });
   },
   { name: 'doorman', fastify: '5.x' },

@@ -1,0 +1,20 @@
+import type { FastifyReply } from 'fastify';
+import type { AuthError } from '../errors/auth-error.js';
+
+/** What every 401 carries (RFC 6750 §3). */
+export const CHALLENGE = 'Bearer realm="api"';
+
+/**
+ * Sends an AuthError as doorman answers it: its status, DRF body, and the Bearer challenge on 401.
+ * For host error handlers that want doorman's bodies for doorman's errors.
+ *
+ * @example
+ * app.setErrorHandler((error, request, reply) => {
+ *   if (error instanceof AuthError) return sendAuthError(reply, error);
+ *   reply.send(error);
+ * });
+ */
+export function sendAuthError(reply: FastifyReply, error: AuthError): FastifyReply {
+  if (error.status === 401) reply.header('WWW-Authenticate', CHALLENGE);
+  return reply.status(error.status).send(error.toBody());
+}
