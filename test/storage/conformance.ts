@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DuplicateEmailError, type OutstandingToken, type Storage } from '../../src/storage/ports.js';
+import { DuplicateEmailError, DuplicateGroupError, type OutstandingToken, type Storage } from '../../src/storage/ports.js';
 
 /**
  * ONE suite every storage backend must pass (Lucia's adapter-test idea). Each backend's test
@@ -223,6 +223,76 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
 
       it('answers 0 as the latest id when empty', async () => {
         expect(await storage.events.latest()).toBe(0);
+      });
+    });
+    describe('permissions', () => {
+      const users = async () => [
+        await storage.users.create({ email: 'a@example.com', password: null }),
+        await storage.users.create({ email: 'b@example.com', password: null }),
+      ];
+
+      it('creates groups with unique names and finds them', async () => {
+        const editors = await storage.permissions.createGroup('editors');
+        expect(editors).toEqual({ id: expect.any(Number), name: 'editors' });
+        await expect(storage.permissions.createGroup('editors')).rejects.toBeInstanceOf(DuplicateGroupError);
+        expect(await storage.permissions.findGroup('editors')).toEqual(editors);
+        expect(await storage.permissions.findGroup('nobody')).toBeNull();
+      });
+
+      it('unites a user’s own permissions with their groups’, distinct and sorted', async () => {
+        const [a, b] = await users();
+        const editors = await storage.permissions.createGroup('editors');
+        expect(await storage.permissions.grantToGroup(editors.id, 'board.change_post')).toBe(true);
+        expect(await storage.permissions.grantToGroup(editors.id, 'board.change_post')).toBe(false);
+        await storage.permissions.grantToGroup(editors.id, 'board.add_post');
+        expect(await storage.permissions.addToGroup(a!.id, editors.id)).toBe(true);
+        expect(await storage.permissions.addToGroup(a!.id, editors.id)).toBe(false);
+        expect(await storage.permissions.grantToUser(a!.id, 'board.delete_post')).toBe(true);
+        expect(await storage.permissions.grantToUser(a!.id, 'board.add_post')).toBe(true);
+        expect(await storage.permissions.permissionsOf(a!.id)).toEqual(['board.add_post', 'board.change_post', 'board.delete_post']);
+        expect(await storage.permissions.userPermissions(a!.id)).toEqual(['board.add_post', 'board.delete_post']);
+        expect(await storage.permissions.groupsOf(a!.id)).toEqual([editors]);
+        expect(await storage.permissions.permissionsOf(b!.id)).toEqual([]);
+        expect(await storage.permissions.listGroups()).toEqual([{ ...editors, permissions: ['board.add_post', 'board.change_post'] }]);
+      });
+
+      it('revokes grants and memberships, answering whether anything changed', async () => {
+        const [a] = await users();
+        const g = await storage.permissions.createGroup('g');
+        await storage.permissions.grantToGroup(g.id, 'board.view_post');
+        await storage.permissions.addToGroup(a!.id, g.id);
+        await storage.permissions.grantToUser(a!.id, 'board.add_post');
+        expect(await storage.permissions.revokeFromUser(a!.id, 'board.add_post')).toBe(true);
+        expect(await storage.permissions.revokeFromUser(a!.id, 'board.add_post')).toBe(false);
+        expect(await storage.permissions.permissionsOf(a!.id)).toEqual(['board.view_post']);
+        expect(await storage.permissions.removeFromGroup(a!.id, g.id)).toBe(true);
+        expect(await storage.permissions.removeFromGroup(a!.id, g.id)).toBe(false);
+        expect(await storage.permissions.permissionsOf(a!.id)).toEqual([]);
+        expect(await storage.permissions.revokeFromGroup(g.id, 'board.view_post')).toBe(true);
+        expect(await storage.permissions.revokeFromGroup(g.id, 'never.granted')).toBe(false);
+      });
+
+      it('changes nothing for unknown users or groups', async () => {
+        const [a] = await users();
+        const g = await storage.permissions.createGroup('g');
+        expect(await storage.permissions.grantToGroup(999, 'board.add_post')).toBe(false);
+        expect(await storage.permissions.grantToUser(999, 'board.add_post')).toBe(false);
+        expect(await storage.permissions.addToGroup(999, g.id)).toBe(false);
+        expect(await storage.permissions.addToGroup(a!.id, 999)).toBe(false);
+        expect(await storage.permissions.deleteGroup(999)).toBe(false);
+      });
+
+      it('forgets a deleted group’s and a deleted user’s grants', async () => {
+        const [a] = await users();
+        const g = await storage.permissions.createGroup('g');
+        await storage.permissions.grantToGroup(g.id, 'board.add_post');
+        await storage.permissions.addToGroup(a!.id, g.id);
+        expect(await storage.permissions.deleteGroup(g.id)).toBe(true);
+        expect(await storage.permissions.permissionsOf(a!.id)).toEqual([]);
+        expect(await storage.permissions.groupsOf(a!.id)).toEqual([]);
+        await storage.permissions.grantToUser(a!.id, 'board.add_post');
+        await storage.users.delete(a!.id);
+        expect(await storage.permissions.permissionsOf(a!.id)).toEqual([]);
       });
     });
   });

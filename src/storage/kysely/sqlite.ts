@@ -12,8 +12,18 @@ import { kyselyPermissionStore } from './permissions.js';
 import { kyselyTokenStore } from './tokens.js';
 import { kyselyUserStore } from './users.js';
 
-/** Storage on an existing Kysely instance (the host app's own connection, for instance). */
-export function kyselyStorage(db: Kysely<Database>, close: () => Promise<void> = async () => {}): Storage {
+/**
+ * Storage on an existing Kysely instance: the host app's own connection, whatever its table
+ * types (doorman's tables sit beside the host's, migrated by `storage.migrate()` and tracked in
+ * `doorman_migrations`). `close` runs on `storage.close()`; by default the host keeps its
+ * connection open.
+ *
+ * @example
+ * const db = new Kysely<MyTables>({ dialect: new SqliteDialect({ database: new Database('app.db') }) });
+ * const doorman = await openDoorman({ storage: kyselyStorage(db) });
+ */
+export function kyselyStorage(host: Kysely<any>, close: () => Promise<void> = async () => {}): Storage {
+  const db = host as Kysely<Database>;
   return {
     users: kyselyUserStore(db),
     tokens: kyselyTokenStore(db),

@@ -1,0 +1,70 @@
+/**
+ * doorman's public API: the only entry of the package (`import … from 'doorman'`). Explicit
+ * named exports; everything else is internal. The verifier for other services is a separate
+ * entry, `doorman/verify`, with no database or Fastify dependency.
+ *
+ * @example
+ * import Fastify from 'fastify';
+ * import { openDoorman, doormanPlugin, requirePermission, isAuthenticated } from 'doorman';
+ *
+ * const app = Fastify();
+ * const doorman = await openDoorman();
+ * await app.register(doormanPlugin, { doorman, prefix: '/auth' });
+ * app.get('/hello', { preValidation: requirePermission(isAuthenticated) }, async (request) => ({ hello: request.auth!.user.email }));
+ *
+ * @packageDocumentation
+ */
+
+// Wiring
+export { createDoorman, type Doorman, type DoormanOptions } from './core.js';
+export { openDoorman, type OpenDoormanOptions } from './open.js';
+export { buildApp, type BuildAppOptions } from './app.js';
+export { loadConfig, ConfigError, type LoadConfigOptions } from './config/load.js';
+export type { Config, ConfigInput } from './config/schema.js';
+
+// Fastify
+export { doormanPlugin, type DoormanPluginOptions } from './http/plugin.js';
+export { requirePermission, checkObjectPermission, authenticateRequest } from './http/permissions.js';
+export { sendAuthError } from './http/send-error.js';
+export type { AuthContext } from './auth/authenticate.js';
+export type { UserState } from './revocation/view.js';
+
+// Permissions (DRF's permission classes)
+export { permission, SAFE_METHODS, type Permission, type PermissionSubject, type PermissionUser } from './permissions/types.js';
+export { allowAny, isAuthenticated, isAuthenticatedOrReadOnly, isAdminUser, readOnly, isOwner } from './permissions/builtin.js';
+export { and, or, not } from './permissions/compose.js';
+export {
+  djangoModelPermissions,
+  djangoModelPermissionsOrAnonReadOnly,
+  djangoObjectPermissions,
+  hasPerms,
+  type ModelPermissionOptions,
+  type ObjectPermissionOptions,
+} from './permissions/model.js';
+export { modelPermission, parsePermissionName, type ModelAction } from './permissions/names.js';
+export { assertPermission, assertObjectPermission } from './permissions/check.js';
+export type { PermissionAdmin, GroupView } from './permissions/admin.js';
+
+// Storage
+export { sqliteStorage, kyselyStorage } from './storage/kysely/sqlite.js';
+export { memoryStorage } from './storage/memory/index.js';
+export { openStorage } from './storage/open.js';
+export { migrateToLatest } from './storage/kysely/migrate.js';
+export {
+  DuplicateEmailError,
+  DuplicateGroupError,
+  type Storage,
+  type UserStore,
+  type TokenStore,
+  type EventStore,
+  type PermissionStore,
+  type Group,
+} from './storage/ports.js';
+export type { Database } from './storage/kysely/db.js';
+
+// Errors
+export { AuthError, type AuthErrorOptions, type FieldErrors, type TokenMessage } from './errors/auth-error.js';
+export { ERROR_CODES, type AuthErrorCode } from './errors/codes.js';
+
+// Users
+export type { User, PublicUser } from './users/types.js';
