@@ -4,6 +4,7 @@ import { registerChangePassword } from './commands/changepassword.js';
 import { registerCreateSuperuser } from './commands/createsuperuser.js';
 import { registerFlushExpiredTokens } from './commands/flushexpiredtokens.js';
 import { registerMigrate } from './commands/migrate.js';
+import { registerPermissionCommands } from './commands/permissions.js';
 import { registerServe } from './commands/serve.js';
 import { registerSetActive } from './commands/set-active.js';
 import { CliError, processIO, type CliIO } from './io.js';
@@ -28,6 +29,7 @@ export function buildProgram(io: CliIO): Command {
   registerChangePassword(program, io);
   registerSetActive(program, io);
   registerFlushExpiredTokens(program, io);
+  registerPermissionCommands(program, io);
   return program;
 }
 

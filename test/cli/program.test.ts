@@ -72,3 +72,18 @@ describe('configuration and usage errors', () => {
     expect(unknown.stderr).toContain("unknown command 'frobnicate'");
   });
 });
+
+describe('permission commands, through the program', () => {
+  it('creates a group, grants it a permission, assigns a user, and lists the user\'s permissions', async () => {
+    expect((await box.run(['createsuperuser', '--no-input', '--email', 'kim@example.com'], { env: { DOORMAN_SUPERUSER_PASSWORD: PASSWORD } })).code).toBe(0);
+    expect((await box.run(['group', 'create', 'editors'])).code).toBe(0);
+    expect((await box.run(['grant', 'board.change_post', '--group', 'editors'])).code).toBe(0);
+    expect((await box.run(['assign', 'kim@example.com', 'editors'])).code).toBe(0);
+    const listed = await box.run(['permissions', 'list', '--user', 'kim@example.com']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain('board.change_post');
+    const unknownGroup = await box.run(['assign', 'kim@example.com', 'nobody']);
+    expect(unknownGroup.code).toBe(1);
+    expect(unknownGroup.stderr).not.toContain('    at ');
+  });
+});
