@@ -27,6 +27,10 @@ const CACHE_SIZE = 10_000;
  */
 function createVerifiedCache(toleranceMs: number) {
   const entries = new Map<string, Record<string, unknown>>();
+  // Eviction in insertion order through a ring of keys: Map#keys().next() after many
+  // deletions walks the deleted slots V8 keeps until rehashing, O(n) per eviction.
+  const ring: Array<string | undefined> = new Array(CACHE_SIZE);
+  let next = 0;
   const usable = (payload: Record<string, unknown>, now: number) =>
     typeof payload.exp === 'number' && now < payload.exp * 1000 + toleranceMs && (typeof payload.nbf !== 'number' || payload.nbf * 1000 - toleranceMs <= now);
   return {
@@ -38,8 +42,11 @@ function createVerifiedCache(toleranceMs: number) {
       return undefined;
     },
     set(token: string, payload: Record<string, unknown>) {
-      if (!usable(payload, Date.now())) return;
-      if (entries.size >= CACHE_SIZE) entries.delete(entries.keys().next().value!);
+      if (entries.has(token) || !usable(payload, Date.now())) return;
+      const evicted = ring[next];
+      if (evicted !== undefined) entries.delete(evicted);
+      ring[next] = token;
+      next = (next + 1) % CACHE_SIZE;
       entries.set(token, Object.freeze(payload));
     },
   };
