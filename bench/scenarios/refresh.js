@@ -79,9 +79,10 @@ export default {
     const { d, user, mint } = ctx.state;
     const perThread = [];
     if (mint) {
-      // Enough for the fastest rate seen so far (or the bare node:http floor)
-      // with headroom; a run that still runs dry is discarded, not reported.
-      const rate = ctx.state.rate ?? ctx.floorMedian('node-http', 'rps') ?? 30000;
+      // Enough for three times the fastest rate seen so far (the warm-up runs
+      // before the JIT settles), at least 10k/s; a run that still runs dry is
+      // discarded, not reported, and the next one gets twice as many.
+      const rate = Math.max(3 * (ctx.state.rate ?? 0), 10000);
       const n = Math.ceil((rate * 1.5 * ctx.duration + CONNECTIONS) / THREADS);
       for (let t = 0; t < THREADS; t++) {
         const minted = Array.from({ length: n }, mint);
@@ -107,7 +108,7 @@ export default {
       });
       const dry = Number(/BENCH_EXHAUSTED (\d+)/.exec(r.stdout)?.[1] ?? 0);
       if (dry > 0) {
-        ctx.state.rate = (ctx.state.rate ?? 30000) * 2;
+        ctx.state.rate = Math.max(ctx.state.rate ?? 0, 10000) * 2;
         throw new Error(`token pool ran dry (${dry} requests had no token); the next run issues twice as many`);
       }
       ctx.assertClean(r);
