@@ -38,6 +38,7 @@ export function createDoorman(options: DoormanOptions) {
   const hasher: PasswordHasher = createPasswordHasher(
     { memoryCost: config.argon2MemoryCost, timeCost: config.argon2TimeCost, parallelism: config.argon2Parallelism },
     new Limiter(config.passwordHashConcurrency, config.passwordHashQueueLimit),
+    config.passwordHashPriority,
   );
   const ctx: TokenContext = {
     config,
@@ -94,6 +95,7 @@ export function createDoorman(options: DoormanOptions) {
     syncRevocations: () => sync.poll(),
     async close() {
       sync.stop();
+      await hasher.close();
     },
   };
 }

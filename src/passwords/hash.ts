@@ -1,8 +1,8 @@
-import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
+import type { Limiter } from './limiter.js';
+import { createHashPool } from './worker-pool.js';
 
 /** @node-rs/argon2's Algorithm.Argon2id (a const enum, which isolated modules cannot import). */
 const ARGON2ID = 2;
-import { Limiter } from './limiter.js';
 
 export interface Argon2Params {
   memoryCost: number;
@@ -18,25 +18,30 @@ export interface PasswordHasher {
   needsRehash(encoded: string): boolean;
   /** Spends the time of one verification, so unknown e-mails answer as slowly as wrong passwords. */
   burn(password: string): Promise<void>;
+  /** Ends the hashing threads. */
+  close(): Promise<void>;
 }
 
 const PHC_ARGON2ID = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/;
 
 /**
- * argon2id password hashing (RFC 9106; OWASP parameters m=19 MiB, t=2, p=1) with bounded
- * concurrency. Hashes are PHC strings, so each one carries its algorithm and parameters and
- * verification can dispatch on them (imported Django hashes can join later).
+ * argon2id password hashing (RFC 9106; OWASP parameters m=19 MiB, t=2, p=1) on a pool of
+ * `limiter.concurrency` worker threads at a lower CPU priority (`nice`), never on the event
+ * loop nor on libuv's shared thread pool. Hashes are PHC strings, so each one carries its
+ * algorithm and parameters and verification can dispatch on them (imported Django hashes
+ * can join later).
  */
-export function createPasswordHasher(params: Argon2Params, limiter: Limiter): PasswordHasher {
+export function createPasswordHasher(params: Argon2Params, limiter: Limiter, nice = 19): PasswordHasher {
   const options = { algorithm: ARGON2ID, ...params };
+  const pool = createHashPool(limiter.concurrency, nice);
   let dummy: Promise<string> | undefined;
   const hasher: PasswordHasher = {
-    hash: (password) => limiter.run(() => argon2Hash(password, options)),
+    hash: (password) => limiter.run(() => pool.hash(password, options)),
     async verify(encoded, password) {
       if (!PHC_ARGON2ID.test(encoded)) return false;
       return limiter.run(async () => {
         try {
-          return await argon2Verify(encoded, password);
+          return await pool.verify(encoded, password);
         } catch {
           return false;
         }
@@ -52,6 +57,7 @@ export function createPasswordHasher(params: Argon2Params, limiter: Limiter): Pa
       dummy ??= hasher.hash('doorman-timing-equaliser');
       await hasher.verify(await dummy, password);
     },
+    close: () => pool.close(),
   };
   return hasher;
 }

@@ -59,3 +59,17 @@ describe('Limiter', () => {
     expect(await queued).toBe('queued');
   });
 });
+
+describe('hashing threads', () => {
+  it('run argon2 on worker threads at the configured CPU priority (nice), not on the event loop', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const niceOf = () =>
+      readdirSync('/proc/self/task').map((tid) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]));
+    const before = niceOf().filter((n) => n === 13).length;
+    const hasher = createPasswordHasher(params, new Limiter(2, 10), 13);
+    await Promise.all([hasher.hash('a'), hasher.hash('b')]);
+    expect(niceOf().filter((n) => n === 13).length - before).toBe(2);
+    await hasher.close();
+    expect(niceOf().filter((n) => n === 13).length).toBe(before);
+  });
+});
