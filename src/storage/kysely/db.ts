@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { TokenRow } from '../token-rows.js';
 
 /** Table types for Kysely. Times are epoch milliseconds (bigint-safe, identical on SQLite and PostgreSQL). */
 export interface UsersTable {
@@ -18,15 +19,7 @@ export interface UsersTable {
   last_login: number | null;
 }
 
-export interface RefreshTokensTable {
-  jti: string;
-  user_id: number;
-  family_id: string;
-  token_type: string;
-  created_at: number;
-  expires_at: number;
-  revoked_at: number | null;
-}
+export type RefreshTokensTable = TokenRow;
 
 export interface AuthEventsTable {
   id: Generated<number>;

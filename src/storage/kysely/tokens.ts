@@ -1,30 +1,7 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { OutstandingToken, StoredTokenType, TokenStore } from '../ports.js';
-import type { Database, RefreshTokensTable } from './db.js';
-
-function toToken(row: Selectable<RefreshTokensTable>): OutstandingToken {
-  return {
-    jti: row.jti,
-    userId: Number(row.user_id),
-    familyId: row.family_id,
-    tokenType: row.token_type as StoredTokenType,
-    createdAt: new Date(Number(row.created_at)),
-    expiresAt: new Date(Number(row.expires_at)),
-    revokedAt: row.revoked_at == null ? null : new Date(Number(row.revoked_at)),
-  };
-}
-
-function toRow(token: OutstandingToken) {
-  return {
-    jti: token.jti,
-    user_id: token.userId,
-    family_id: token.familyId,
-    token_type: token.tokenType,
-    created_at: token.createdAt.getTime(),
-    expires_at: token.expiresAt.getTime(),
-    revoked_at: token.revokedAt ? token.revokedAt.getTime() : null,
-  };
-}
+import type { Kysely } from 'kysely';
+import type { TokenStore } from '../ports.js';
+import { toToken, toTokenRow as toRow } from '../token-rows.js';
+import type { Database } from './db.js';
 
 /** The token store on any Kysely dialect (the SQLite default uses the faster sqlite/tokens.ts). */
 export function kyselyTokenStore(db: Kysely<Database>): TokenStore {

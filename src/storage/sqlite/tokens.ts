@@ -1,26 +1,7 @@
 import type { Database } from 'better-sqlite3';
-import type { OutstandingToken, StoredTokenType, TokenStore } from '../ports.js';
+import type { OutstandingToken, TokenStore } from '../ports.js';
+import { toToken, type TokenRow } from '../token-rows.js';
 import type { GroupCommit } from './group-commit.js';
-
-interface Row {
-  jti: string;
-  user_id: number;
-  family_id: string;
-  token_type: string;
-  created_at: number;
-  expires_at: number;
-  revoked_at: number | null;
-}
-
-const toToken = (row: Row): OutstandingToken => ({
-  jti: row.jti,
-  userId: Number(row.user_id),
-  familyId: row.family_id,
-  tokenType: row.token_type as StoredTokenType,
-  createdAt: new Date(Number(row.created_at)),
-  expiresAt: new Date(Number(row.expires_at)),
-  revokedAt: row.revoked_at == null ? null : new Date(Number(row.revoked_at)),
-});
 
 /**
  * The token store on the embedded SQLite default: prepared statements (prepared once) and
@@ -39,7 +20,7 @@ export function sqliteTokenStore(db: Database, commit: GroupCommit): TokenStore 
   return {
     record: (token) => commit.run(() => void write(token)),
     async find(jti) {
-      const row = s().byJti.get(jti) as Row | undefined;
+      const row = s().byJti.get(jti) as TokenRow | undefined;
       return row ? toToken(row) : null;
     },
     consume: (jti, at) => commit.run(() => s().consumeOne.run(at.getTime(), jti).changes === 1),
