@@ -1,3 +1,4 @@
+import type { KeySpec } from '../keys/keystore.js';
 import { parseBoolean, parseDuration, parseInteger, parseList, parseOneOf, parseOptionalString, parseString } from './parse.js';
 
 /**
@@ -55,6 +56,31 @@ function parseHeaderName(value: unknown): string {
   return name.toLowerCase();
 }
 
+/** A cookie name (RFC 6265 §4.1.1 token). */
+function parseCookieName(value: unknown): string {
+  const name = parseString(value).trim();
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new Error('expected a cookie name (letters, digits, - _ .)');
+  return name;
+}
+
+function parseOptionalCookieName(value: unknown): string | null {
+  const text = parseOptionalString(value);
+  return text === null ? null : parseCookieName(text);
+}
+
+function parseOptionalUrl(value: unknown): string | null {
+  const text = parseOptionalString(value);
+  if (text === null) return null;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Error('expected an absolute URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('expected an http(s) URL');
+  return url.href;
+}
+
 function parseSimilarity(value: unknown): number {
   const n = typeof value === 'string' ? Number(value) : value;
   if (typeof n === 'number' && n >= 0.1 && n <= 1) return n;
@@ -83,15 +109,26 @@ export const SETTINGS = {
   bodyLimit: setting({ default: 65536, parse: parseInteger(1024, 10 * 1024 * 1024), doc: 'Largest request body in bytes; larger ones get 413.' }),
   trustProxy: setting({ default: false, parse: parseBoolean, doc: 'Trust X-Forwarded-* headers (behind a reverse proxy).' }),
 
-  algorithm: setting({ default: 'HS256' as JwtAlgorithm, parse: parseOneOf(JWT_ALGORITHMS), simplejwt: 'ALGORITHM', doc: 'JWT signing algorithm; verification accepts this one only.' }),
+  algorithm: setting({ default: 'HS256' as JwtAlgorithm, parse: parseOneOf(JWT_ALGORITHMS), simplejwt: 'ALGORITHM', doc: 'JWT signing algorithm; verification accepts this one only (with a keystore: each key\'s own, and the algorithm of new keys).' }),
   signingKey: setting({
     default: null as string | null,
     parse: parseOptionalString,
     simplejwt: 'SIGNING_KEY',
     secret: true,
-    doc: 'HMAC secret (at least as many bytes as the hash: 32 for HS256, RFC 7518 §3.2) or a PEM private key. Required in production.',
+    doc: 'HMAC secret (at least as many bytes as the hash: 32 for HS256, RFC 7518 §3.2), or a private key as PEM or JWK. Required in production (or signingKeyFile, or keystoreFile).',
   }),
-  verifyingKey: setting({ default: null as string | null, parse: parseOptionalString, simplejwt: 'VERIFYING_KEY', doc: 'PEM public key for asymmetric algorithms; derived from the signing key when unset.' }),
+  verifyingKey: setting({ default: null as string | null, parse: parseOptionalString, simplejwt: 'VERIFYING_KEY', doc: 'PEM or JWK public key for asymmetric algorithms; derived from the signing key when unset.' }),
+  signingKeyFile: setting({ default: null as string | null, parse: parseOptionalString, doc: 'Read the signing key (PEM or JWK) from this file instead of SIGNING_KEY (Docker/Kubernetes secrets).' }),
+  verifyingKeyFile: setting({ default: null as string | null, parse: parseOptionalString, doc: 'Read the verifying key (PEM or JWK) from this file instead of VERIFYING_KEY.' }),
+  keystoreFile: setting({
+    default: null as string | null,
+    parse: parseOptionalString,
+    doc: 'A keystore (JSON of private JWKs with kid, mode 0600) instead of SIGNING_KEY: one active key signs, all verify by kid, rotation with `npx doorman keys`. Created with one key of ALGORITHM on first start outside production.',
+  }),
+  jwkUrl: setting({ default: null as string | null, parse: parseOptionalUrl, simplejwt: 'JWK_URL', doc: 'Remote JWKS (https) whose keys also verify tokens whose kid is not one of ours (tokens signed elsewhere).' }),
+  jwkCacheMaxAge: setting({ default: 600, parse: parseDuration, doc: 'How long the remote JWKS is trusted before it is fetched again.' }),
+  jwkRefetchCooldown: setting({ default: 30, parse: parseDuration, doc: 'Least time between two fetches of the remote JWKS (an unknown kid fetches at most this often).' }),
+  jwksMaxAge: setting({ default: 300, parse: parseDuration, doc: 'Cache-Control max-age of /.well-known/jwks.json. Generate a `next` key at least this long before rotating.' }),
   devKeyFile: setting({ default: './.doorman/signing-key', parse: parseString, doc: 'Where development mode keeps the generated signing key (mode 0600).' }),
   audience: setting({ default: null as string | null, parse: parseOptionalString, simplejwt: 'AUDIENCE', doc: 'aud claim to set and require.' }),
   issuer: setting({ default: null as string | null, parse: parseOptionalString, simplejwt: 'ISSUER', doc: 'iss claim to set and require.' }),
@@ -115,6 +152,19 @@ export const SETTINGS = {
   jtiClaim: setting({ default: 'jti', parse: parseString, simplejwt: 'JTI_CLAIM', doc: 'Claim holding the token id.' }),
   slidingTokenRefreshExpClaim: setting({ default: 'refresh_exp', parse: parseString, simplejwt: 'SLIDING_TOKEN_REFRESH_EXP_CLAIM', doc: 'Claim holding a sliding token\'s refresh deadline.' }),
 
+  authCookie: setting({ default: null as string | null, parse: parseOptionalCookieName, simplejwt: 'JWT_AUTH_COOKIE', doc: 'Cookie mode: name of the access-token cookie (e.g. "doorman-auth"); unset turns cookie mode off.' }),
+  refreshCookie: setting({ default: null as string | null, parse: parseOptionalCookieName, simplejwt: 'JWT_AUTH_REFRESH_COOKIE', doc: 'Cookie mode: name of the refresh-token cookie (e.g. "doorman-refresh").' }),
+  refreshCookiePath: setting({ default: null as string | null, parse: parseOptionalString, simplejwt: 'JWT_AUTH_REFRESH_COOKIE_PATH', doc: 'Path of the refresh cookie; unset sends it only to the refresh and logout endpoints.' }),
+  cookieSecure: setting({ default: true, parse: parseBoolean, simplejwt: 'JWT_AUTH_SECURE', doc: 'Cookies only over HTTPS. Turn off for http://localhost development only.' }),
+  cookieHttpOnly: setting({ default: true, parse: parseBoolean, simplejwt: 'JWT_AUTH_HTTPONLY', doc: 'Token cookies unreadable by JavaScript; a refresh answered from the refresh cookie then leaves the refresh token out of the body.' }),
+  cookieSameSite: setting({ default: 'Lax' as 'Lax' | 'Strict' | 'None', parse: parseOneOf(['Lax', 'Strict', 'None'] as const), simplejwt: 'JWT_AUTH_SAMESITE', doc: 'SameSite of the token and CSRF cookies; None needs cookieSecure.' }),
+  cookieDomain: setting({ default: null as string | null, parse: parseOptionalString, simplejwt: 'JWT_AUTH_COOKIE_DOMAIN', doc: 'Domain of the cookies; unset means this host only.' }),
+  csrfCookieName: setting({ default: 'csrftoken', parse: parseCookieName, simplejwt: 'CSRF_COOKIE_NAME', doc: 'Cookie mode: the (JavaScript-readable) CSRF token cookie.' }),
+  csrfHeaderName: setting({ default: 'x-csrftoken', parse: parseHeaderName, simplejwt: 'CSRF_HEADER_NAME', doc: 'Cookie mode: header that must echo the CSRF token on POST/PUT/PATCH/DELETE authenticated by cookie.' }),
+  csrfSecret: setting({ default: null as string | null, parse: parseOptionalString, secret: true, doc: 'Key of the HMAC that binds CSRF tokens to a session; unset derives one from the signing key (so rotation renews CSRF tokens at the next refresh).' }),
+  corsOrigins: setting({ default: [] as string[], parse: parseList, doc: 'Origins allowed by CORS (e.g. "https://app.example.com"); empty turns CORS off. "*" is refused when corsCredentials is on.' }),
+  corsCredentials: setting({ default: false, parse: parseBoolean, doc: 'CORS: allow cookies/credentials from the allowed origins (Access-Control-Allow-Credentials).' }),
+
   passwordValidators: setting({
     default: [...PASSWORD_VALIDATORS] as PasswordValidatorName[],
     parse: (v: unknown) => parseList(v).map((name) => parseOneOf(PASSWORD_VALIDATORS)(name)),
@@ -136,7 +186,12 @@ export const SETTINGS = {
 
 export type SettingKey = keyof typeof SETTINGS;
 type ValueOf<K extends SettingKey> = ReturnType<(typeof SETTINGS)[K]['parse']>;
-export type Config = { readonly [K in SettingKey]: ValueOf<K> } & { readonly signingKey: string };
+export type Config = { readonly [K in SettingKey]: ValueOf<K> } & {
+  /** The active signing key as configured (PEM, secret, or JWK JSON for a keystore key). */
+  readonly signingKey: string;
+  /** Every key, resolved and checked at start-up (one for SIGNING_KEY; any number for a keystore). */
+  readonly keys: readonly KeySpec[];
+};
 export type ConfigInput = { [K in SettingKey]?: unknown };
 
 /** `accessTokenLifetime` → `DOORMAN_ACCESS_TOKEN_LIFETIME`. */
