@@ -1,5 +1,6 @@
 import type { Config } from './config/schema.js';
 import { createAuthenticator } from './auth/authenticate.js';
+import { buildJwks } from './keys/jwks.js';
 import { createPasswordHasher, type PasswordHasher } from './passwords/hash.js';
 import { Limiter } from './passwords/limiter.js';
 import { createPermissionAdmin } from './permissions/admin.js';
@@ -43,7 +44,7 @@ export function createDoorman(options: DoormanOptions) {
   const ctx: TokenContext = {
     config,
     names: claimNames(config),
-    codec: createTokenCodec(config),
+    codec: createTokenCodec(config, now),
     storage,
     view,
     customClaims: options.customClaims ?? defaultCustomClaims,
@@ -66,6 +67,10 @@ export function createDoorman(options: DoormanOptions) {
     /** Groups and model permissions (Django's auth admin), and each user's cached permission set. */
     permissions: createPermissionAdmin(storage, view, now),
     authenticate: createAuthenticator(ctx),
+    keys: {
+      /** The public JWKS document: every asymmetric key that verifies now; never a secret or a private part. */
+      jwks: () => buildJwks(ctx.codec.keystore, now()),
+    },
     tokens: {
       issuePair: (user: User) => issuePair(ctx, user),
       issueSliding: (user: User) => issueSliding(ctx, user),
@@ -80,7 +85,7 @@ export function createDoorman(options: DoormanOptions) {
       verifyAccess: (raw: string) => verifyToken(ctx, raw, config.authTokenClasses),
       /** Verifies any doorman token (simplejwt UntypedToken) and, for refresh/sliding, that it is not blacklisted. */
       async verify(raw: string) {
-        const verified = verifyToken(ctx, raw, ['access', 'refresh', 'sliding'], { ignoreRevokedSession: true });
+        const verified = await verifyToken(ctx, raw, ['access', 'refresh', 'sliding'], { ignoreRevokedSession: true });
         if (verified.sessionId && view.isSessionRevoked(verified.sessionId, now())) return { ...verified, blacklisted: true };
         if (verified.type !== 'access') {
           const stored = await storage.tokens.find(verified.jti);

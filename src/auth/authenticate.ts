@@ -39,7 +39,7 @@ export function createAuthenticator(ctx: TokenContext) {
   return async function authenticate(token: string): Promise<AuthContext> {
     let verified;
     try {
-      verified = verifyToken(ctx, token, accepted);
+      verified = await verifyToken(ctx, token, accepted);
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;
       throw new AuthError('token_not_valid', {

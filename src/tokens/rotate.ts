@@ -26,7 +26,7 @@ async function activeUser(ctx: TokenContext, userId: number | string | null): Pr
  * from the current user, never from the old token.
  */
 export async function refreshTokens(ctx: TokenContext, raw: string): Promise<RefreshResult> {
-  const verified = verifyToken(ctx, raw, ['refresh']);
+  const verified = await verifyToken(ctx, raw, ['refresh']);
   const stored = await ctx.storage.tokens.find(verified.jti);
   if (!stored) throw tokenError('Token is invalid');
   if (stored.revokedAt) throw tokenError('Token is blacklisted');
@@ -42,7 +42,7 @@ export async function refreshTokens(ctx: TokenContext, raw: string): Promise<Ref
 
 /** simplejwt TokenRefreshSlidingView: same jti, new exp/iat, until refresh_exp has passed. */
 export async function refreshSliding(ctx: TokenContext, raw: string): Promise<string> {
-  const verified = verifyToken(ctx, raw, ['sliding'], { ignoreExpiry: true });
+  const verified = await verifyToken(ctx, raw, ['sliding'], { ignoreExpiry: true });
   const refreshExp = verified.claims[ctx.names.refreshExp];
   const nowSeconds = Math.floor(ctx.now() / 1000);
   if (typeof refreshExp !== 'number' || refreshExp + ctx.config.leeway <= nowSeconds) {
@@ -65,7 +65,7 @@ export async function refreshSliding(ctx: TokenContext, raw: string): Promise<st
  * with it stop too. Returns the session id.
  */
 export async function blacklistToken(ctx: TokenContext, raw: string, revokeSession: (sessionId: string) => Promise<void>): Promise<string> {
-  const verified = verifyToken(ctx, raw, ['refresh', 'sliding']);
+  const verified = await verifyToken(ctx, raw, ['refresh', 'sliding']);
   const stored = await ctx.storage.tokens.find(verified.jti);
   if (!stored) throw tokenError('Token is invalid');
   if (stored.revokedAt) throw tokenError('Token is blacklisted');

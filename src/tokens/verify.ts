@@ -1,6 +1,6 @@
 import { AuthError } from '../errors/auth-error.js';
 import type { Claims, TokenType } from './claims.js';
-import type { DecodeFailure } from './codec.js';
+import type { Decoded, DecodeFailure } from './codec.js';
 import type { TokenContext } from './context.js';
 
 export interface VerifiedToken {
@@ -30,18 +30,31 @@ const FAILURE_MESSAGES: Record<DecodeFailure, string> = {
 
 /**
  * The only place tokens are verified (STYLE: wrap the verifier once). Signature, pinned
- * algorithm, exp (+ leeway), nbf, aud/iss are checked by the codec; then, as simplejwt's
+ * algorithm, kid, exp (+ leeway), nbf, aud/iss are checked by the codec; then, as simplejwt's
  * Token.verify: a known token type among `accept`, a jti, and a session that is not revoked.
  * Throws `token_not_valid` with simplejwt's message.
+ *
+ * Synchronous for doorman's own tokens (the request hot path: no promise, no microtask), a
+ * promise only for a token verified with the remote JWKS (JWK_URL). `await` works for both.
  */
 export function verifyToken(
   ctx: TokenContext,
   token: string,
   accept: readonly TokenType[],
-  options: { ignoreExpiry?: boolean; ignoreRevokedSession?: boolean } = {},
-): VerifiedToken {
+  options: VerifyOptions = {},
+): VerifiedToken | Promise<VerifiedToken> {
   if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) throw tokenError('Token is invalid');
   const decoded = options.ignoreExpiry ? ctx.codec.verifyIgnoringExpiry(token) : ctx.codec.verify(token);
+  if (decoded instanceof Promise) return decoded.then((remote) => checkClaims(ctx, remote, accept, options));
+  return checkClaims(ctx, decoded, accept, options);
+}
+
+interface VerifyOptions {
+  ignoreExpiry?: boolean;
+  ignoreRevokedSession?: boolean;
+}
+
+function checkClaims(ctx: TokenContext, decoded: Decoded, accept: readonly TokenType[], options: VerifyOptions): VerifiedToken {
   if (!decoded.ok) throw tokenError(FAILURE_MESSAGES[decoded.reason]);
   const claims = decoded.payload as Claims;
   const type = claims[ctx.names.tokenType];
