@@ -7,6 +7,7 @@ import { ACCOUNT_ROUTES, accountRoutes } from './routes/account.js';
 import { ADMIN_ROUTES, adminRoutes } from './routes/admin.js';
 import { AuthError } from '../errors/auth-error.js';
 import { sendAuthError } from './send-error.js';
+import { WELL_KNOWN_ROUTES, wellKnownRoutes } from './routes/well-known.js';
 import { ACCOUNT_TOKEN_ROUTES, API_TOKEN_ROUTES, accountTokenRoutes, apiTokenRoutes } from './routes/token.js';
 
 export interface DoormanPluginOptions {
@@ -67,6 +68,8 @@ const routes: FastifyPluginAsync<DoormanPluginOptions> = async (app, options) =>
     await app.register(adminRoutes, { doorman, prefix: adminPrefix });
     Object.assign(table, prefixed(adminPrefix, ADMIN_ROUTES));
   }
+  await app.register(wellKnownRoutes, { doorman, jwksPath: `${app.prefix}/.well-known/jwks.json` });
+  Object.assign(table, WELL_KNOWN_ROUTES);
   methodNotAllowed(app, table);
 };
 

@@ -1,0 +1,45 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import type { Doorman } from '../../core.js';
+
+const tags = ['keys'];
+
+const JwksResponse = Type.Object({ keys: Type.Array(Type.Record(Type.String(), Type.String())) }, { description: 'RFC 7517 JWK Set' });
+const DiscoveryResponse = Type.Object({
+  issuer: Type.String(),
+  jwks_uri: Type.String(),
+  id_token_signing_alg_values_supported: Type.Optional(Type.Array(Type.String())),
+});
+
+/** The issuer: ISSUER when it is a URL (OpenID Connect Discovery 1.0 §3), else this server's origin. */
+function issuerOf(doorman: Doorman, request: FastifyRequest): string {
+  const configured = doorman.config.issuer;
+  if (configured && /^https?:\/\//.test(configured)) return configured.replace(/\/$/, '');
+  return `${request.protocol}://${request.host}`;
+}
+
+/**
+ * `/.well-known/jwks.json` (RFC 7517 §5) and a minimal `/.well-known/openid-configuration`
+ * (issuer + jwks_uri) so that jose's createRemoteJWKSet, simplejwt's JWK_URL and API gateways
+ * can verify doorman's tokens. Public keys only; a shared-secret doorman publishes `{"keys": []}`.
+ */
+export const wellKnownRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman; jwksPath: string }> = async (app, { doorman, jwksPath }) => {
+  const maxAge = doorman.config.jwksMaxAge;
+
+  app.get('/.well-known/jwks.json', { schema: { tags, summary: 'Public signing keys (JWKS)', response: { 200: JwksResponse } } }, async (_request, reply) => {
+    // Caches may keep this for max-age: a new key must be published (as `next`) at least that
+    // long before it signs, which is what `doorman keys generate` then `rotate` gives.
+    reply.header('Cache-Control', `public, max-age=${maxAge}`);
+    reply.type('application/json');
+    return doorman.keys.jwks() as { keys: Array<Record<string, string>> };
+  });
+
+  app.get('/.well-known/openid-configuration', { schema: { tags, summary: 'Issuer metadata', response: { 200: DiscoveryResponse } } }, async (request, reply) => {
+    const issuer = issuerOf(doorman, request);
+    reply.header('Cache-Control', `public, max-age=${maxAge}`);
+    const algs = [...new Set(doorman.keys.jwks().keys.map((k) => k.alg as string))];
+    return { issuer, jwks_uri: `${issuer}${jwksPath}`, ...(algs.length ? { id_token_signing_alg_values_supported: algs } : {}) };
+  });
+};
+
+export const WELL_KNOWN_ROUTES = { '/.well-known/jwks.json': ['GET'], '/.well-known/openid-configuration': ['GET'] };
