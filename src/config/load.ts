@@ -40,6 +40,11 @@ export interface LoadConfigOptions {
   overrides?: ConfigInput;
   /** Skip the config file named by DOORMAN_CONFIG. */
   ignoreFile?: boolean;
+  /**
+   * false: do not read, create or check any key (`keys` is empty). For `doorman keys`, which
+   * manages the keystore file itself and must work before the file exists.
+   */
+  keys?: boolean;
 }
 
 function fromFile(path: string): ConfigInput {
@@ -210,7 +215,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     if (!KEY_SETTINGS.has(key)) throw new ConfigError(key, `unknown setting in ${env.DOORMAN_CONFIG} (see docs/settings.md)`);
   }
   const config = parseAll({ ...file, ...fromEnv(env), ...overrides });
-  resolveKeys(config);
+  if (options.keys === false) config.keys = [];
+  else resolveKeys(config);
   checkCookies(config);
   return Object.freeze(config) as Config;
 }
