@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthContext } from '../auth/authenticate.js';
 import type { Doorman } from '../core.js';
 import { AuthError } from '../errors/auth-error.js';
+import type { CookieMode } from './cookies.js';
 
 /**
  * simplejwt's JWTAuthentication steps 1 and 2: the header, then the raw token. A header of
@@ -16,15 +17,28 @@ export function rawToken(header: string | string[] | undefined, types: readonly 
   return parts[1]!;
 }
 
-export function authHooks(doorman: Doorman) {
+/**
+ * @param cookies cookie mode, when on: with no token in the header, the access cookie is
+ *   read (dj-rest-auth's JWTCookieAuthentication), and an unsafe method then needs the CSRF header.
+ */
+export function authHooks(doorman: Doorman, cookies?: CookieMode) {
   const { authHeaderName, authHeaderTypes } = doorman.config;
+  const cookieMode = cookies?.enabled ? cookies : null;
 
   /** Authenticates when credentials are present; leaves request.auth null when there are none. */
   async function optionalAuth(request: FastifyRequest): Promise<AuthContext | null> {
     const token = rawToken(request.headers[authHeaderName], authHeaderTypes);
-    if (token === null) return null;
-    request.auth = await doorman.authenticate(token);
-    return request.auth;
+    if (token !== null) {
+      request.auth = await doorman.authenticate(token);
+      return request.auth;
+    }
+    const fromCookie = cookieMode?.accessToken(request);
+    if (!fromCookie) return null;
+    const auth = await doorman.authenticate(fromCookie);
+    // The browser attaches cookies to cross-site requests too: prove this one came from our page.
+    cookieMode!.checkAccess(request, auth.sessionId);
+    request.auth = auth;
+    return auth;
   }
 
   /**

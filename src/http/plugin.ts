@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
 import fp from 'fastify-plugin';
+import { createCookieMode } from './cookies.js';
 import type { Doorman } from '../core.js';
 import { installErrorHandling } from './error-handler.js';
 import { methodNotAllowed } from './route-table.js';
@@ -56,8 +58,11 @@ const routes: FastifyPluginAsync<DoormanPluginOptions> = async (app, options) =>
   const apiTokenPrefix = options.apiTokenPrefix === undefined ? '/api/token' : options.apiTokenPrefix;
   installErrorHandling(app, { notFound: false });
   installBodyParsing(app);
-  await app.register(accountRoutes, { doorman, prefix: accountPrefix });
-  await app.register(accountTokenRoutes, { doorman, prefix: `${accountPrefix}/token` });
+  const base = `${app.prefix}${accountPrefix}`;
+  // No trailing slash: the cookie then also goes to ".../refresh" (RFC 6265 §5.1.4 path-match).
+  const cookies = createCookieMode(doorman, { refresh: `${base}/token/refresh`, logout: `${base}/logout` });
+  await app.register(accountRoutes, { doorman, cookies, prefix: accountPrefix });
+  await app.register(accountTokenRoutes, { doorman, cookies, prefix: `${accountPrefix}/token` });
   const table = { ...prefixed(accountPrefix, ACCOUNT_ROUTES), ...prefixed(`${accountPrefix}/token`, ACCOUNT_TOKEN_ROUTES) };
   if (apiTokenPrefix !== null) {
     await app.register(apiTokenRoutes, { doorman, prefix: apiTokenPrefix });
@@ -104,6 +109,8 @@ export const doormanPlugin = fp<DoormanPluginOptions>(
     if (options.errorHandler !== false) installAuthErrorHandler(app);
     // fastify-plugin skips encapsulation, and with it Fastify's own handling of `prefix`, so the
     // prefix is applied to the inner (encapsulated) routes plugin instead.
+    // Cookie mode only: the default (header) mode parses no cookies at all.
+    if (options.doorman.config.authCookie && !app.hasRequestDecorator('cookies')) await app.register(fastifyCookie);
     await app.register(routes, { ...options, prefix: options.prefix ?? '' });
   },
   { name: 'doorman', fastify: '5.x' },

@@ -1,10 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Doorman } from '../../core.js';
 import { AuthError, nonFieldError } from '../../errors/auth-error.js';
+import type { CookieMode } from '../cookies.js';
 import { expirations } from '../responses.js';
 import { EmptyResponse, LoginBody, OptionalRefreshBody, PairResponse, RefreshBody, RefreshResponse, SlidingResponse, TokenBody } from '../schemas.js';
 
 const tags = ['token'];
+
+/** The session claim of a token doorman just signed. */
+function claimsSession(token: string): unknown {
+  return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')).sid;
+}
 
 function tokenRoutes(doorman: Doorman) {
   const { tokens, accounts, config } = doorman;
@@ -27,18 +33,30 @@ function tokenRoutes(doorman: Doorman) {
 }
 
 /** dj-rest-auth's token views under /account/token: refresh reads an optional body and adds access_expiration. */
-export const accountTokenRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman }> = async (app, { doorman }) => {
+export const accountTokenRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman; cookies: CookieMode }> = async (app, { doorman, cookies }) => {
   const { verify } = tokenRoutes(doorman);
+  const { config } = doorman;
 
-  app.post('/refresh/', { schema: { tags, summary: 'Refresh (dj-rest-auth)', body: OptionalRefreshBody, response: { 200: RefreshResponse } } }, async (request) => {
-    const raw = request.body.refresh;
+  app.post('/refresh/', { schema: { tags, summary: 'Refresh (dj-rest-auth; the refresh cookie in cookie mode)', body: OptionalRefreshBody, response: { 200: RefreshResponse } } }, async (request, reply) => {
+    const fromCookie = request.body.refresh ? null : cookies.enabled ? cookies.refreshToken(request) : null;
+    const raw = request.body.refresh || fromCookie;
     if (!raw) throw new AuthError('token_not_valid', { detail: 'No valid refresh token found.' });
+    if (fromCookie) cookies.checkRefresh(request, fromCookie);
     const result = await doorman.tokens.refresh(raw);
+    if (cookies.enabled) {
+      const sid = claimsSession(result.access.token);
+      const sessionId = typeof sid === 'string' ? sid : null;
+      cookies.set(reply, { access: result.access.token, accessExp: result.access.exp, refresh: result.refresh?.token, refreshExp: result.refresh?.exp, sessionId });
+    }
+    // A browser that sent the refresh token by cookie gets it back only by cookie when the
+    // cookies are HttpOnly (script never sees it); a client that sent it in the body keeps
+    // getting it in the body (dj-rest-auth #560 answered these with "refresh": "").
+    const inBody = result.refresh && !(fromCookie && config.cookieHttpOnly);
     return {
       access: result.access.token,
-      ...(result.refresh ? { refresh: result.refresh.token } : {}),
+      ...(inBody ? { refresh: result.refresh!.token } : {}),
       access_expiration: new Date(result.access.exp * 1000).toISOString(),
-      ...(result.refresh && doorman.config.returnExpiration ? { refresh_expiration: new Date(result.refresh.exp * 1000).toISOString() } : {}),
+      ...(result.refresh && config.returnExpiration ? { refresh_expiration: new Date(result.refresh.exp * 1000).toISOString() } : {}),
     };
   });
 
