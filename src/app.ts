@@ -1,3 +1,4 @@
+import fastifyCors from '@fastify/cors';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Doorman } from './core.js';
 import { installErrorHandling } from './http/error-handler.js';
@@ -30,6 +31,16 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: true, verbose: true } },
   });
   installErrorHandling(app, { notFound: true });
+  if (config.corsOrigins.length > 0) {
+    // Off by default. Only the listed origins; credentials (cookie mode) only when asked.
+    await app.register(fastifyCors, {
+      origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
+      credentials: config.corsCredentials,
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['Authorization', 'Content-Type', config.authHeaderName, config.csrfHeaderName],
+      maxAge: 600,
+    });
+  }
   app.get('/healthz', { schema: { hide: true } as never }, async () => ({ status: 'ok' }));
   await app.register(doormanPlugin, { doorman: options.doorman, errorHandler: false });
   return app;
