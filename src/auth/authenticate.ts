@@ -39,7 +39,9 @@ export function createAuthenticator(ctx: TokenContext) {
   return async function authenticate(token: string): Promise<AuthContext> {
     let verified;
     try {
-      verified = await verifyToken(ctx, token, accepted);
+      const result = verifyToken(ctx, token, accepted);
+      // Our own tokens verify synchronously; only remote (JWK_URL) ones need a tick.
+      verified = result instanceof Promise ? await result : result;
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;
       throw new AuthError('token_not_valid', {
