@@ -87,3 +87,15 @@ export function createCookieMode(doorman: Doorman, paths: { refresh: string; log
 }
 
 export type CookieMode = ReturnType<typeof createCookieMode>;
+
+const modes = new WeakMap<Doorman, CookieMode>();
+
+/** Remembers the plugin's cookie mode, so host routes (requirePermission) read the access cookie too. */
+export function rememberCookieMode(doorman: Doorman, mode: CookieMode): void {
+  modes.set(doorman, mode);
+}
+
+/** The cookie mode the plugin set up for this doorman, if any. */
+export function cookieModeOf(doorman: Doorman): CookieMode | undefined {
+  return modes.get(doorman);
+}

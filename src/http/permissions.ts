@@ -4,6 +4,7 @@ import type { Doorman } from '../core.js';
 import { AuthError } from '../errors/auth-error.js';
 import { assertObjectPermission, assertPermission } from '../permissions/check.js';
 import type { Permission, PermissionSubject } from '../permissions/types.js';
+import { cookieModeOf } from './cookies.js';
 import { authHooks } from './authenticate.js';
 import { sendAuthError } from './send-error.js';
 
@@ -28,7 +29,7 @@ export async function authenticateRequest(request: FastifyRequest): Promise<Auth
   if (authenticated.has(request)) return request.auth;
   const doorman = doormanOf(request);
   let h = hooks.get(doorman);
-  if (!h) hooks.set(doorman, (h = authHooks(doorman)));
+  if (!h) hooks.set(doorman, (h = authHooks(doorman, cookieModeOf(doorman))));
   const auth = await h.optionalAuth(request);
   authenticated.add(request);
   return auth;

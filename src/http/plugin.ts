@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fp from 'fastify-plugin';
-import { createCookieMode } from './cookies.js';
+import { createCookieMode, rememberCookieMode } from './cookies.js';
 import type { Doorman } from '../core.js';
 import { installErrorHandling } from './error-handler.js';
 import { methodNotAllowed } from './route-table.js';
@@ -61,6 +61,7 @@ const routes: FastifyPluginAsync<DoormanPluginOptions> = async (app, options) =>
   const base = `${app.prefix}${accountPrefix}`;
   // No trailing slash: the cookie then also goes to ".../refresh" (RFC 6265 §5.1.4 path-match).
   const cookies = createCookieMode(doorman, { refresh: `${base}/token/refresh`, logout: `${base}/logout` });
+  rememberCookieMode(doorman, cookies);
   await app.register(accountRoutes, { doorman, cookies, prefix: accountPrefix });
   await app.register(accountTokenRoutes, { doorman, cookies, prefix: `${accountPrefix}/token` });
   const table = { ...prefixed(accountPrefix, ACCOUNT_ROUTES), ...prefixed(`${accountPrefix}/token`, ACCOUNT_TOKEN_ROUTES) };
