@@ -3,6 +3,7 @@ import { ConfigError } from '../config/load.js';
 import { registerChangePassword } from './commands/changepassword.js';
 import { registerCreateSuperuser } from './commands/createsuperuser.js';
 import { registerFlushExpiredTokens } from './commands/flushexpiredtokens.js';
+import { registerKeysCommand } from './commands/keys.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerPermissionCommands } from './commands/permissions.js';
 import { registerServe } from './commands/serve.js';
@@ -30,6 +31,7 @@ export function buildProgram(io: CliIO): Command {
   registerSetActive(program, io);
   registerFlushExpiredTokens(program, io);
   registerPermissionCommands(program, io);
+  registerKeysCommand(program, io);
   return program;
 }
 

@@ -64,7 +64,7 @@ describe('configuration and usage errors', () => {
   it('lists the commands with --help (no configuration needed) and exits 1 for an unknown command', async () => {
     const help = await box.run(['--help'], { env: { DOORMAN_NOPE: '1' } });
     expect(help.code).toBe(0);
-    for (const name of ['serve', 'migrate', 'createsuperuser', 'changepassword', 'flushexpiredtokens', 'deactivate', 'activate']) {
+    for (const name of ['serve', 'migrate', 'createsuperuser', 'changepassword', 'flushexpiredtokens', 'deactivate', 'activate', 'group', 'grant', 'assign', 'permissions', 'keys']) {
       expect(help.stdout).toContain(name);
     }
     const unknown = await box.run(['frobnicate']);
@@ -85,5 +85,19 @@ describe('permission commands, through the program', () => {
     const unknownGroup = await box.run(['assign', 'kim@example.com', 'nobody']);
     expect(unknownGroup.code).toBe(1);
     expect(unknownGroup.stderr).not.toContain('    at ');
+  });
+});
+
+describe('keys command, through the program', () => {
+  it('generates a keystore file and lists its key', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const file = join(mkdtempSync(join(tmpdir(), 'doorman-keys-')), 'keystore.json');
+    const generated = await box.run(['keys', 'generate', '--algorithm', 'ES256'], { env: { DOORMAN_KEYSTORE_FILE: file } });
+    expect(generated.code, generated.stderr).toBe(0);
+    const listed = await box.run(['keys', 'list'], { env: { DOORMAN_KEYSTORE_FILE: file } });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain('ES256');
   });
 });
