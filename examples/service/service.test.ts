@@ -79,7 +79,7 @@ describe('examples/service trusts a running doorman (HS secret, real HTTP)', () 
   });
 });
 
-describe('JWKS mode against a JWKS server (until issue 4 publishes doorman’s)', () => {
+describe('JWKS mode against an independent JWKS server', () => {
   const keys: JWK[] = [];
   let fetches = 0;
   let jwksServer: Server;
