@@ -32,7 +32,14 @@ export function claimNames(config: Config): ClaimNames {
 /** A verified token's payload. */
 export type Claims = Record<string, unknown> & { exp: number; iat: number };
 
-/** 32 lowercase hex characters, as simplejwt's uuid4().hex. */
-export function newJti(): string {
-  return crypto.randomUUID().replaceAll('-', '');
+/**
+ * 32 lowercase hex characters, as simplejwt's uuid4().hex, but time-ordered like UUIDv7
+ * (RFC 9562 §5.7): 48 bits of milliseconds, then 80 random bits. New ids land at the right
+ * edge of the refresh_tokens indexes instead of on a random page, which keeps inserts cheap
+ * with tens of millions of rows (measured in the benchmark's scale scenario).
+ */
+export function newJti(now: number = Date.now()): string {
+  const random = new Uint8Array(10);
+  crypto.getRandomValues(random);
+  return now.toString(16).padStart(12, '0').slice(-12) + Buffer.from(random).toString('hex');
 }

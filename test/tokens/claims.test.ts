@@ -102,3 +102,14 @@ describe('claim settings', () => {
       expect((await t.app.inject({ url: '/account/mypage/', headers: bearer(access) })).statusCode).toBe(200);
     }));
 });
+
+describe('newJti', () => {
+  it('is 32 lowercase hex characters, unique, and ordered by time (UUIDv7-like)', async () => {
+    const { newJti } = await import('../../src/tokens/claims.js');
+    const ids = Array.from({ length: 1000 }, () => newJti(1_795_000_000_000));
+    expect(ids.every((id) => /^[0-9a-f]{32}$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(1000);
+    expect(newJti(1_795_000_000_001) > newJti(1_795_000_000_000)).toBe(true);
+    expect(newJti(1_795_000_000_000).slice(0, 12)).toBe((1_795_000_000_000).toString(16).padStart(12, '0'));
+  });
+});

@@ -70,6 +70,10 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
+  // 64 MiB of page cache (SQLite's default is 2 MiB): with millions of outstanding tokens the
+  // upper levels of every index stay in memory, so a refresh reads few pages from disk. It
+  // is filled only as pages are read: a server that serves no queries keeps no cache.
+  database.pragma('cache_size = -65536');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   const storage = kyselyStorage(db, () => db.destroy());
   if (!options.genericTokenStore) storage.tokens = sqliteTokenStore(database, new GroupCommit(database));
