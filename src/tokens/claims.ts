@@ -29,8 +29,8 @@ export function claimNames(config: Config): ClaimNames {
   };
 }
 
-/** A verified token's payload. */
-export type Claims = Record<string, unknown> & { exp: number; iat: number };
+/** A verified token's payload. Read-only: verified payloads are cached and shared between requests presenting the same token. */
+export type Claims = Readonly<Record<string, unknown> & { exp: number; iat: number }>;
 
 /**
  * 32 lowercase hex characters, as simplejwt's uuid4().hex, but time-ordered like UUIDv7
