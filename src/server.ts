@@ -30,6 +30,13 @@ export function reportStartupError(error: unknown): never {
     process.stderr.write(`doorman: configuration error: ${error.message}\n`);
     process.exit(78);
   }
+  const code = (error as { code?: string }).code;
+  if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+    const { address, port } = error as { address?: string; port?: number };
+    const why = code === 'EADDRINUSE' ? 'is already in use' : code === 'EACCES' ? 'needs privileges' : 'is not an address of this machine';
+    process.stderr.write(`doorman: cannot listen on ${address ?? '?'}:${port ?? '?'}: it ${why}. Set DOORMAN_HOST / DOORMAN_PORT.\n`);
+    process.exit(1);
+  }
   process.stderr.write(`doorman: cannot start: ${(error as Error).stack ?? String(error)}\n`);
   process.exit(1);
 }

@@ -84,3 +84,20 @@ describe('unexpected errors', () => {
     await app.close();
   });
 });
+
+describe('start-up errors', () => {
+  it('explain a busy port in one line naming the settings, and exit 1', async () => {
+    const { vi } = await import('vitest');
+    const { reportStartupError } = await import('../../src/server.js');
+    const exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      reportStartupError(Object.assign(new Error('listen EADDRINUSE'), { code: 'EADDRINUSE', address: '127.0.0.1', port: 8000 }));
+      expect(write).toHaveBeenCalledWith('doorman: cannot listen on 127.0.0.1:8000: it is already in use. Set DOORMAN_HOST / DOORMAN_PORT.\n');
+      expect(exit).toHaveBeenCalledWith(1);
+    } finally {
+      exit.mockRestore();
+      write.mockRestore();
+    }
+  });
+});
