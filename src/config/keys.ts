@@ -1,7 +1,8 @@
-import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createPublicKey, randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { expectedKey, importKey, isSymmetric, KeyProblem } from '../keys/material.js';
+import { generatePrivateKey } from '../keys/generate.js';
+import { importKey, isSymmetric, KeyProblem } from '../keys/material.js';
 import type { JwtAlgorithm } from './schema.js';
 
 export { isSymmetric };
@@ -20,12 +21,7 @@ export function keyProblem(alg: JwtAlgorithm, key: string, role: 'signing' | 've
 /** A fresh key for development: 64 random bytes (base64url) for HS*, a PEM private key otherwise. */
 export function generateSigningKey(alg: JwtAlgorithm): string {
   if (isSymmetric(alg)) return randomBytes(64).toString('base64url');
-  const { privateKey } = alg.startsWith('RS') || alg.startsWith('PS')
-    ? generateKeyPairSync('rsa', { modulusLength: 2048 })
-    : alg.startsWith('ES')
-      ? generateKeyPairSync('ec', { namedCurve: expectedKey(alg).curve! })
-      : generateKeyPairSync('ed25519');
-  return privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  return generatePrivateKey(alg).export({ type: 'pkcs8', format: 'pem' }).toString();
 }
 
 /**

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomBytes, type JsonWebKey } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { JwtAlgorithm } from '../config/schema.js';
 import { expectedKey, isSymmetric, jwkThumbprint } from './material.js';
 
@@ -8,6 +8,13 @@ export interface GeneratedKey {
   alg: JwtAlgorithm;
   /** The private JWK (kty oct for HS*), with `kid`, `alg` and `use` set. */
   jwk: JsonWebKey;
+}
+
+/** A new private key for an asymmetric `alg`: RSA 2048 for RS/PS, the algorithm's curve for ES, Ed25519 for EdDSA. */
+export function generatePrivateKey(alg: JwtAlgorithm): KeyObject {
+  if (alg.startsWith('RS') || alg.startsWith('PS')) return generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  if (alg.startsWith('ES')) return generateKeyPairSync('ec', { namedCurve: expectedKey(alg).curve! }).privateKey;
+  return generateKeyPairSync('ed25519').privateKey;
 }
 
 /**
@@ -24,12 +31,7 @@ export function generateKey(alg: JwtAlgorithm): GeneratedKey {
     const kid = randomBytes(16).toString('base64url');
     return { kid, alg, jwk: { kty: 'oct', k: randomBytes(64).toString('base64url'), kid, alg, use: 'sig' } };
   }
-  const { privateKey } = alg.startsWith('RS') || alg.startsWith('PS')
-    ? generateKeyPairSync('rsa', { modulusLength: 2048 })
-    : alg.startsWith('ES')
-      ? generateKeyPairSync('ec', { namedCurve: expectedKey(alg).curve! })
-      : generateKeyPairSync('ed25519');
-  const jwk = privateKey.export({ format: 'jwk' });
+  const jwk = generatePrivateKey(alg).export({ format: 'jwk' });
   const kid = jwkThumbprint(jwk);
   return { kid, alg, jwk: { ...jwk, kid, alg, use: 'sig' } };
 }

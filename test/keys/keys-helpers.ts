@@ -1,17 +1,12 @@
-import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import type { FastifyInstance } from 'fastify';
 import type { JwtAlgorithm } from '../../src/config/schema.js';
-import { expectedKey } from '../../src/keys/material.js';
+import { generatePrivateKey } from '../../src/keys/generate.js';
 
 /** A PEM private key for an asymmetric algorithm. */
 export function pemFor(alg: JwtAlgorithm): string {
-  const { privateKey } = alg.startsWith('RS') || alg.startsWith('PS')
-    ? generateKeyPairSync('rsa', { modulusLength: 2048 })
-    : alg.startsWith('ES')
-      ? generateKeyPairSync('ec', { namedCurve: expectedKey(alg).curve! })
-      : generateKeyPairSync('ed25519');
-  return privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  return generatePrivateKey(alg).export({ type: 'pkcs8', format: 'pem' }).toString();
 }
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
