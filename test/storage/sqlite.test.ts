@@ -2,14 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sqliteStorage } from '../../src/storage/kysely/sqlite.js';
+import { sqliteStorage, type SqliteStorageOptions } from '../../src/storage/kysely/sqlite.js';
 import { openStorage } from '../../src/storage/open.js';
 import { ConfigError } from '../../src/config/load.js';
 import { storageConformance } from './conformance.js';
 
-storageConformance('sqlite', async () => {
+/** A fresh, migrated SQLite file in its own temporary folder. */
+async function openSqlite(options: SqliteStorageOptions = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'doorman-storage-'));
-  const storage = sqliteStorage(join(dir, 'test.sqlite3'));
+  const storage = sqliteStorage(join(dir, 'test.sqlite3'), options);
   await storage.migrate();
   return {
     storage,
@@ -18,20 +19,10 @@ storageConformance('sqlite', async () => {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-});
+}
 
-storageConformance('sqlite, generic Kysely token store', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'doorman-storage-'));
-  const storage = sqliteStorage(join(dir, 'test.sqlite3'), { genericTokenStore: true });
-  await storage.migrate();
-  return {
-    storage,
-    dispose: async () => {
-      await storage.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
+storageConformance('sqlite', () => openSqlite());
+storageConformance('sqlite, generic Kysely token store', () => openSqlite({ genericTokenStore: true }));
 
 describe('sqlite specifics', () => {
   it('migrates idempotently and keeps data across reopen', async () => {
