@@ -46,7 +46,8 @@ export { assertPermission, assertObjectPermission } from './permissions/check.js
 export type { PermissionAdmin, GroupView } from './permissions/admin.js';
 
 // Storage
-export { sqliteStorage, kyselyStorage } from './storage/kysely/sqlite.js';
+export { kyselyStorage } from './storage/kysely/index.js';
+export { sqliteStorage } from './storage/sqlite/index.js';
 export { memoryStorage } from './storage/memory/index.js';
 export { openStorage } from './storage/open.js';
 export { migrateToLatest } from './storage/kysely/migrate.js';

@@ -8,7 +8,7 @@ import { loadConfig } from '../src/config/load.js';
 import type { ConfigInput } from '../src/config/schema.js';
 import { createDoorman, type Doorman } from '../src/core.js';
 import { memoryStorage } from '../src/storage/memory/index.js';
-import { sqliteStorage } from '../src/storage/kysely/sqlite.js';
+import { sqliteStorage } from '../src/storage/sqlite/index.js';
 import type { Storage } from '../src/storage/ports.js';
 import type { CustomClaims } from '../src/tokens/context.js';
 

@@ -27,14 +27,14 @@ export function createRevocation(config: Config, storage: Storage, view: Revocat
     const at = now();
     const expiresAt = at + sessionTtlMs;
     view.revokeSession(sessionId, expiresAt);
-    await storage.tokens.revokeFamily(sessionId, new Date(at));
+    await storage.tokens.revokeSession(sessionId, new Date(at));
     await storage.events.append({ kind: 'session_revoked', subject: sessionId, expiresAt: new Date(expiresAt) });
   };
 
   return {
     revokeSession,
     async revokeUserSessions(userId, except) {
-      const families = await storage.tokens.liveFamilies(userId, new Date(now()));
+      const families = await storage.tokens.liveSessions(userId, new Date(now()));
       const doomed = families.filter((f) => f !== except);
       for (const family of doomed) await revokeSession(family);
       return doomed.length;

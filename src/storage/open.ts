@@ -1,6 +1,6 @@
 import { ConfigError } from '../config/load.js';
 import type { Storage } from './ports.js';
-import { sqliteStorage } from './kysely/sqlite.js';
+import { sqliteStorage } from './sqlite/index.js';
 
 /** Opens the storage named by a database URL: `sqlite:<path>`, `sqlite::memory:`, `file:<path>`, or a bare `*.sqlite3` path. */
 export function openStorage(databaseUrl: string): Storage {

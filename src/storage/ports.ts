@@ -32,7 +32,7 @@ export interface OutstandingToken {
   jti: string;
   userId: number;
   /** The session (token family) this token belongs to; rotation keeps it. */
-  familyId: string;
+  sessionId: string;
   tokenType: StoredTokenType;
   createdAt: Date;
   expiresAt: Date;
@@ -57,9 +57,9 @@ export interface TokenStore {
   /** Blacklists the token (idempotent); false when the jti is unknown. */
   revoke(jti: string, at: Date): Promise<boolean>;
   /** Blacklists every usable token of the family; returns how many. */
-  revokeFamily(familyId: string, at: Date): Promise<number>;
+  revokeSession(sessionId: string, at: Date): Promise<number>;
   /** The families of the user that still have a usable, unexpired token. */
-  liveFamilies(userId: number, now: Date): Promise<string[]>;
+  liveSessions(userId: number, now: Date): Promise<string[]>;
   /** Blacklists every usable token of the user; returns how many. */
   revokeAllForUser(userId: number, at: Date): Promise<number>;
   /** Deletes rows whose expiry has passed (flushexpiredtokens); returns how many. */

@@ -60,7 +60,7 @@ export function signRefresh(ctx: TokenContext, user: User, sessionId: string): {
   const record: OutstandingToken = {
     jti: issued.jti,
     userId: user.id,
-    familyId: sessionId,
+    sessionId: sessionId,
     tokenType: 'refresh',
     createdAt: new Date(ctx.now()),
     expiresAt: new Date(issued.exp * 1000),
@@ -91,7 +91,7 @@ export async function issueSliding(ctx: TokenContext, user: User): Promise<Issue
   await ctx.storage.tokens.record({
     jti: issued.jti,
     userId: user.id,
-    familyId: sessionId,
+    sessionId: sessionId,
     tokenType: 'sliding',
     createdAt: new Date(ctx.now()),
     expiresAt: new Date(refreshExp * 1000),

@@ -31,7 +31,7 @@ export async function refreshTokens(ctx: TokenContext, raw: string): Promise<Ref
   if (!stored) throw tokenError('Token is invalid');
   if (stored.revokedAt) throw tokenError('Token is blacklisted');
   const user = await activeUser(ctx, verified.userId);
-  const sessionId = verified.sessionId ?? stored.familyId;
+  const sessionId = verified.sessionId ?? stored.sessionId;
   if (!ctx.config.rotateRefreshTokens) return { access: issueAccess(ctx, user, sessionId) };
   if (!ctx.config.blacklistAfterRotation) return { access: issueAccess(ctx, user, sessionId), refresh: await issueRefresh(ctx, user, sessionId) };
   const refresh = signRefresh(ctx, user, sessionId);
@@ -70,6 +70,6 @@ export async function blacklistToken(ctx: TokenContext, raw: string, revokeSessi
   if (!stored) throw tokenError('Token is invalid');
   if (stored.revokedAt) throw tokenError('Token is blacklisted');
   await ctx.storage.tokens.revoke(verified.jti, new Date(ctx.now()));
-  await revokeSession(stored.familyId);
-  return stored.familyId;
+  await revokeSession(stored.sessionId);
+  return stored.sessionId;
 }

@@ -6,7 +6,7 @@ import { PassThrough } from 'node:stream';
 import { runCli } from '../../src/cli/index.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createDoorman, type Doorman } from '../../src/core.js';
-import { sqliteStorage } from '../../src/storage/kysely/sqlite.js';
+import { sqliteStorage } from '../../src/storage/sqlite/index.js';
 import type { Storage } from '../../src/storage/ports.js';
 
 export const PASSWORD = 'correct horse battery';

@@ -18,7 +18,7 @@ describe('flushexpiredtokens', () => {
     const row = (jti: string, expiresIn: number, revoked: boolean) => ({
       jti,
       userId: user.id,
-      familyId: `family-${jti}`,
+      sessionId: `family-${jti}`,
       tokenType: 'refresh' as const,
       createdAt: new Date(now - 48 * HOUR),
       expiresAt: new Date(now + expiresIn),

@@ -17,7 +17,7 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     const token = (overrides: Partial<OutstandingToken> = {}): OutstandingToken => ({
       jti: crypto.randomUUID().replaceAll('-', ''),
       userId: 1,
-      familyId: 'family-a',
+      sessionId: 'family-a',
       tokenType: 'refresh',
       createdAt: new Date(1_000_000),
       expiresAt: new Date(Date.now() + 3_600_000),
@@ -153,29 +153,29 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
       });
 
       it('revokes a whole family and nothing else', async () => {
-        const a1 = token({ userId, familyId: 'a' });
-        const a2 = token({ userId, familyId: 'a' });
-        const b1 = token({ userId, familyId: 'b' });
+        const a1 = token({ userId, sessionId: 'a' });
+        const a2 = token({ userId, sessionId: 'a' });
+        const b1 = token({ userId, sessionId: 'b' });
         for (const t of [a1, a2, b1]) await storage.tokens.record(t);
-        expect(await storage.tokens.revokeFamily('a', new Date(7))).toBe(2);
+        expect(await storage.tokens.revokeSession('a', new Date(7))).toBe(2);
         expect((await storage.tokens.find(a2.jti))?.revokedAt).toEqual(new Date(7));
         expect((await storage.tokens.find(b1.jti))?.revokedAt).toBeNull();
       });
 
       it('lists the live families of a user', async () => {
         const other = (await storage.users.create({ email: 'other@example.com', password: null })).id;
-        await storage.tokens.record(token({ userId, familyId: 'live' }));
-        await storage.tokens.record(token({ userId, familyId: 'live' }));
-        await storage.tokens.record(token({ userId, familyId: 'revoked', revokedAt: new Date(1) }));
-        await storage.tokens.record(token({ userId, familyId: 'expired', expiresAt: new Date(Date.now() - 1000) }));
-        await storage.tokens.record(token({ userId: other, familyId: 'theirs' }));
-        expect(await storage.tokens.liveFamilies(userId, new Date())).toEqual(['live']);
+        await storage.tokens.record(token({ userId, sessionId: 'live' }));
+        await storage.tokens.record(token({ userId, sessionId: 'live' }));
+        await storage.tokens.record(token({ userId, sessionId: 'revoked', revokedAt: new Date(1) }));
+        await storage.tokens.record(token({ userId, sessionId: 'expired', expiresAt: new Date(Date.now() - 1000) }));
+        await storage.tokens.record(token({ userId: other, sessionId: 'theirs' }));
+        expect(await storage.tokens.liveSessions(userId, new Date())).toEqual(['live']);
       });
 
       it('revokes every token of a user', async () => {
         const other = (await storage.users.create({ email: 'other@example.com', password: null })).id;
         await storage.tokens.record(token({ userId }));
-        await storage.tokens.record(token({ userId, familyId: 'b' }));
+        await storage.tokens.record(token({ userId, sessionId: 'b' }));
         const theirs = token({ userId: other });
         await storage.tokens.record(theirs);
         expect(await storage.tokens.revokeAllForUser(userId, new Date())).toBe(2);

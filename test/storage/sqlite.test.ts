@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sqliteStorage, type SqliteStorageOptions } from '../../src/storage/kysely/sqlite.js';
+import { sqliteStorage, type SqliteStorageOptions } from '../../src/storage/sqlite/index.js';
 import { openStorage } from '../../src/storage/open.js';
 import { ConfigError } from '../../src/config/load.js';
 import { storageConformance } from './conformance.js';

@@ -52,7 +52,7 @@ describe('token claims (simplejwt-compatible)', () => {
     expect(await t.storage.tokens.find(jti as string)).toEqual({
       jti,
       userId: 1,
-      familyId: sid,
+      sessionId: sid,
       tokenType: 'refresh',
       createdAt: new Date(t.clock.now),
       expiresAt: new Date((iat() + 86_400) * 1000),

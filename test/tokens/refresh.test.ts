@@ -22,7 +22,7 @@ describe('concurrent refreshes with one refresh token (SQLite)', () => {
     const responses = await Promise.all(Array.from({ length: 10 }, () => post(t.app, '/api/token/refresh/', { refresh: session.refresh })));
     const winner = responses.find((r) => r.statusCode === 200)!.json();
     const { sid } = claimsOf(session.refresh);
-    expect(await t.storage.tokens.liveFamilies(1, new Date(t.clock.now))).toEqual([sid]);
+    expect(await t.storage.tokens.liveSessions(1, new Date(t.clock.now))).toEqual([sid]);
     expect((await t.storage.tokens.find(claimsOf(winner.refresh).jti as string))?.revokedAt).toBeNull();
   });
 

@@ -1,5 +1,5 @@
 import type { Generated } from 'kysely';
-import type { TokenRow } from '../token-rows.js';
+import type { TokenRow } from './rows.js';
 
 /** Table types for Kysely. Times are epoch milliseconds (bigint-safe, identical on SQLite and PostgreSQL). */
 export interface UsersTable {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { TokenStore } from '../ports.js';
-import { toToken, toTokenRow as toRow } from '../token-rows.js';
+import { toToken, toTokenRow as toRow } from './rows.js';
 import type { Database } from './db.js';
 
 /** The token store on any Kysely dialect (the SQLite default uses the faster sqlite/tokens.ts). */
@@ -41,16 +41,16 @@ export function kyselyTokenStore(db: Kysely<Database>): TokenStore {
       const row = await db.selectFrom('refresh_tokens').select('jti').where('jti', '=', jti).executeTakeFirst();
       return row !== undefined;
     },
-    async revokeFamily(familyId, at) {
+    async revokeSession(sessionId, at) {
       const result = await db
         .updateTable('refresh_tokens')
         .set({ revoked_at: at.getTime() })
-        .where('family_id', '=', familyId)
+        .where('family_id', '=', sessionId)
         .where('revoked_at', 'is', null)
         .executeTakeFirst();
       return Number(result.numUpdatedRows);
     },
-    async liveFamilies(userId, now) {
+    async liveSessions(userId, now) {
       const rows = await db
         .selectFrom('refresh_tokens')
         .select('family_id')

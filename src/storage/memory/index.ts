@@ -75,14 +75,14 @@ export function memoryStorage(): Storage {
         t.revokedAt ??= at;
         return true;
       },
-      async revokeFamily(familyId, at) {
+      async revokeSession(sessionId, at) {
         let n = 0;
-        for (const t of tokens.values()) if (t.familyId === familyId && !t.revokedAt) (t.revokedAt = at), n++;
+        for (const t of tokens.values()) if (t.sessionId === sessionId && !t.revokedAt) (t.revokedAt = at), n++;
         return n;
       },
-      async liveFamilies(userId, now) {
+      async liveSessions(userId, now) {
         const live = [...tokens.values()].filter((t) => t.userId === userId && !t.revokedAt && t.expiresAt > now);
-        return [...new Set(live.map((t) => t.familyId))];
+        return [...new Set(live.map((t) => t.sessionId))];
       },
       async revokeAllForUser(userId, at) {
         let n = 0;

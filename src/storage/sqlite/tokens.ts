@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { OutstandingToken, TokenStore } from '../ports.js';
-import { toToken, type TokenRow } from '../token-rows.js';
+import { toToken, type TokenRow } from '../kysely/rows.js';
 import type { GroupCommit } from './group-commit.js';
 
 /**
@@ -15,7 +15,7 @@ export function sqliteTokenStore(db: Database, commit: GroupCommit): TokenStore 
   let prepared: ReturnType<typeof prepare> | undefined;
   const s = () => (prepared ??= prepare(db));
   const write = (t: OutstandingToken) =>
-    s().insert.run(t.jti, t.userId, t.familyId, t.tokenType, t.createdAt.getTime(), t.expiresAt.getTime(), t.revokedAt ? t.revokedAt.getTime() : null);
+    s().insert.run(t.jti, t.userId, t.sessionId, t.tokenType, t.createdAt.getTime(), t.expiresAt.getTime(), t.revokedAt ? t.revokedAt.getTime() : null);
 
   return {
     record: (token) => commit.run(() => void write(token)),
@@ -35,9 +35,9 @@ export function sqliteTokenStore(db: Database, commit: GroupCommit): TokenStore 
         s().consumeOne.run(at.getTime(), jti);
         return s().exists.get(jti) !== undefined;
       }),
-    revokeFamily: (familyId, at) => commit.run(() => s().revokeFamily.run(at.getTime(), familyId).changes),
-    async liveFamilies(userId, now) {
-      return s().liveFamilies.all(userId, now.getTime()) as string[];
+    revokeSession: (sessionId, at) => commit.run(() => s().revokeSession.run(at.getTime(), sessionId).changes),
+    async liveSessions(userId, now) {
+      return s().liveSessions.all(userId, now.getTime()) as string[];
     },
     revokeAllForUser: (userId, at) => commit.run(() => s().revokeUser.run(at.getTime(), userId).changes),
     deleteExpired: (now) => commit.run(() => s().deleteExpired.run(now.getTime()).changes),
@@ -52,9 +52,9 @@ function prepare(db: Database) {
     byJti: db.prepare('SELECT * FROM refresh_tokens WHERE jti = ?'),
     consumeOne: db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE jti = ? AND revoked_at IS NULL'),
     exists: db.prepare('SELECT 1 FROM refresh_tokens WHERE jti = ?').pluck(),
-    revokeFamily: db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL'),
+    revokeSession: db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL'),
     revokeUser: db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL'),
-    liveFamilies: db
+    liveSessions: db
       .prepare('SELECT DISTINCT family_id FROM refresh_tokens WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ?')
       .pluck(),
     deleteExpired: db.prepare('DELETE FROM refresh_tokens WHERE expires_at <= ?'),

@@ -1,4 +1,4 @@
-import type { OutstandingToken, StoredTokenType } from './ports.js';
+import type { OutstandingToken, StoredTokenType } from '../ports.js';
 
 /** A refresh_tokens row as every SQL backend stores it (times in epoch ms). */
 export interface TokenRow {
@@ -15,7 +15,7 @@ export function toToken(row: TokenRow): OutstandingToken {
   return {
     jti: row.jti,
     userId: Number(row.user_id),
-    familyId: row.family_id,
+    sessionId: row.family_id,
     tokenType: row.token_type as StoredTokenType,
     createdAt: new Date(Number(row.created_at)),
     expiresAt: new Date(Number(row.expires_at)),
@@ -27,7 +27,7 @@ export function toTokenRow(token: OutstandingToken): TokenRow {
   return {
     jti: token.jti,
     user_id: token.userId,
-    family_id: token.familyId,
+    family_id: token.sessionId,
     token_type: token.tokenType,
     created_at: token.createdAt.getTime(),
     expires_at: token.expiresAt.getTime(),
