@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { errorsMarkdown, settingsMarkdown } from '../src/config/docs.js';
+import { settingsMarkdown } from '../src/config/docs.js';
+import { errorsMarkdown } from '../src/errors/docs.js';
 
 writeFileSync('docs/settings.md', settingsMarkdown());
 writeFileSync('docs/errors.md', errorsMarkdown());

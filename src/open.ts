@@ -1,6 +1,7 @@
 import { loadConfig, type LoadConfigOptions } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { createDoorman, type Doorman, type DoormanOptions } from './core.js';
+import { ensureDevKeys } from './keys/dev.js';
 import { openStorage } from './storage/open.js';
 import type { Storage } from './storage/ports.js';
 
@@ -17,7 +18,8 @@ export interface OpenDoormanOptions extends Omit<DoormanOptions, 'config' | 'sto
 }
 
 /**
- * Everything a host app needs in one call: config loaded, storage opened (or the host's
+ * Everything a host app needs in one call: config loaded (and, outside production, the
+ * development key created when there is none yet), storage opened (or the host's
  * own), migrations run, revocation sync started. `close()` stops it and, when doorman opened
  * the database, closes that too.
  *
@@ -28,7 +30,7 @@ export interface OpenDoormanOptions extends Omit<DoormanOptions, 'config' | 'sto
  */
 export async function openDoorman(options: OpenDoormanOptions = {}): Promise<Doorman> {
   const { config: given, load, storage: hostStorage, ...rest } = options;
-  const config = given ?? loadConfig(load);
+  const config = ensureDevKeys(given ?? loadConfig(load));
   const storage = hostStorage ?? openStorage(config.databaseUrl);
   await storage.migrate();
   const doorman = createDoorman({ ...rest, config, storage });

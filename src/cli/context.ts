@@ -1,6 +1,7 @@
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { createDoorman, type Doorman } from '../core.js';
+import { ensureDevKeys } from '../keys/dev.js';
 import { openStorage } from '../storage/open.js';
 import type { Storage } from '../storage/ports.js';
 import type { CliIO } from './io.js';
@@ -47,7 +48,7 @@ export async function withStorage<T>(io: CliIO, run: (storage: Storage, config: 
  */
 export function withDoorman<T>(io: CliIO, run: (doorman: Doorman) => Promise<T>): Promise<T> {
   return withStorage(io, async (storage, config) => {
-    const doorman = createDoorman({ config, storage });
+    const doorman = createDoorman({ config: ensureDevKeys(config), storage });
     try {
       return await run(doorman);
     } finally {

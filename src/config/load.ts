@@ -1,19 +1,9 @@
-import type { JsonWebKey } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import type { KeySpec } from '../keys/keystore.js';
-import { readKeystore, writeKeystore } from '../keys/keystore-file.js';
-import { importKey, jwkThumbprint, KeyProblem } from '../keys/material.js';
-import { initialKeystore } from '../keys/rotation.js';
-import { envName, SETTINGS, type Config, type ConfigInput, type JwtAlgorithm, type SettingKey } from './schema.js';
-import { isSymmetric, keyProblem, loadOrCreateDevKey, publicKeyOf } from './keys.js';
+import { readFileSync } from 'node:fs';
+import { resolveKeys, type KeySettings } from '../keys/resolve.js';
+import { ConfigError } from './error.js';
+import { envName, MODES, SETTINGS, type Config, type ConfigInput, type SettingKey } from './schema.js';
 
-/** A configuration mistake found at start-up. `key` names the setting; the message says how to fix it. */
-export class ConfigError extends Error {
-  constructor(readonly key: string, message: string) {
-    super(`${key}: ${message}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 /** simplejwt names (and dj-rest-auth's) → doorman keys. */
 const SIMPLEJWT_NAMES = new Map<string, SettingKey>(
@@ -41,8 +31,8 @@ export interface LoadConfigOptions {
   /** Skip the config file named by DOORMAN_CONFIG. */
   ignoreFile?: boolean;
   /**
-   * false: do not read, create or check any key (`keys` is empty). For `doorman keys`, which
-   * manages the keystore file itself and must work before the file exists.
+   * false: do not read or check any key (`keys` is empty). For `doorman keys`, which manages
+   * the keystore file itself and must work before the file exists.
    */
   keys?: boolean;
 }
@@ -79,7 +69,10 @@ function fromEnv(env: Record<string, string | undefined>): ConfigInput {
     input[key] = value;
   }
   if (input.databaseUrl === undefined && env.DATABASE_URL) input.databaseUrl = env.DATABASE_URL;
-  if (input.environment === undefined && env.NODE_ENV && ['development', 'production', 'test'].includes(env.NODE_ENV)) {
+  if (input.environment === undefined && env.NODE_ENV) {
+    // A mode doorman does not know (NODE_ENV=prod, staging) must not quietly run as development
+    // with a generated key: it is refused, naming the variable it came from.
+    if (!(MODES as readonly string[]).includes(env.NODE_ENV)) throw new ConfigError('NODE_ENV', `"${env.NODE_ENV}" is not a mode: expected ${MODES.join(', ')} (or set ${envName('environment')})`);
     input.environment = env.NODE_ENV;
   }
   return input;
@@ -96,97 +89,6 @@ function parseAll(input: ConfigInput): Record<string, unknown> {
     }
   }
   return out;
-}
-
-/** SIGNING_KEY or SIGNING_KEY_FILE (never both); the same for the verifying key. */
-function readKeySetting(c: Record<string, unknown>, key: 'signingKey' | 'verifyingKey'): void {
-  const fileKey = `${key}File` as const;
-  const file = c[fileKey] as string | null;
-  if (file === null) return;
-  if (c[key] != null) throw new ConfigError(envName(fileKey), `set ${envName(key)} or ${envName(fileKey)}, not both`);
-  try {
-    c[key] = readFileSync(file, 'utf8').trim();
-  } catch (error) {
-    throw new ConfigError(envName(fileKey), `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
-}
-
-/** One key from SIGNING_KEY / VERIFYING_KEY (as before keystores); asymmetric keys get their RFC 7638 thumbprint as kid. */
-function resolveSingleKey(c: Record<string, unknown>): void {
-  const alg = c.algorithm as JwtAlgorithm;
-  readKeySetting(c, 'signingKey');
-  readKeySetting(c, 'verifyingKey');
-  if (c.signingKey == null) {
-    if (c.environment === 'production') {
-      throw new ConfigError(envName('signingKey'), isSymmetric(alg)
-        ? 'required in production. Generate one with: node -e "console.log(require(\'crypto\').randomBytes(64).toString(\'base64url\'))"'
-        : `required in production: a PEM private key for ${alg}, or a keystore (${envName('keystoreFile')}; npx doorman keys generate --algorithm ${alg})`);
-    }
-    c.signingKey = loadOrCreateDevKey(c.devKeyFile as string, alg);
-  }
-  const problem = keyProblem(alg, c.signingKey as string, 'signing');
-  if (problem) throw new ConfigError(envName('signingKey'), `${problem}. Generate a strong key, or change ${envName('algorithm')}.`);
-  const signing = importKey(alg, c.signingKey as string, 'signing');
-  if (isSymmetric(alg)) {
-    if (c.verifyingKey != null) throw new ConfigError(envName('verifyingKey'), `${alg} verifies with the signing key; leave VERIFYING_KEY unset`);
-    c.keys = [{ kid: null, alg, status: 'active', retiredAt: null, sign: signing.key, verify: signing.key, publicJwk: null }];
-    return;
-  }
-  if (c.verifyingKey == null) c.verifyingKey = publicKeyOf(signing.key as string);
-  const verifyProblem = keyProblem(alg, c.verifyingKey as string, 'verifying');
-  if (verifyProblem) throw new ConfigError(envName('verifyingKey'), verifyProblem);
-  const verifying = importKey(alg, c.verifyingKey as string, 'verifying');
-  if (JSON.stringify(verifying.publicJwk) !== JSON.stringify(signing.publicJwk)) {
-    throw new ConfigError(envName('verifyingKey'), 'is not the public half of the signing key; leave it unset to derive it');
-  }
-  const kid = jwkThumbprint(verifying.publicJwk!);
-  c.keys = [{ kid, alg, status: 'active', retiredAt: null, sign: signing.key, verify: verifying.key, publicJwk: verifying.publicJwk }];
-}
-
-/** Every key of the keystore file, each checked against its own alg; the file is created outside production. */
-function resolveKeystore(c: Record<string, unknown>): void {
-  const name = envName('keystoreFile');
-  const path = c.keystoreFile as string;
-  for (const other of ['signingKey', 'signingKeyFile', 'verifyingKey', 'verifyingKeyFile'] as const) {
-    if (c[other] != null) throw new ConfigError(name, `replaces ${envName(other)}; unset one of them`);
-  }
-  if (!existsSync(path)) {
-    if (c.environment === 'production') throw new ConfigError(name, `${path} does not exist; create it with: npx doorman keys generate --algorithm ${c.algorithm as string}`);
-    writeKeystore(path, initialKeystore(c.algorithm as JwtAlgorithm, new Date()));
-  }
-  let document;
-  try {
-    document = readKeystore(path);
-  } catch (error) {
-    throw new ConfigError(name, (error as Error).message);
-  }
-  c.keys = document.keys.map((stored): KeySpec => {
-    try {
-      const role = stored.status === 'active' ? 'signing' : 'verifying';
-      const priv = 'd' in stored.jwk || stored.jwk.kty === 'oct';
-      const signing = priv ? importKey(stored.alg, stored.jwk, 'signing') : null;
-      if (role === 'signing' && !signing) throw new KeyProblem('the active key needs its private part');
-      const { key: verify, publicJwk } = isSymmetric(stored.alg) ? signing! : importKey(stored.alg, publicOnly(stored.jwk), 'verifying');
-      const retiredAt = stored.retiredAt === null ? null : Date.parse(stored.retiredAt);
-      return { kid: stored.kid, alg: stored.alg, status: stored.status, retiredAt, sign: role === 'signing' ? signing!.key : null, verify, publicJwk };
-    } catch (error) {
-      throw new ConfigError(name, `key "${stored.kid}": ${(error as Error).message}`);
-    }
-  });
-  const active = document.keys.find((k) => k.status === 'active')!;
-  c.algorithm = active.alg;
-  c.signingKey = JSON.stringify(active.jwk);
-}
-
-/** The public members of a JWK (drops d, p, q, ...), so node imports it as a public key. */
-function publicOnly(jwk: JsonWebKey): JsonWebKey {
-  const { kty, crv, n, e, x, y } = jwk;
-  return Object.fromEntries(Object.entries({ kty, crv, n, e, x, y }).filter(([, v]) => v !== undefined)) as JsonWebKey;
-}
-
-function resolveKeys(c: Record<string, unknown>): void {
-  if (c.keystoreFile != null) resolveKeystore(c);
-  else resolveSingleKey(c);
 }
 
 function checkCookies(c: Record<string, unknown>): void {
@@ -215,8 +117,10 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     if (!KEY_SETTINGS.has(key)) throw new ConfigError(key, `unknown setting in ${env.DOORMAN_CONFIG} (see docs/settings.md)`);
   }
   const config = parseAll({ ...file, ...fromEnv(env), ...overrides });
-  if (options.keys === false) config.keys = [];
-  else resolveKeys(config);
+  // Key files are read here, never written: a development key still to be made leaves `keys`
+  // empty until ensureDevKeys (keys/dev.ts) creates it at start-up.
+  const resolved = options.keys === false ? null : resolveKeys(config as unknown as KeySettings);
+  Object.assign(config, resolved ?? { keys: [], keySource: '' });
   checkCookies(config);
   return Object.freeze(config) as Config;
 }

@@ -1,4 +1,5 @@
 /** Parsers for configuration values. Each throws a plain message; load.ts adds the key's name. */
+import { isIP } from 'node:net';
 
 const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?$/i;
 const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
@@ -11,6 +12,25 @@ export function parseDuration(value: unknown): number {
     if (match) return Math.floor(Number(match[1]) * UNIT_SECONDS[(match[2] ?? 's').toLowerCase()]!);
   }
   throw new Error('expected a duration: seconds, or a number with a unit like "5m", "1d"');
+}
+
+/** A duration of at least one second: a token lifetime of 0 would make every token born expired. */
+export function parsePositiveDuration(value: unknown): number {
+  const seconds = parseDuration(value);
+  if (seconds < 1) throw new Error('must be at least 1 second (0 would make every token born expired)');
+  return seconds;
+}
+
+const HOST_LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
+
+/** An address to listen on: an IPv4 or IPv6 address, or a hostname (RFC 1123). 256.1.1.1 is neither. */
+export function parseHost(value: unknown): string {
+  const host = parseString(value).trim();
+  if (isIP(host)) return host;
+  const labels = host.replace(/\.$/, '').split('.');
+  const numeric = labels.every((label) => /^\d+$/.test(label));
+  if (!numeric && host.length <= 253 && labels.every((label) => HOST_LABEL.test(label))) return host;
+  throw new Error(`"${host}" is not an IP address or a hostname`);
 }
 
 export function parseBoolean(value: unknown): boolean {

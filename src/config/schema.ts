@@ -1,25 +1,12 @@
+import { JWT_ALGORITHMS, type JwtAlgorithm } from '../keys/algorithms.js';
 import type { KeySpec } from '../keys/keystore.js';
-import { parseBoolean, parseDuration, parseInteger, parseList, parseOneOf, parseOptionalString, parseString } from './parse.js';
-
-/**
- * Every setting of doorman, its default, its simplejwt / dj-rest-auth name where it has one,
- * and what it means, in ONE place (docs/settings.md is checked against this table by a test).
- *
- * Environment variables are `DOORMAN_` + the key in UPPER_SNAKE case (`accessTokenLifetime`
- * → `DOORMAN_ACCESS_TOKEN_LIFETIME`). A JSON config file (`DOORMAN_CONFIG`) takes the keys
- * as they are, and simplejwt's names inside a `"SIMPLE_JWT"` object.
- */
-export const JWT_ALGORITHMS = [
-  'HS256', 'HS384', 'HS512',
-  'RS256', 'RS384', 'RS512',
-  'PS256', 'PS384', 'PS512',
-  'ES256', 'ES384', 'ES512',
-  'EdDSA',
-] as const;
-export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
+import { parseBoolean, parseDuration, parseHost, parseInteger, parseList, parseOneOf, parseOptionalString, parsePositiveDuration, parseString } from './parse.js';
 
 export const PASSWORD_VALIDATORS = ['user_attribute_similarity', 'minimum_length', 'common', 'numeric'] as const;
 export type PasswordValidatorName = (typeof PASSWORD_VALIDATORS)[number];
+
+/** The modes doorman runs in (DOORMAN_ENVIRONMENT, or NODE_ENV when that is unset). */
+export const MODES = ['development', 'production', 'test'] as const;
 
 export const TOKEN_KINDS = ['access', 'sliding'] as const;
 
@@ -87,13 +74,21 @@ function parseSimilarity(value: unknown): number {
   throw new Error('expected a number from 0.1 to 1');
 }
 
+/**
+ * Every setting of doorman, its default, its simplejwt / dj-rest-auth name where it has one,
+ * and what it means, in ONE place (docs/settings.md is checked against this table by a test).
+ *
+ * Environment variables are `DOORMAN_` + the key in UPPER_SNAKE case (`accessTokenLifetime`
+ * → `DOORMAN_ACCESS_TOKEN_LIFETIME`). A JSON config file (`DOORMAN_CONFIG`) takes the keys
+ * as they are, and simplejwt's names inside a `"SIMPLE_JWT"` object.
+ */
 export const SETTINGS = {
   environment: setting({
-    default: 'development' as 'development' | 'production' | 'test',
-    parse: parseOneOf(['development', 'production', 'test'] as const),
-    doc: 'development generates and persists a signing key when none is set; production requires one. Defaults from NODE_ENV.',
+    default: 'development' as (typeof MODES)[number],
+    parse: parseOneOf(MODES),
+    doc: 'development generates and persists a signing key when none is set; production requires one. Defaults from NODE_ENV, which must then be one of these three.',
   }),
-  host: setting({ default: '127.0.0.1', parse: parseString, doc: 'Address the server listens on.' }),
+  host: setting({ default: '127.0.0.1', parse: parseHost, doc: 'Address the server listens on: an IP address (0.0.0.0 or :: for all) or a hostname.' }),
   port: setting({ default: 8000, parse: parseInteger(0, 65535), doc: 'Port the server listens on.' }),
   databaseUrl: setting({
     default: 'sqlite:./doorman.sqlite3',
@@ -134,10 +129,10 @@ export const SETTINGS = {
   issuer: setting({ default: null as string | null, parse: parseOptionalString, simplejwt: 'ISSUER', doc: 'iss claim to set and require.' }),
   leeway: setting({ default: 0, parse: parseDuration, simplejwt: 'LEEWAY', doc: 'Clock skew allowed when checking exp and nbf, in seconds.' }),
 
-  accessTokenLifetime: setting({ default: 300, parse: parseDuration, simplejwt: 'ACCESS_TOKEN_LIFETIME', doc: 'Access token lifetime (seconds or "5m").' }),
-  refreshTokenLifetime: setting({ default: 86400, parse: parseDuration, simplejwt: 'REFRESH_TOKEN_LIFETIME', doc: 'Refresh token lifetime.' }),
-  slidingTokenLifetime: setting({ default: 300, parse: parseDuration, simplejwt: 'SLIDING_TOKEN_LIFETIME', doc: 'How long a sliding token authenticates before it must be refreshed.' }),
-  slidingTokenRefreshLifetime: setting({ default: 86400, parse: parseDuration, simplejwt: 'SLIDING_TOKEN_REFRESH_LIFETIME', doc: 'How long a sliding token can be refreshed.' }),
+  accessTokenLifetime: setting({ default: 300, parse: parsePositiveDuration, simplejwt: 'ACCESS_TOKEN_LIFETIME', doc: 'Access token lifetime (seconds or "5m").' }),
+  refreshTokenLifetime: setting({ default: 86400, parse: parsePositiveDuration, simplejwt: 'REFRESH_TOKEN_LIFETIME', doc: 'Refresh token lifetime.' }),
+  slidingTokenLifetime: setting({ default: 300, parse: parsePositiveDuration, simplejwt: 'SLIDING_TOKEN_LIFETIME', doc: 'How long a sliding token authenticates before it must be refreshed.' }),
+  slidingTokenRefreshLifetime: setting({ default: 86400, parse: parsePositiveDuration, simplejwt: 'SLIDING_TOKEN_REFRESH_LIFETIME', doc: 'How long a sliding token can be refreshed.' }),
   rotateRefreshTokens: setting({ default: true, parse: parseBoolean, simplejwt: 'ROTATE_REFRESH_TOKENS', doc: 'A refresh also answers a new refresh token.' }),
   blacklistAfterRotation: setting({ default: true, parse: parseBoolean, simplejwt: 'BLACKLIST_AFTER_ROTATION', doc: 'The refresh token used for a rotation is spent (exactly once).' }),
   updateLastLogin: setting({ default: true, parse: parseBoolean, simplejwt: 'UPDATE_LAST_LOGIN', doc: 'Record last_login on every login.' }),
@@ -191,6 +186,8 @@ export type Config = { readonly [K in SettingKey]: ValueOf<K> } & {
   readonly signingKey: string;
   /** Every key, resolved and checked at start-up (one for SIGNING_KEY; any number for a keystore). */
   readonly keys: readonly KeySpec[];
+  /** Where the keys came from (a setting's name or a path, never key material); '' before any key exists. */
+  readonly keySource: string;
 };
 export type ConfigInput = { [K in SettingKey]?: unknown };
 

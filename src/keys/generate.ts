@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomBytes, type JsonWebKey, type KeyObject } from 'node:crypto';
-import type { JwtAlgorithm } from '../config/schema.js';
+import type { JwtAlgorithm } from './algorithms.js';
 import { expectedKey, isSymmetric, jwkThumbprint } from './material.js';
 
 /** A freshly generated private key (or secret) as a JWK, with the kid it will be published under. */

@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { JsonWebKey } from 'node:crypto';
 import { dirname } from 'node:path';
-import { JWT_ALGORITHMS, type JwtAlgorithm } from '../config/schema.js';
+import { JWT_ALGORITHMS, type JwtAlgorithm } from './algorithms.js';
 import { generateKey } from './generate.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { JsonWebKey } from 'node:crypto';
-import type { JwtAlgorithm } from '../config/schema.js';
+import type { JwtAlgorithm } from './algorithms.js';
 import type { KeyStatus } from './keystore-file.js';
 import type { KeyBytes } from './material.js';
 

@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
-import type { JwtAlgorithm } from '../config/schema.js';
+import type { JwtAlgorithm } from './algorithms.js';
 
 /**
  * Key material as fast-jwt takes it: a Buffer secret for HS*, PEM text otherwise. Keys arrive

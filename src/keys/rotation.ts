@@ -1,4 +1,4 @@
-import type { JwtAlgorithm } from '../config/schema.js';
+import type { JwtAlgorithm } from './algorithms.js';
 import { newStoredKey, type KeystoreDocument, type StoredKey } from './keystore-file.js';
 
 /**

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { errorsMarkdown, settingsMarkdown } from '../../src/config/docs.js';
+import { settingsMarkdown } from '../../src/config/docs.js';
+import { errorsMarkdown } from '../../src/errors/docs.js';
 
 describe('reference docs match the code (run `npm run docs` to regenerate)', () => {
   it('docs/settings.md lists every setting with its default', () => {

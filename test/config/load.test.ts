@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/load.js';
+import { ensureDevKeys } from '../../src/keys/dev.js';
 
 const strong = randomBytes(48).toString('base64url');
 
@@ -98,10 +99,23 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ env: { DOORMAN_ALGORITHM: 'HS512', DOORMAN_SIGNING_KEY: strong.slice(0, 50) } })).toThrow(/HS512 needs a secret of at least 64 bytes \(RFC 7518 §3.2\); got 50/);
   });
 
-  it('generates a development key once, persists it 0600, and reuses it', () => {
+  it('writes no file: a missing development key leaves keys empty until ensureDevKeys', () => {
     const file = join(dir, 'keys', 'signing-key');
-    const first = loadConfig({ env: { DOORMAN_DEV_KEY_FILE: file } });
+    const keystore = join(dir, 'ks', 'keystore.json');
+    expect(loadConfig({ env: { DOORMAN_DEV_KEY_FILE: file } }).keys).toEqual([]);
+    expect(loadConfig({ env: { DOORMAN_KEYSTORE_FILE: keystore } }).keys).toEqual([]);
+    expect(existsSync(join(dir, 'keys'))).toBe(false);
+    expect(existsSync(join(dir, 'ks'))).toBe(false);
+    const created = ensureDevKeys(loadConfig({ env: { DOORMAN_KEYSTORE_FILE: keystore, DOORMAN_ALGORITHM: 'ES256' } }));
+    expect(created.keys.map((k) => [k.alg, k.status])).toEqual([['ES256', 'active']]);
+    expect(loadConfig({ env: { DOORMAN_KEYSTORE_FILE: keystore } }).keys[0]!.kid).toBe(created.keys[0]!.kid);
+  });
+
+  it('generates a development key once (ensureDevKeys), persists it 0600, and reuses it', () => {
+    const file = join(dir, 'keys', 'signing-key');
+    const first = ensureDevKeys(loadConfig({ env: { DOORMAN_DEV_KEY_FILE: file } }));
     const second = loadConfig({ env: { DOORMAN_DEV_KEY_FILE: file } });
+    expect(ensureDevKeys(second)).toBe(second);
     expect(first.signingKey).toBe(second.signingKey);
     expect(Buffer.byteLength(first.signingKey)).toBeGreaterThanOrEqual(64);
     expect(readFileSync(`${file}.HS256`, 'utf8').trim()).toBe(first.signingKey);
@@ -140,5 +154,38 @@ describe('loadConfig', () => {
   it('maps simplejwt token class names for AUTH_TOKEN_CLASSES', () => {
     const c = loadConfig({ env: { DOORMAN_SIGNING_KEY: strong, DOORMAN_AUTH_TOKEN_CLASSES: 'rest_framework_simplejwt.tokens.AccessToken,SlidingToken' } });
     expect(c.authTokenClasses).toEqual(['access', 'sliding']);
+  });
+
+  it('refuses a host that is neither an IP address nor a hostname, naming DOORMAN_HOST', () => {
+    expect(() => loadConfig({ env: { DOORMAN_SIGNING_KEY: strong, DOORMAN_HOST: '256.1.1.1' } })).toThrow(/^DOORMAN_HOST: "256.1.1.1" is not an IP address or a hostname$/);
+    expect(() => loadConfig({ env: { DOORMAN_SIGNING_KEY: strong, DOORMAN_HOST: 'bad_host!' } })).toThrow(/^DOORMAN_HOST: /);
+    expect(() => loadConfig({ env: { DOORMAN_SIGNING_KEY: strong, DOORMAN_HOST: '-lead.example' } })).toThrow(/^DOORMAN_HOST: /);
+    for (const host of ['0.0.0.0', '::', '::1', 'localhost', 'auth.internal.example.com', '10.0.0.7']) {
+      expect(loadConfig({ env: { DOORMAN_SIGNING_KEY: strong, DOORMAN_HOST: host } }).host).toBe(host);
+    }
+  });
+
+  it('refuses a token lifetime of zero (every token would be born expired)', () => {
+    for (const name of ['DOORMAN_ACCESS_TOKEN_LIFETIME', 'DOORMAN_REFRESH_TOKEN_LIFETIME', 'DOORMAN_SLIDING_TOKEN_LIFETIME', 'DOORMAN_SLIDING_TOKEN_REFRESH_LIFETIME']) {
+      expect(() => loadConfig({ env: { DOORMAN_SIGNING_KEY: strong, [name]: '0' } })).toThrow(new RegExp(`^${name}: must be at least 1 second`));
+    }
+    expect(() => loadConfig({ env: { DOORMAN_SIGNING_KEY: strong, DOORMAN_ACCESS_TOKEN_LIFETIME: '500ms' } })).toThrow(/^DOORMAN_ACCESS_TOKEN_LIFETIME: /);
+    expect(loadConfig({ env: { DOORMAN_SIGNING_KEY: strong, DOORMAN_ACCESS_TOKEN_LIFETIME: '1s' } }).accessTokenLifetime).toBe(1);
+  });
+
+  it('refuses a NODE_ENV that is not a mode instead of running as development', () => {
+    const error = (() => {
+      try {
+        loadConfig({ env: { NODE_ENV: 'prod', DOORMAN_SIGNING_KEY: strong } });
+      } catch (e) {
+        return e as ConfigError;
+      }
+      throw new Error('no error');
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.key).toBe('NODE_ENV');
+    expect(error.message).toBe('NODE_ENV: "prod" is not a mode: expected development, production, test (or set DOORMAN_ENVIRONMENT)');
+    expect(loadConfig({ env: { NODE_ENV: 'test', DOORMAN_SIGNING_KEY: strong } }).environment).toBe('test');
+    expect(loadConfig({ env: { NODE_ENV: 'prod', DOORMAN_ENVIRONMENT: 'production', DOORMAN_SIGNING_KEY: strong } }).environment).toBe('production');
   });
 });

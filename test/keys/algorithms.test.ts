@@ -1,7 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import { jwtVerify } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
-import { JWT_ALGORITHMS, type JwtAlgorithm } from '../../src/config/schema.js';
+import { JWT_ALGORITHMS, type JwtAlgorithm } from '../../src/keys/algorithms.js';
 import { generateKey } from '../../src/keys/generate.js';
 import { bearer, claimsOf, join, SECRET, testApp, type TestApp } from '../helpers.js';
 import { headerOf, joseVerify, pemFor, publishedJwks } from './keys-helpers.js';

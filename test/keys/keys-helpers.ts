@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import type { FastifyInstance } from 'fastify';
-import type { JwtAlgorithm } from '../../src/config/schema.js';
+import type { JwtAlgorithm } from '../../src/keys/algorithms.js';
 import { generatePrivateKey } from '../../src/keys/generate.js';
 
 /** A PEM private key for an asymmetric algorithm. */

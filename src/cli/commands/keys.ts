@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { loadConfig } from '../../config/load.js';
-import { envName, JWT_ALGORITHMS, type Config, type JwtAlgorithm } from '../../config/schema.js';
+import { envName, type Config } from '../../config/schema.js';
+import { JWT_ALGORITHMS, type JwtAlgorithm } from '../../keys/algorithms.js';
 import { longestTokenLifetime } from '../../keys/keystore.js';
 import { readKeystore, writeKeystore, type KeystoreDocument } from '../../keys/keystore-file.js';
 import { settingsEnv } from '../context.js';
