@@ -17,10 +17,25 @@ export function initialKeystore(alg: JwtAlgorithm, now: Date): KeystoreDocument 
   return { keys: [newStoredKey(alg, 'active', now)] };
 }
 
-/** Adds a `next` key: published and verifying, not signing until {@link rotateKeys}. */
-export function addNextKey(document: KeystoreDocument, alg: JwtAlgorithm, now: Date): { document: KeystoreDocument; key: StoredKey } {
-  const key = newStoredKey(alg, 'next', now);
-  return { document: { keys: [...document.keys, key] }, key };
+/** Refused: a second `next` key while one is staged (which would the next rotation pick?). */
+export class NextKeyExists extends Error {
+  override name = 'NextKeyExists';
+}
+
+/**
+ * Adds a `next` key: published and verifying, not signing until {@link rotateKeys}. Its
+ * algorithm is `alg`, or the active key's (a rotation never silently changes the algorithm that
+ * JWKS verifiers downstream expect). There is at most one next key: while one is staged this
+ * is refused, unless `replace` (the staged key, which has signed nothing, is dropped).
+ */
+export function addNextKey(document: KeystoreDocument, alg: JwtAlgorithm | undefined, now: Date, options: { replace?: boolean } = {}): { document: KeystoreDocument; key: StoredKey; replaced: StoredKey | null } {
+  const staged = document.keys.find((k) => k.status === 'next') ?? null;
+  if (staged && !options.replace) {
+    throw new NextKeyExists(`key ${staged.kid} (${staged.alg}) is already the next key: rotate to it first (doorman keys rotate), or pass --force to replace it`);
+  }
+  const active = document.keys.find((k) => k.status === 'active')!; // readKeystore requires one
+  const key = newStoredKey(alg ?? active.alg, 'next', now);
+  return { document: { keys: [...document.keys.filter((k) => k !== staged), key] }, key, replaced: staged };
 }
 
 /**

@@ -7,7 +7,7 @@ import { longestTokenLifetime } from '../../keys/keystore.js';
 import { readKeystore, writeKeystore, type KeystoreDocument } from '../../keys/keystore-file.js';
 import { settingsEnv } from '../context.js';
 import { CliError, type CliIO } from '../io.js';
-import { addNextKey, initialKeystore, RetireRefused, retireKeys, rotateKeys, verifiesUntil } from '../../keys/rotation.js';
+import { addNextKey, initialKeystore, NextKeyExists, RetireRefused, retireKeys, rotateKeys, verifiesUntil } from '../../keys/rotation.js';
 
 /** What the keys commands use of the CLI's IO. */
 export type KeysIO = Pick<CliIO, 'stdout' | 'env'>;
@@ -37,21 +37,32 @@ function load(path: string): KeystoreDocument {
 }
 
 /**
- * `keys generate`: creates the keystore with one active key, or adds a `next` key to an
- * existing one (published and verifying, not signing) ahead of `keys rotate`.
+ * `keys generate`: creates the keystore with one active key (of --algorithm, or the ALGORITHM
+ * setting), or adds a `next` key to an existing one (published and verifying, not signing) ahead
+ * of `keys rotate`. The next key keeps the active key's algorithm unless --algorithm says
+ * otherwise; a second next key is refused unless --force, which replaces the staged one.
  */
-export function keysGenerate(io: KeysIO, options: { algorithm?: string }, now = new Date()): void {
+export function keysGenerate(io: KeysIO, options: { algorithm?: string; force?: boolean }, now = new Date()): void {
   const config = keysConfig(io);
-  const alg = algorithmOption(options.algorithm, config.algorithm);
   if (!existsSync(config.keystoreFile)) {
+    const alg = algorithmOption(options.algorithm, config.algorithm);
     const document = initialKeystore(alg, now);
     writeKeystore(config.keystoreFile, document);
     io.stdout.write(`Created ${config.keystoreFile} with active key ${document.keys[0]!.kid} (${alg}).\n`);
     return;
   }
-  const { document, key } = addNextKey(load(config.keystoreFile), alg, now);
+  const alg = options.algorithm === undefined ? undefined : algorithmOption(options.algorithm, config.algorithm);
+  let added;
+  try {
+    added = addNextKey(load(config.keystoreFile), alg, now, { replace: options.force ?? false });
+  } catch (error) {
+    if (error instanceof NextKeyExists) throw new CliError(error.message);
+    throw error;
+  }
+  const { document, key, replaced } = added;
   writeKeystore(config.keystoreFile, document);
-  io.stdout.write(`Added next key ${key.kid} (${alg}): published and verifying, not signing yet.\n${RESTART}`);
+  if (replaced) io.stdout.write(`Replaced next key ${replaced.kid} (${replaced.alg}).\n`);
+  io.stdout.write(`Added next key ${key.kid} (${key.alg}): published and verifying, not signing yet.\n${RESTART}`);
   io.stdout.write(`Then, after JWKS caches have refreshed (${config.jwksMaxAge}s), run: doorman keys rotate\n`);
 }
 
@@ -106,8 +117,9 @@ export function registerKeysCommand(program: Command, io: KeysIO): void {
   keys
     .command('generate')
     .description('create the keystore, or add a next key (published, not signing) ahead of a rotation')
-    .option('--algorithm <alg>', 'algorithm of the new key (default: the ALGORITHM setting)')
-    .action((options: { algorithm?: string }) => keysGenerate(io, options));
+    .option('--algorithm <alg>', "algorithm of the new key (default: the active key's; for a new keystore, the ALGORITHM setting)")
+    .option('--force', 'replace the staged next key (it has signed nothing) instead of refusing')
+    .action((options: { algorithm?: string; force?: boolean }) => keysGenerate(io, options));
   keys
     .command('rotate')
     .description('make the next key (or a new one) active; the old key retires and keeps verifying its tokens')
