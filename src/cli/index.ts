@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config/load.js';
 import { registerChangePassword } from './commands/changepassword.js';
 import { registerCreateSuperuser } from './commands/createsuperuser.js';
@@ -16,10 +17,17 @@ export { CliError, processIO, type CliIO } from './io.js';
 /** Exit status for configuration errors (sysexits.h EX_CONFIG), as the server uses. */
 export const EXIT_CONFIG = 78;
 
+/** The package's version, from its package.json (two folders up from dist/cli/ and src/cli/). */
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
 /** The `doorman` program; built per run, so no state outlives a run. */
 export function buildProgram(io: CliIO): Command {
   const program = new Command('doorman')
     .description("doorman's management commands (like Django's manage.py)")
+    .version(packageVersion(), '-V, --version', "print doorman's version")
     .option('--traceback', 'print the stack trace of unexpected errors')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride()

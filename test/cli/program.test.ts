@@ -88,6 +88,37 @@ describe('permission commands, through the program', () => {
   });
 });
 
+describe('group list and group delete, through the program', () => {
+  it('lists groups with their permissions, deletes one, and the member loses what it gave', async () => {
+    expect((await box.run(['group', 'list'])).stdout).toBe('No groups.\n');
+    expect((await box.run(['createsuperuser', '--no-input', '--email', 'kim@example.com'], { env: { DOORMAN_SUPERUSER_PASSWORD: PASSWORD } })).code).toBe(0);
+    await box.run(['group', 'create', 'editors']);
+    await box.run(['group', 'create', 'readers']);
+    await box.run(['grant', 'board.change_post', '--group', 'editors']);
+    await box.run(['grant', 'board.add_post', '--group', 'editors']);
+    await box.run(['assign', 'kim@example.com', 'editors']);
+    expect(await box.run(['group', 'list'])).toEqual({ code: 0, stdout: 'editors: board.add_post, board.change_post\nreaders: (no permissions)\n', stderr: '' });
+    expect(await box.run(['group', 'delete', 'editors'])).toEqual({ code: 0, stdout: "Group 'editors' deleted.\n", stderr: '' });
+    expect((await box.run(['group', 'list'])).stdout).toBe('readers: (no permissions)\n');
+    const kim = await box.run(['permissions', 'list', '--user', 'kim@example.com']);
+    expect(kim.stdout).toContain('groups: (none)');
+    expect(kim.stdout).toContain('all permissions: (none)');
+  });
+
+  it('refuses to delete a group that does not exist, in one line', async () => {
+    expect(await box.run(['group', 'delete', 'nobody'])).toEqual({ code: 1, stdout: '', stderr: "doorman: error: group 'nobody' does not exist\n" });
+  });
+});
+
+describe('--version', () => {
+  it("prints package.json's version and needs no configuration", async () => {
+    const { readFileSync } = await import('node:fs');
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    expect(await box.run(['--version'], { env: { DOORMAN_NOPE: '1' } })).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    expect((await box.run(['-V'])).stdout).toBe(`${version}\n`);
+  });
+});
+
 describe('keys command, through the program', () => {
   it('generates a keystore file and lists its key', async () => {
     const { mkdtempSync } = await import('node:fs');

@@ -40,6 +40,29 @@ export async function createGroup(io: CliIO, name: string): Promise<void> {
 }
 
 /**
+ * `doorman group list`: every group and its permissions, one group a line.
+ *
+ * @example
+ * await listGroups(io); // editors: board.add_post, board.change_post
+ */
+export async function listGroups(io: CliIO): Promise<void> {
+  const groups = await run(io, (d) => d.permissions.listGroups());
+  io.stdout.write(groups.length === 0 ? 'No groups.\n' : groups.map((g) => `${g.name}: ${g.permissions.join(', ') || '(no permissions)'}\n`).join(''));
+}
+
+/**
+ * `doorman group delete <name>`: removes the group; its members lose the permissions it gave
+ * them (running servers learn it within one revocation poll).
+ *
+ * @example
+ * await deleteGroup(io, 'editors');
+ */
+export async function deleteGroup(io: CliIO, name: string): Promise<void> {
+  await run(io, async (d) => d.permissions.deleteGroup((await groupByName(d, name)).id));
+  io.stdout.write(`Group '${name}' deleted.\n`);
+}
+
+/**
  * `doorman grant <permission> --group <name> | --user <email>` (`--revoke` takes it back).
  *
  * @example
@@ -102,7 +125,7 @@ export async function listPermissions(io: CliIO, options: { user?: string } = {}
 }
 
 /**
- * Registers `group create`, `grant`, `assign` and `permissions list` (Django's auth admin, at
+ * Registers `group create|list|delete`, `grant`, `assign` and `permissions list` (Django's auth admin, at
  * the command line). Changes reach running servers within one revocation poll.
  *
  * @example
@@ -114,6 +137,14 @@ export function registerPermissionCommands(program: Command, io: CliIO): void {
     .command('create <name>')
     .description('create a group')
     .action((name: string) => createGroup(io, name));
+  group
+    .command('list')
+    .description('list groups and their permissions')
+    .action(() => listGroups(io));
+  group
+    .command('delete <name>')
+    .description('delete a group (its members lose the permissions it gave them)')
+    .action((name: string) => deleteGroup(io, name));
   program
     .command('grant <permission>')
     .description('grant a model permission (<app_label>.<codename>, e.g. board.change_post) to a group or a user')
