@@ -1,9 +1,9 @@
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   AuthError,
+  buildApp,
   checkObjectPermission,
   djangoModelPermissions,
-  doormanPlugin,
   isAdminUser,
   isAuthenticatedOrReadOnly,
   isOwner,
@@ -35,12 +35,14 @@ const show = (post: Post) => ({ id: post.id, owner: post.ownerId, title: post.ti
 /**
  * The board: /posts/ (list: anyone; create: authenticated, owner = the request's user) and
  * /posts/:id/ (retrieve: anyone; update/partial update/delete: the owner, or an admin),
- * with doorman's account and token routes mounted at the root.
+ * added to doorman's own app (buildApp: account and token routes at the root, and DRF-shaped
+ * errors for every route: `{"detail":"Not found.","code":"not_found"}`, field errors such as
+ * `{"title":["This field may not be blank."]}` for a bad body, no type coercion).
  */
 export async function buildBoard(options: { doorman: Doorman; posts: PostStore; logger?: boolean }): Promise<FastifyInstance> {
   const { posts } = options;
-  const app = Fastify({ logger: options.logger ?? false, routerOptions: { ignoreTrailingSlash: true } });
-  await app.register(doormanPlugin, { doorman: options.doorman });
+  // logger true: doorman's configured level, credentials redacted (buildApp's default).
+  const app = await buildApp(options.logger ? { doorman: options.doorman } : { doorman: options.doorman, logger: false });
 
   // DRF's get_object(): the post or 404, then the object-level permission check.
   async function getObject(request: FastifyRequest<{ Params: { id: string } }>): Promise<Post> {

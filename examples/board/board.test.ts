@@ -127,10 +127,16 @@ describe('examples/board: the seed’s posts with IsOwner, end to end', () => {
     expect((await app.inject({ url: '/posts/abc/' })).statusCode).toBe(404);
     expect((await app.inject({ url: '/posts/99999999999999999999/' })).statusCode).toBe(404);
     expect((await app.inject({ url: '/posts/9999/' })).json()).toEqual({ detail: 'Not found.', code: 'not_found' });
-    expect((await app.inject({ method: 'POST', url: '/posts/', headers: kim.headers, payload: { title: '' } })).statusCode).toBe(400);
-    expect((await app.inject({ method: 'PUT', url: `/posts/${post.id}/`, headers: kim.headers, payload: { title: 1 } })).statusCode).toBe(400);
+    const blank = await app.inject({ method: 'POST', url: '/posts/', headers: kim.headers, payload: { title: '' } });
+    expect(blank.statusCode).toBe(400);
+    expect(blank.json()).toEqual({ title: ['This field may not be blank.'], body: ['This field is required.'] });
+    const wrongType = await app.inject({ method: 'PUT', url: `/posts/${post.id}/`, headers: kim.headers, payload: { title: 1, body: 'x' } });
+    expect(wrongType.statusCode).toBe(400);
+    expect(wrongType.json()).toEqual({ title: ['Not a valid string.'] });
     const notJson = await app.inject({ method: 'POST', url: '/posts/', headers: { ...kim.headers, 'content-type': 'application/json' }, payload: '{' });
     expect(notJson.statusCode).toBe(400);
+    expect(notJson.json()).toEqual({ detail: 'JSON parse error - the request body is not valid JSON.', code: 'parse_error' });
+    expect((await app.inject({ url: '/nothing-here/' })).json()).toEqual({ detail: 'Not found.', code: 'not_found' });
     expect((await app.inject({ method: 'POST', url: '/posts/', headers: { authorization: 'Bearer nope' }, payload: { title: 'x', body: 'y' } })).statusCode).toBe(401);
   });
 });
