@@ -15,6 +15,9 @@
  * @packageDocumentation
  */
 
+// The Fastify augmentation (`request.auth`) ships with the types: this import keeps it in dist/index.d.ts.
+import './http/authenticate.js';
+
 // Wiring
 export { createDoorman, type Doorman, type DoormanOptions } from './core.js';
 export { openDoorman, type OpenDoormanOptions } from './open.js';
