@@ -1,11 +1,11 @@
 /**
- * doorman's public API: the only entry of the package (`import … from 'doorman'`). Explicit
+ * doorman's public API: the only entry of the package (`import … from '@doorman-auth/server'`). Explicit
  * named exports; everything else is internal. The verifier for other services is a separate
- * entry, `doorman/verify`, with no database or Fastify dependency.
+ * entry, `@doorman-auth/server/verify`, with no database or Fastify dependency.
  *
  * @example
  * import Fastify from 'fastify';
- * import { openDoorman, doormanPlugin, requirePermission, isAuthenticated } from 'doorman';
+ * import { openDoorman, doormanPlugin, requirePermission, isAuthenticated } from '@doorman-auth/server';
  *
  * const app = Fastify();
  * const doorman = await openDoorman();
