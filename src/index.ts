@@ -24,6 +24,7 @@ export { openDoorman, type OpenDoormanOptions } from './open.js';
 export { buildApp, type BuildAppOptions } from './app.js';
 export { loadConfig, ConfigError, type LoadConfigOptions } from './config/load.js';
 export type { Config, ConfigInput } from './config/schema.js';
+export { ensureDevKeys } from './keys/dev.js';
 
 // Fastify
 export { doormanPlugin, type DoormanPluginOptions } from './http/plugin.js';

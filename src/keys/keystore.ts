@@ -2,6 +2,7 @@ import type { JsonWebKey } from 'node:crypto';
 import type { JwtAlgorithm } from './algorithms.js';
 import type { KeyStatus } from './keystore-file.js';
 import type { KeyBytes } from './material.js';
+import { ConfigError } from '../config/error.js';
 
 /**
  * One usable key, resolved at start-up from SIGNING_KEY / VERIFYING_KEY (one key) or from
@@ -46,6 +47,9 @@ export interface Keystore {
  * keystore.find(header.kid, Date.now())?.alg;
  */
 export function createKeystore(keys: readonly KeySpec[], maxLifetimeSeconds: number): Keystore {
+  if (keys.length === 0) {
+    throw new ConfigError('DOORMAN_SIGNING_KEY', 'no key is loaded: set one, or (outside production) pass the config through ensureDevKeys(config) to create the development key, as openDoorman and the server do');
+  }
   const signing = keys.find((k) => k.status === 'active');
   if (!signing?.sign) throw new TypeError('the keystore has no active signing key');
   const byKid = new Map(keys.filter((k) => k.kid !== null).map((k) => [k.kid!, k]));

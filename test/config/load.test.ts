@@ -5,6 +5,8 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/load.js';
 import { ensureDevKeys } from '../../src/keys/dev.js';
+import { createDoorman } from '../../src/core.js';
+import { memoryStorage } from '../../src/storage/memory/index.js';
 
 const strong = randomBytes(48).toString('base64url');
 
@@ -106,6 +108,7 @@ describe('loadConfig', () => {
     expect(loadConfig({ env: { DOORMAN_KEYSTORE_FILE: keystore } }).keys).toEqual([]);
     expect(existsSync(join(dir, 'keys'))).toBe(false);
     expect(existsSync(join(dir, 'ks'))).toBe(false);
+    expect(() => createDoorman({ config: loadConfig({ env: { DOORMAN_DEV_KEY_FILE: file } }), storage: memoryStorage() })).toThrow(/^DOORMAN_SIGNING_KEY: no key is loaded: .*ensureDevKeys\(config\)/);
     const created = ensureDevKeys(loadConfig({ env: { DOORMAN_KEYSTORE_FILE: keystore, DOORMAN_ALGORITHM: 'ES256' } }));
     expect(created.keys.map((k) => [k.alg, k.status])).toEqual([['ES256', 'active']]);
     expect(loadConfig({ env: { DOORMAN_KEYSTORE_FILE: keystore } }).keys[0]!.kid).toBe(created.keys[0]!.kid);
