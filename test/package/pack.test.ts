@@ -179,4 +179,25 @@ describe('the packed package, installed and used as the README says', () => {
     expect(missing.status).toBe(404);
     expect(await missing.json()).toEqual({ detail: 'Not found.', code: 'not_found' });
   }, 60_000);
+
+  it('starts from the packed tree with npm start\'s script, without TypeScript (nothing to compile)', async () => {
+    const env: Record<string, string> = { PATH: process.env.PATH ?? '', NODE_ENV: 'development', DOORMAN_PORT: '0' };
+    env.DOORMAN_DATABASE_URL = `sqlite:${join(work, 'start.sqlite3')}`;
+    env.DOORMAN_DEV_KEY_FILE = join(work, 'start-keys', 'signing-key');
+    const started = spawn(process.execPath, ['scripts/start.js'], { cwd: join(appDir, 'node_modules/@doorman-auth/server'), env, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const line = await new Promise<string>((done, fail) => {
+        let out = '';
+        started.stdout!.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const match = /^.*"msg":"doorman development mode.*$/m.exec(out);
+          if (match) done(match[0]);
+        });
+        started.once('exit', (code) => fail(new Error(`start exited ${code}: ${out}`)));
+      });
+      expect(JSON.parse(line)).toMatchObject({ mode: 'development', keys: `development key ${env.DOORMAN_DEV_KEY_FILE}.HS256 (HS256)` });
+    } finally {
+      started.kill();
+    }
+  }, 60_000);
 });
