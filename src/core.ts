@@ -1,9 +1,9 @@
 import type { Config } from './config/schema.js';
-import { createAuthenticator } from './auth/authenticate.js';
-import { buildJwks } from './keys/jwks.js';
+import { createAuthenticator, type AuthContext } from './auth/authenticate.js';
+import { buildJwks, type JwksDocument } from './keys/jwks.js';
 import { createPasswordHasher, type PasswordHasher } from './passwords/hash.js';
 import { Limiter } from './passwords/limiter.js';
-import { createPermissionAdmin } from './permissions/admin.js';
+import { createPermissionAdmin, type PermissionAdmin } from './permissions/admin.js';
 import { createRevocation, type Revocation } from './revocation/revocation.js';
 import { createRevocationSync, type RevocationSync } from './revocation/sync.js';
 import { RevocationView } from './revocation/view.js';
@@ -11,9 +11,9 @@ import type { Storage } from './storage/ports.js';
 import { claimNames } from './tokens/claims.js';
 import { createTokenCodec } from './tokens/codec.js';
 import { defaultCustomClaims, type CustomClaims, type TokenContext } from './tokens/context.js';
-import { issuePair, issueSliding } from './tokens/issue.js';
-import { blacklistToken, refreshSliding, refreshTokens } from './tokens/rotate.js';
-import { verifyToken } from './tokens/verify.js';
+import { issuePair, issueSliding, type IssuedToken, type TokenPair } from './tokens/issue.js';
+import { blacklistToken, logout, refreshSliding, refreshTokens, type RefreshResult } from './tokens/rotate.js';
+import { inspectToken, verifyOwnToken, verifyToken, type InspectedToken, type VerifiedToken } from './tokens/verify.js';
 import { createAccounts, type Accounts } from './users/accounts.js';
 import type { User } from './users/types.js';
 
@@ -28,11 +28,62 @@ export interface DoormanOptions {
   onError?: (error: unknown) => void;
 }
 
+/** Issuing, refreshing, blacklisting and verifying doorman's tokens (simplejwt's views, without HTTP). */
+export interface Tokens {
+  issuePair(user: User): Promise<TokenPair>;
+  issueSliding(user: User): Promise<IssuedToken>;
+  /** simplejwt TokenRefreshView: a new access token (and refresh token when rotating), and their session. */
+  refresh(raw: string): Promise<RefreshResult>;
+  /** simplejwt TokenRefreshSlidingView: the sliding token with a new exp. */
+  refreshSliding(raw: string): Promise<string>;
+  /** Blacklists a refresh or sliding token and ends its session; returns the session id. */
+  blacklist(raw: string): Promise<string>;
+  /** dj-rest-auth's logout: blacklist the refresh token, end its session and the access token's session. */
+  logout(refresh: string, accessSessionId: string | null): Promise<void>;
+  /**
+   * The synchronous hot-path check of a token presented as credentials (one of
+   * AUTH_TOKEN_CLASSES) with doorman's own keys: signature, pinned alg, exp, type, jti, session
+   * not revoked. Null when the token is not signed by us but JWK_URL is set: use verifyAccess.
+   */
+  verifyOwnAccess(raw: string): VerifiedToken | null;
+  /** As verifyOwnAccess, falling back to the remote JWKS (JWK_URL) for tokens signed elsewhere. */
+  verifyAccess(raw: string): Promise<VerifiedToken>;
+  /** Verifies any doorman token (simplejwt UntypedToken) and, for refresh/sliding, whether it is blacklisted. */
+  verify(raw: string): Promise<InspectedToken>;
+}
+
 /**
  * doorman's domain, wired: accounts, tokens, revocation and authentication over one storage.
  * Knows nothing of HTTP; the Fastify plugin and the CLI both drive this.
  */
-export function createDoorman(options: DoormanOptions) {
+export interface Doorman {
+  readonly config: Config;
+  /**
+   * The storage doorman was built on.
+   * @internal Not part of the public API: use the domain operations (accounts, tokens,
+   * permissions, revocation). Kept for doorman's own tests and CLI maintenance commands.
+   */
+  readonly storage: Storage;
+  readonly accounts: Accounts;
+  readonly revocation: Revocation;
+  /** Groups and model permissions (Django's auth admin), and each user's cached permission set. */
+  readonly permissions: PermissionAdmin;
+  /** simplejwt's JWTAuthentication for a raw token: the user and claims, or 401 AuthError. */
+  authenticate(token: string): Promise<AuthContext>;
+  readonly keys: {
+    /** The public JWKS document: every asymmetric key that verifies now; never a secret or a private part. */
+    jwks(): JwksDocument;
+  };
+  readonly tokens: Tokens;
+  /** Loads revocations and starts following other processes' changes. */
+  start(): Promise<void>;
+  /** Applies other processes' changes now (tests; the timer does it every revocationPollInterval). */
+  /** Returns how many events were applied. */
+  syncRevocations(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export function createDoorman(options: DoormanOptions): Doorman {
   const { config, storage } = options;
   const now = options.now ?? Date.now;
   const view = new RevocationView(config.userCacheSize);
@@ -52,10 +103,12 @@ export function createDoorman(options: DoormanOptions) {
   };
   const revocation: Revocation = createRevocation(config, storage, view, now);
   const sync: RevocationSync = createRevocationSync(storage, view, config.revocationPollInterval, now, options.onError ?? (() => {}));
-  const accounts: Accounts = createAccounts({
+  const accounts = createAccounts({
     users: storage.users,
     hasher,
     policy: { validators: config.passwordValidators, minLength: config.passwordMinLength, maxSimilarity: config.passwordMaxSimilarity },
+    updateLastLogin: config.updateLastLogin,
+    revocation,
     now,
   });
 
@@ -64,39 +117,21 @@ export function createDoorman(options: DoormanOptions) {
     storage,
     accounts,
     revocation,
-    /** Groups and model permissions (Django's auth admin), and each user's cached permission set. */
     permissions: createPermissionAdmin(storage, view, now),
     authenticate: createAuthenticator(ctx),
-    keys: {
-      /** The public JWKS document: every asymmetric key that verifies now; never a secret or a private part. */
-      jwks: () => buildJwks(ctx.codec.keystore, now()),
-    },
+    keys: { jwks: () => buildJwks(ctx.codec.keystore, now()) },
     tokens: {
-      issuePair: (user: User) => issuePair(ctx, user),
-      issueSliding: (user: User) => issueSliding(ctx, user),
-      refresh: (raw: string) => refreshTokens(ctx, raw),
-      refreshSliding: (raw: string) => refreshSliding(ctx, raw),
-      blacklist: (raw: string) => blacklistToken(ctx, raw, revocation.revokeSession),
-      /**
-       * The synchronous hot-path check of a token presented as credentials (one of
-       * AUTH_TOKEN_CLASSES): signature, pinned alg, exp, type, jti, session not revoked.
-       * `authenticate` adds the user's active/exists check.
-       */
-      verifyAccess: (raw: string) => verifyToken(ctx, raw, config.authTokenClasses),
-      /** Verifies any doorman token (simplejwt UntypedToken) and, for refresh/sliding, that it is not blacklisted. */
-      async verify(raw: string) {
-        const verified = await verifyToken(ctx, raw, ['access', 'refresh', 'sliding'], { ignoreRevokedSession: true });
-        if (verified.sessionId && view.isSessionRevoked(verified.sessionId, now())) return { ...verified, blacklisted: true };
-        if (verified.type !== 'access') {
-          const stored = await storage.tokens.find(verified.jti);
-          if (stored?.revokedAt) return { ...verified, blacklisted: true };
-        }
-        return { ...verified, blacklisted: false };
-      },
+      issuePair: (user) => issuePair(ctx, user),
+      issueSliding: (user) => issueSliding(ctx, user),
+      refresh: (raw) => refreshTokens(ctx, raw),
+      refreshSliding: (raw) => refreshSliding(ctx, raw),
+      blacklist: (raw) => blacklistToken(ctx, raw, revocation.revokeSession),
+      logout: (refresh, accessSessionId) => logout(ctx, refresh, accessSessionId, revocation.revokeSession),
+      verifyOwnAccess: (raw) => verifyOwnToken(ctx, raw, config.authTokenClasses),
+      verifyAccess: (raw) => verifyToken(ctx, raw, config.authTokenClasses),
+      verify: (raw) => inspectToken(ctx, raw),
     },
-    /** Loads revocations and starts following other processes' changes. */
     start: () => sync.start(),
-    /** Applies other processes' changes now (tests; the timer does it every revocationPollInterval). */
     syncRevocations: () => sync.poll(),
     async close() {
       sync.stop();
@@ -104,5 +139,3 @@ export function createDoorman(options: DoormanOptions) {
     },
   };
 }
-
-export type Doorman = ReturnType<typeof createDoorman>;

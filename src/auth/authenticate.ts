@@ -2,7 +2,9 @@ import { AuthError } from '../errors/auth-error.js';
 import type { UserState } from '../revocation/view.js';
 import { TOKEN_CLASS, type Claims, type TokenType } from '../tokens/claims.js';
 import type { TokenContext } from '../tokens/context.js';
-import { verifyToken } from '../tokens/verify.js';
+import { NO_USER_ID } from '../tokens/rules.js';
+import { verifyOwnToken, verifyToken } from '../tokens/verify.js';
+import { userForClaim } from '../users/find-by-claim.js';
 
 /** Who made a request: the user's state and the claims of the token they presented. */
 export interface AuthContext {
@@ -26,8 +28,7 @@ export function createAuthenticator(ctx: TokenContext) {
   async function userState(key: string): Promise<UserState | null> {
     const cached = ctx.view.user(key);
     if (cached !== undefined) return cached;
-    const users = ctx.storage.users;
-    const user = ctx.config.userIdField === 'email' ? await users.findByEmail(key) : /^\d+$/.test(key) ? await users.findById(Number(key)) : null;
+    const user = await userForClaim(ctx.storage.users, ctx.config.userIdField, key);
     if (!user) return null;
     const state = { id: user.id, email: user.email, isActive: user.isActive, isStaff: user.isStaff, isSuperuser: user.isSuperuser };
     // Only users that exist are cached: "no such user" can stop being true without any event
@@ -39,16 +40,15 @@ export function createAuthenticator(ctx: TokenContext) {
   return async function authenticate(token: string): Promise<AuthContext> {
     let verified;
     try {
-      const result = verifyToken(ctx, token, accepted);
       // Our own tokens verify synchronously; only remote (JWK_URL) ones need a tick.
-      verified = result instanceof Promise ? await result : result;
+      verified = verifyOwnToken(ctx, token, accepted) ?? (await verifyToken(ctx, token, accepted));
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;
       throw new AuthError('token_not_valid', {
         messages: accepted.map((type) => ({ token_class: TOKEN_CLASS[type], token_type: type, message: error.message })),
       });
     }
-    if (verified.userId === null) throw new AuthError('token_not_valid', { detail: 'Token contained no recognizable user identification' });
+    if (verified.userId === null) throw new AuthError('token_not_valid', { detail: NO_USER_ID });
     const user = await userState(String(verified.userId));
     if (!user) throw new AuthError('user_not_found');
     if (!user.isActive) throw new AuthError('user_inactive');

@@ -2,6 +2,8 @@ import { JWT_ALGORITHMS, type JwtAlgorithm } from '../keys/algorithms.js';
 import type { KeySpec } from '../keys/keystore.js';
 import { parseBoolean, parseDuration, parseHost, parseInteger, parseList, parseOneOf, parseOptionalString, parsePositiveDuration, parseString } from './parse.js';
 
+export { JWT_ALGORITHMS, type JwtAlgorithm };
+
 export const PASSWORD_VALIDATORS = ['user_attribute_similarity', 'minimum_length', 'common', 'numeric'] as const;
 export type PasswordValidatorName = (typeof PASSWORD_VALIDATORS)[number];
 

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createCsrf } from '../auth/csrf.js';
 import type { Doorman } from '../core.js';
 import { AuthError } from '../errors/auth-error.js';
+import { SAFE_METHODS } from '../permissions/types.js';
 
 /** What login, join and refresh hand to the cookies (freshly issued tokens: they live for the configured lifetimes). */
 export interface IssuedCookies {
@@ -13,7 +14,22 @@ export interface IssuedCookies {
   sessionId: string | null;
 }
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** dj-rest-auth's JWT cookie mode, as the plugin's routes and requirePermission use it. */
+export interface CookieMode {
+  /** False unless the access cookie name (authCookie) is set; every other method is then a no-op or null. */
+  readonly enabled: boolean;
+  /** The access token from the cookie (only consulted when there is no Authorization header). */
+  accessToken(request: FastifyRequest): string | null;
+  /** The refresh token from the cookie (only consulted when the body has none). */
+  refreshToken(request: FastifyRequest): string | null;
+  /** A request authenticated by the access cookie: unsafe methods need the CSRF header. */
+  checkAccess(request: FastifyRequest, sessionId: string | null): void;
+  /** A refresh or logout that took its token from the refresh cookie needs the CSRF header. */
+  checkRefresh(request: FastifyRequest, refreshToken: string): void;
+  /** Sets the token cookies (and the CSRF cookie bound to the session) for freshly issued tokens. */
+  set(reply: FastifyReply, issued: IssuedCookies): void;
+  clear(reply: FastifyReply): void;
+}
 
 /** The sid claim of a token, unverified: only to find which CSRF token to expect (the token is verified right after). */
 function unverifiedSession(token: string): string | null {
@@ -33,7 +49,7 @@ function unverifiedSession(token: string): string | null {
  * must echo the CSRF cookie in the CSRF header (see auth/csrf.ts); header-authenticated
  * requests carry no ambient credential and are not checked.
  */
-export function createCookieMode(doorman: Doorman, paths: { refresh: string; logout: string }) {
+export function createCookieMode(doorman: Doorman, paths: { refresh: string; logout: string }): CookieMode {
   const config = doorman.config;
   const accessName = config.authCookie;
   const refreshName = config.refreshCookie;
@@ -54,15 +70,11 @@ export function createCookieMode(doorman: Doorman, paths: { refresh: string; log
 
   return {
     enabled: accessName !== null,
-    /** The access token from the cookie (only consulted when there is no Authorization header). */
     accessToken: (request: FastifyRequest): string | null => (accessName && request.cookies?.[accessName]) || null,
-    /** The refresh token from the cookie (only consulted when the body has none). */
     refreshToken: (request: FastifyRequest): string | null => (refreshName && request.cookies?.[refreshName]) || null,
-    /** A request authenticated by the access cookie: unsafe methods need the CSRF header. */
     checkAccess(request: FastifyRequest, sessionId: string | null): void {
       if (!SAFE_METHODS.has(request.method)) checkCsrf(request, sessionId);
     },
-    /** A refresh or logout that took its token from the refresh cookie needs the CSRF header. */
     checkRefresh(request: FastifyRequest, refreshToken: string): void {
       checkCsrf(request, unverifiedSession(refreshToken));
     },
@@ -86,16 +98,3 @@ export function createCookieMode(doorman: Doorman, paths: { refresh: string; log
   };
 }
 
-export type CookieMode = ReturnType<typeof createCookieMode>;
-
-const modes = new WeakMap<Doorman, CookieMode>();
-
-/** Remembers the plugin's cookie mode, so host routes (requirePermission) read the access cookie too. */
-export function rememberCookieMode(doorman: Doorman, mode: CookieMode): void {
-  modes.set(doorman, mode);
-}
-
-/** The cookie mode the plugin set up for this doorman, if any. */
-export function cookieModeOf(doorman: Doorman): CookieMode | undefined {
-  return modes.get(doorman);
-}

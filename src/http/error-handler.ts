@@ -1,8 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AuthError } from '../errors/auth-error.js';
+import { sendAuthError } from './send-error.js';
 import { fieldErrorsFromAjv } from './validation.js';
-
-const CHALLENGE = 'Bearer realm="api"';
 
 function unsupported(contentType: unknown): AuthError {
   const type = String(contentType ?? '').split(';')[0]!.trim().slice(0, 100);
@@ -44,9 +43,7 @@ export function installErrorHandling(app: FastifyInstance, options: { notFound: 
     if (!known || known.status >= 500) {
       request.log.error({ err: error }, 'unhandled error');
     }
-    const answer = known ?? new AuthError('error', { cause: error });
-    if (answer.status === 401) reply.header('WWW-Authenticate', CHALLENGE);
-    return reply.status(answer.status).send(answer.toBody());
+    return sendAuthError(reply, known ?? new AuthError('error', { cause: error }));
   });
   if (options.notFound) app.setNotFoundHandler((_request, reply) => reply.status(404).send(new AuthError('not_found').toBody()));
 }

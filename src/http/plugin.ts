@@ -1,16 +1,17 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fp from 'fastify-plugin';
-import { createCookieMode, rememberCookieMode } from './cookies.js';
 import type { Doorman } from '../core.js';
+import { AuthError } from '../errors/auth-error.js';
+import { requestAuthenticator } from './authenticate.js';
+import { createCookieMode, type CookieMode } from './cookies.js';
 import { installErrorHandling } from './error-handler.js';
 import { methodNotAllowed } from './route-table.js';
-import { ACCOUNT_ROUTES, accountRoutes } from './routes/account.js';
-import { ADMIN_ROUTES, adminRoutes } from './routes/admin.js';
-import { AuthError } from '../errors/auth-error.js';
+import { accountRoutes } from './routes/account.js';
+import { adminRoutes } from './routes/admin.js';
+import { accountTokenRoutes, apiTokenRoutes } from './routes/token.js';
+import { wellKnownRoutes } from './routes/well-known.js';
 import { sendAuthError } from './send-error.js';
-import { WELL_KNOWN_ROUTES, wellKnownRoutes } from './routes/well-known.js';
-import { ACCOUNT_TOKEN_ROUTES, API_TOKEN_ROUTES, accountTokenRoutes, apiTokenRoutes } from './routes/token.js';
 
 export interface DoormanPluginOptions {
   doorman: Doorman;
@@ -48,35 +49,20 @@ function installBodyParsing(app: FastifyInstance): void {
   });
 }
 
-function prefixed(prefix: string, routes: Record<string, string[]>): Record<string, string[]> {
-  return Object.fromEntries(Object.entries(routes).map(([url, methods]) => [prefix + url, methods]));
-}
-
-const routes: FastifyPluginAsync<DoormanPluginOptions> = async (app, options) => {
-  const { doorman } = options;
+const routes: FastifyPluginAsync<DoormanPluginOptions & { cookies: CookieMode }> = async (app, options) => {
+  const { doorman, cookies } = options;
   const accountPrefix = options.accountPrefix ?? '/account';
   const apiTokenPrefix = options.apiTokenPrefix === undefined ? '/api/token' : options.apiTokenPrefix;
+  const adminPrefix = options.adminPrefix === undefined ? '/admin' : options.adminPrefix;
   installErrorHandling(app, { notFound: false });
   installBodyParsing(app);
-  const base = `${app.prefix}${accountPrefix}`;
-  // No trailing slash: the cookie then also goes to ".../refresh" (RFC 6265 §5.1.4 path-match).
-  const cookies = createCookieMode(doorman, { refresh: `${base}/token/refresh`, logout: `${base}/logout` });
-  rememberCookieMode(doorman, cookies);
+  const notAllowed = methodNotAllowed(app);
   await app.register(accountRoutes, { doorman, cookies, prefix: accountPrefix });
   await app.register(accountTokenRoutes, { doorman, cookies, prefix: `${accountPrefix}/token` });
-  const table = { ...prefixed(accountPrefix, ACCOUNT_ROUTES), ...prefixed(`${accountPrefix}/token`, ACCOUNT_TOKEN_ROUTES) };
-  if (apiTokenPrefix !== null) {
-    await app.register(apiTokenRoutes, { doorman, prefix: apiTokenPrefix });
-    Object.assign(table, prefixed(apiTokenPrefix, API_TOKEN_ROUTES));
-  }
-  const adminPrefix = options.adminPrefix === undefined ? '/admin' : options.adminPrefix;
-  if (adminPrefix !== null) {
-    await app.register(adminRoutes, { doorman, prefix: adminPrefix });
-    Object.assign(table, prefixed(adminPrefix, ADMIN_ROUTES));
-  }
+  if (apiTokenPrefix !== null) await app.register(apiTokenRoutes, { doorman, prefix: apiTokenPrefix });
+  if (adminPrefix !== null) await app.register(adminRoutes, { doorman, prefix: adminPrefix });
   await app.register(wellKnownRoutes, { doorman, jwksPath: `${app.prefix}/.well-known/jwks.json` });
-  Object.assign(table, WELL_KNOWN_ROUTES);
-  methodNotAllowed(app, table);
+  notAllowed.install();
 };
 
 /** AuthError → doorman's body; anything else goes on to the host's outer (or Fastify's default) handler. */
@@ -105,14 +91,21 @@ function installAuthErrorHandler(app: FastifyInstance): void {
  */
 export const doormanPlugin = fp<DoormanPluginOptions>(
   async (app, options) => {
+    const { doorman } = options;
+    const prefix = options.prefix ?? '';
+    // No trailing slash: the cookie then also goes to ".../refresh" (RFC 6265 §5.1.4 path-match).
+    const base = `${app.prefix}${prefix}${options.accountPrefix ?? '/account'}`;
+    const cookies = createCookieMode(doorman, { refresh: `${base}/token/refresh`, logout: `${base}/logout` });
     app.decorateRequest('auth', null);
-    app.decorate('doorman', options.doorman);
+    app.decorate('doorman', doorman);
+    // One authentication path: the plugin's routes and the host's (requirePermission) read this.
+    app.decorate('doormanAuth', requestAuthenticator(doorman, cookies));
     if (options.errorHandler !== false) installAuthErrorHandler(app);
     // fastify-plugin skips encapsulation, and with it Fastify's own handling of `prefix`, so the
     // prefix is applied to the inner (encapsulated) routes plugin instead.
     // Cookie mode only: the default (header) mode parses no cookies at all.
-    if (options.doorman.config.authCookie && !app.hasRequestDecorator('cookies')) await app.register(fastifyCookie);
-    await app.register(routes, { ...options, prefix: options.prefix ?? '' });
+    if (doorman.config.authCookie && !app.hasRequestDecorator('cookies')) await app.register(fastifyCookie);
+    await app.register(routes, { ...options, cookies, prefix });
   },
   { name: 'doorman', fastify: '5.x' },
 );

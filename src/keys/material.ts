@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
-import type { JwtAlgorithm } from './algorithms.js';
+import { HS_MIN_BYTES, type JwtAlgorithm } from './algorithms.js';
 
 /**
  * Key material as fast-jwt takes it: a Buffer secret for HS*, PEM text otherwise. Keys arrive
@@ -8,8 +8,6 @@ import type { JwtAlgorithm } from './algorithms.js';
  */
 export type KeyBytes = string | Buffer;
 
-/** Minimum HMAC key size: the hash output size (RFC 7518 §3.2). */
-const HS_MIN_BYTES: Record<string, number> = { HS256: 32, HS384: 48, HS512: 64 };
 
 export function isSymmetric(alg: JwtAlgorithm): boolean {
   return alg.startsWith('HS');

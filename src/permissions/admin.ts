@@ -1,13 +1,43 @@
 import { AuthError, invalidFields } from '../errors/auth-error.js';
+import { publish } from '../revocation/events.js';
 import type { RevocationView } from '../revocation/view.js';
 import { DuplicateGroupError, type Group, type Storage } from '../storage/ports.js';
 import { parsePermissionName } from './names.js';
 
-/** How long a permissions_changed event stays readable for other processes' polls. */
-const EVENT_TTL_MS = 10 * 60_000;
-
 export interface GroupView extends Group {
   permissions: string[];
+}
+
+/** What the admin API shows for a user: own permissions, groups, and everything combined. */
+export interface UserPermissionsView {
+  user: number;
+  email: string;
+  is_staff: boolean;
+  is_superuser: boolean;
+  groups: Group[];
+  user_permissions: string[];
+  all_permissions: string[];
+}
+
+/**
+ * Django's auth admin for groups and model permissions. A missing group or user is
+ * `not_found`; a bad permission name or group name is a 400 field error.
+ */
+export interface PermissionAdmin {
+  /** The user's permissions, own and through groups: cached, so the steady state does no query. */
+  of(userId: number): Promise<ReadonlySet<string>>;
+  listGroups(): Promise<GroupView[]>;
+  group(groupId: number): Promise<GroupView>;
+  findGroup(name: string): Promise<Group | null>;
+  createGroup(name: unknown): Promise<GroupView>;
+  deleteGroup(groupId: number): Promise<void>;
+  grantToGroup(groupId: number, permission: unknown): Promise<GroupView>;
+  revokeFromGroup(groupId: number, permission: unknown): Promise<GroupView>;
+  describeUser(userId: number): Promise<UserPermissionsView>;
+  grantToUser(userId: number, permission: unknown): Promise<void>;
+  revokeFromUser(userId: number, permission: unknown): Promise<void>;
+  addToGroup(userId: number, groupId: number): Promise<void>;
+  removeFromGroup(userId: number, groupId: number): Promise<void>;
 }
 
 /**
@@ -20,12 +50,12 @@ export interface GroupView extends Group {
  * await doorman.permissions.grantToGroup(group.id, 'board.change_post');
  * await doorman.permissions.addToGroup(user.id, group.id);
  */
-export function createPermissionAdmin(storage: Storage, view: RevocationView, now: () => number) {
+export function createPermissionAdmin(storage: Storage, view: RevocationView, now: () => number): PermissionAdmin {
   const store = storage.permissions;
 
   async function changed(): Promise<void> {
     view.forgetAllPermissions();
-    await storage.events.append({ kind: 'permissions_changed', subject: '*', expiresAt: new Date(now() + EVENT_TTL_MS) });
+    await publish(storage.events, 'permissions_changed', '*', now());
   }
 
   function permissionName(name: unknown, field = 'permission'): string {
@@ -46,7 +76,6 @@ export function createPermissionAdmin(storage: Storage, view: RevocationView, no
   }
 
   return {
-    /** The user's permissions, own and through groups: cached, so the steady state does no query. */
     async of(userId: number): Promise<ReadonlySet<string>> {
       const cached = view.permissions(userId);
       if (cached) return cached;
@@ -83,8 +112,7 @@ export function createPermissionAdmin(storage: Storage, view: RevocationView, no
       if (await store.revokeFromGroup(groupId, name)) await changed();
       return group(groupId);
     },
-    /** What the admin API shows for a user: own permissions, groups, and everything combined. */
-    async describeUser(userId: number) {
+    async describeUser(userId: number): Promise<UserPermissionsView> {
       const found = await user(userId);
       return {
         user: found.id,
@@ -118,5 +146,3 @@ export function createPermissionAdmin(storage: Storage, view: RevocationView, no
     },
   };
 }
-
-export type PermissionAdmin = ReturnType<typeof createPermissionAdmin>;

@@ -1,9 +1,7 @@
 import type { Config } from '../config/schema.js';
 import type { Storage } from '../storage/ports.js';
+import { publish } from './events.js';
 import type { RevocationView } from './view.js';
-
-/** How long a user-change event stays readable for other processes' polls. */
-const USER_EVENT_TTL_MS = 10 * 60_000;
 
 export interface Revocation {
   /** Ends a session: its refresh tokens are blacklisted and its access tokens refused at once, here and (within one poll) in every process. */
@@ -28,7 +26,7 @@ export function createRevocation(config: Config, storage: Storage, view: Revocat
     const expiresAt = at + sessionTtlMs;
     view.revokeSession(sessionId, expiresAt);
     await storage.tokens.revokeSession(sessionId, new Date(at));
-    await storage.events.append({ kind: 'session_revoked', subject: sessionId, expiresAt: new Date(expiresAt) });
+    await publish(storage.events, 'session_revoked', sessionId, at, expiresAt);
   };
 
   return {
@@ -43,7 +41,7 @@ export function createRevocation(config: Config, storage: Storage, view: Revocat
       // The cache is keyed by the user id claim: the id, or the e-mail under USER_ID_FIELD=email.
       for (const subject of [String(user.id), user.email]) {
         view.forgetUser(subject);
-        await storage.events.append({ kind: 'user_changed', subject, expiresAt: new Date(now() + USER_EVENT_TTL_MS) });
+        await publish(storage.events, 'user_changed', subject, now());
       }
     },
   };

@@ -1,6 +1,7 @@
 import type { Config } from '../config/schema.js';
+import type { TokenType } from './rules.js';
 
-export type TokenType = 'access' | 'refresh' | 'sliding';
+export type { TokenType };
 
 /** simplejwt's token class names, used in `messages[].token_class`. */
 export const TOKEN_CLASS: Record<TokenType, string> = {

@@ -2,11 +2,10 @@ import { createDecoder, createSigner, createVerifier, TokenError } from 'fast-jw
 import type { Config } from '../config/schema.js';
 import { createKeystore, longestTokenLifetime, type Keystore, type KeySpec } from '../keys/keystore.js';
 import { createRemoteVerifier } from './remote.js';
+import type { Decoded, DecodeFailure } from './rules.js';
 
-/** Why a token failed: simplejwt words each differently ("Token is expired", "Token has no 'exp' claim", "Token is invalid"). */
-export type DecodeFailure = 'expired' | 'no_exp' | 'invalid';
+export type { Decoded, DecodeFailure };
 
-export type Decoded = { ok: true; payload: Record<string, unknown> } | { ok: false; reason: DecodeFailure };
 
 /** Signs with the active key and verifies with the key the token's kid names; knows nothing of token types. */
 export interface TokenCodec {
@@ -14,12 +13,14 @@ export interface TokenCodec {
   sign(payload: Record<string, unknown>): string;
   /**
    * The verified payload, or a failure: bad signature, wrong alg, unknown kid, expired, not yet
-   * valid, wrong aud/iss, no exp. Synchronous for our own keys (the hot path); a promise only
-   * for a token whose kid is not ours when JWK_URL is set.
+   * valid, wrong aud/iss, no exp. Synchronous, with our own keys only (the hot path); null when
+   * the token's kid is not ours and JWK_URL is set, so only {@link verifyRemote} can decide.
    */
-  verify(token: string): Decoded | Promise<Decoded>;
+  verify(token: string): Decoded | null;
   /** As verify, but an expired token still decodes (sliding tokens refresh until refresh_exp). */
-  verifyIgnoringExpiry(token: string): Decoded | Promise<Decoded>;
+  verifyIgnoringExpiry(token: string): Decoded | null;
+  /** A token signed elsewhere, checked with the JWK_URL key set (invalid when none is set). */
+  verifyRemote(token: string): Promise<Decoded>;
 }
 
 const CACHE_SIZE = 10_000;
@@ -149,10 +150,10 @@ export function createTokenCodec(config: Config, now: () => number = Date.now): 
     // Not one of ours: only a configured remote JWKS may vouch for it.
     return remote ? 'remote' : null;
   };
-  const verify = (token: string, relaxed: boolean): Decoded | Promise<Decoded> => {
+  const verify = (token: string, relaxed: boolean): Decoded | null => {
     const verifier = select(token, relaxed);
     if (verifier === null) return INVALID;
-    if (verifier === 'remote') return remote!(token);
+    if (verifier === 'remote') return null;
     return run(verifier, token);
   };
 
@@ -163,9 +164,10 @@ export function createTokenCodec(config: Config, now: () => number = Date.now): 
       const hit = cache.get(token);
       if (hit) return { ok: true, payload: hit };
       const decoded = verify(token, false);
-      if (!(decoded instanceof Promise) && decoded.ok) cache.set(token, decoded.payload);
+      if (decoded?.ok) cache.set(token, decoded.payload);
       return decoded;
     },
     verifyIgnoringExpiry: (token) => verify(token, true),
+    verifyRemote: async (token) => (remote ? remote(token) : INVALID),
   };
 }

@@ -1,12 +1,7 @@
 import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
 import type { Config } from '../config/schema.js';
-import type { Decoded } from './codec.js';
-
-/**
- * Asymmetric algorithms only: a remote JWKS never holds a shared secret, and allowing HS* here
- * would let a token name a public key and be "verified" with it as an HMAC secret.
- */
-const REMOTE_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
+import { ASYMMETRIC_ALGORITHMS } from '../keys/algorithms.js';
+import type { Decoded } from './rules.js';
 
 /**
  * simplejwt's JWK_URL: tokens signed elsewhere, verified with the issuer's published keys.
@@ -26,7 +21,8 @@ export function createRemoteVerifier(config: Config): (token: string) => Promise
     timeoutDuration: 5000,
   });
   const options = {
-    algorithms: REMOTE_ALGORITHMS,
+    // Asymmetric only: a remote JWKS never holds a shared secret (no algorithm confusion).
+    algorithms: [...ASYMMETRIC_ALGORITHMS],
     requiredClaims: ['exp'],
     clockTolerance: config.leeway,
     ...(config.audience ? { audience: config.audience } : {}),

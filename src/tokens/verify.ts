@@ -1,7 +1,9 @@
 import { AuthError } from '../errors/auth-error.js';
 import type { Claims, TokenType } from './claims.js';
-import type { Decoded, DecodeFailure } from './codec.js';
 import type { TokenContext } from './context.js';
+import { DECODE_MESSAGES, jtiProblem, tokenShapeProblem, tokenTypeProblem, userIdOf, type Decoded } from './rules.js';
+
+export { MAX_TOKEN_LENGTH } from './rules.js';
 
 export interface VerifiedToken {
   type: TokenType;
@@ -13,61 +15,62 @@ export interface VerifiedToken {
   userId: number | string | null;
 }
 
-/** The longest token doorman accepts; anything longer is not one of ours. */
-export const MAX_TOKEN_LENGTH = 8192;
+export interface VerifyOptions {
+  ignoreExpiry?: boolean;
+  ignoreRevokedSession?: boolean;
+}
 
 export function tokenError(message: string): AuthError {
   return new AuthError('token_not_valid', { detail: message });
 }
 
-const TOKEN_TYPES = new Set<string>(['access', 'refresh', 'sliding']);
-
-const FAILURE_MESSAGES: Record<DecodeFailure, string> = {
-  expired: 'Token is expired',
-  no_exp: "Token has no 'exp' claim",
-  invalid: 'Token is invalid',
-};
-
 /**
- * The only place tokens are verified (STYLE: wrap the verifier once). Signature, pinned
- * algorithm, kid, exp (+ leeway), nbf, aud/iss are checked by the codec; then, as simplejwt's
+ * The only place tokens are verified (STYLE: wrap the verifier once), with doorman's own keys:
+ * synchronous, the request hot path (no promise, no microtask). Signature, pinned algorithm,
+ * kid, exp (+ leeway), nbf, aud/iss are checked by the codec; then, as simplejwt's
  * Token.verify: a known token type among `accept`, a jti, and a session that is not revoked.
- * Throws `token_not_valid` with simplejwt's message.
- *
- * Synchronous for doorman's own tokens (the request hot path: no promise, no microtask), a
- * promise only for a token verified with the remote JWKS (JWK_URL). `await` works for both.
+ * Throws `token_not_valid` with simplejwt's message. Returns null only when the token's kid is
+ * not ours and JWK_URL is set: {@link verifyToken} then asks the remote key set.
  */
-export function verifyToken(
-  ctx: TokenContext,
-  token: string,
-  accept: readonly TokenType[],
-  options: VerifyOptions = {},
-): VerifiedToken | Promise<VerifiedToken> {
-  if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) throw tokenError('Token is invalid');
+export function verifyOwnToken(ctx: TokenContext, token: string, accept: readonly TokenType[], options: VerifyOptions = {}): VerifiedToken | null {
+  const shape = tokenShapeProblem(token);
+  if (shape) throw tokenError(shape);
   const decoded = options.ignoreExpiry ? ctx.codec.verifyIgnoringExpiry(token) : ctx.codec.verify(token);
-  if (decoded instanceof Promise) return decoded.then((remote) => checkClaims(ctx, remote, accept, options));
-  return checkClaims(ctx, decoded, accept, options);
+  return decoded === null ? null : checkClaims(ctx, decoded, accept, options);
 }
 
-interface VerifyOptions {
-  ignoreExpiry?: boolean;
-  ignoreRevokedSession?: boolean;
+/** As {@link verifyOwnToken}, and a token signed elsewhere is checked with the remote JWKS (JWK_URL). */
+export async function verifyToken(ctx: TokenContext, token: string, accept: readonly TokenType[], options: VerifyOptions = {}): Promise<VerifiedToken> {
+  return verifyOwnToken(ctx, token, accept, options) ?? checkClaims(ctx, await ctx.codec.verifyRemote(token), accept, options);
 }
 
 function checkClaims(ctx: TokenContext, decoded: Decoded, accept: readonly TokenType[], options: VerifyOptions): VerifiedToken {
-  if (!decoded.ok) throw tokenError(FAILURE_MESSAGES[decoded.reason]);
+  if (!decoded.ok) throw tokenError(DECODE_MESSAGES[decoded.reason]);
   const claims = decoded.payload as Claims;
   const type = claims[ctx.names.tokenType];
-  // simplejwt's verify_token_type: absent → "no type"; present but not one we take → "wrong type".
-  if (type === undefined) throw tokenError('Token has no type');
-  if (typeof type !== 'string' || !TOKEN_TYPES.has(type) || !accept.includes(type as TokenType)) throw tokenError('Token has wrong type');
-  const jti = claims[ctx.names.jti];
-  if (typeof jti !== 'string' || jti.length === 0) throw tokenError('Token has no id');
+  const problem = tokenTypeProblem(type, accept) ?? jtiProblem(claims[ctx.names.jti]);
+  if (problem) throw tokenError(problem);
   if (typeof claims.iat !== 'number' || typeof claims.exp !== 'number') throw tokenError('Token is invalid');
   const sid = claims[ctx.names.session];
   const sessionId = typeof sid === 'string' ? sid : null;
   if (sessionId && !options.ignoreRevokedSession && ctx.view.isSessionRevoked(sessionId, ctx.now())) throw tokenError('Token is blacklisted');
-  const uid = claims[ctx.names.userId];
-  const userId = typeof uid === 'number' || typeof uid === 'string' ? uid : null;
-  return { type: type as TokenType, claims, jti, sessionId, userId };
+  return { type: type as TokenType, claims, jti: claims[ctx.names.jti] as string, sessionId, userId: userIdOf(claims[ctx.names.userId]) };
+}
+
+/** What the verify views answer: the token is valid, and whether it (or its session) was blacklisted. */
+export interface InspectedToken extends VerifiedToken {
+  blacklisted: boolean;
+}
+
+/**
+ * simplejwt's UntypedToken, for the verify views: any doorman token, valid whatever its type;
+ * a refresh or sliding token is looked up, so a blacklisted one is reported as such.
+ */
+export async function inspectToken(ctx: TokenContext, raw: string): Promise<InspectedToken> {
+  const verified = await verifyToken(ctx, raw, ['access', 'refresh', 'sliding'], { ignoreRevokedSession: true });
+  if (verified.sessionId && ctx.view.isSessionRevoked(verified.sessionId, ctx.now())) return { ...verified, blacklisted: true };
+  if (verified.type === 'access') return { ...verified, blacklisted: false };
+  // Only the blacklist is consulted, as simplejwt's verify view: an unknown jti is not "blacklisted".
+  const stored = await ctx.storage.tokens.find(verified.jti);
+  return { ...verified, blacklisted: Boolean(stored?.revokedAt) };
 }

@@ -1,6 +1,7 @@
 import { AuthError, invalidFields, nonFieldError, type FieldErrors } from '../errors/auth-error.js';
 import type { PasswordHasher } from '../passwords/hash.js';
 import { validatePassword, type PasswordPolicy } from '../passwords/policy.js';
+import type { Revocation } from '../revocation/revocation.js';
 import { DuplicateEmailError, type UserStore } from '../storage/ports.js';
 import { dateOfBirthError, isGender, isValidEmail, normalizeEmail } from './fields.js';
 import type { NewUser, ProfilePatch, User } from './types.js';
@@ -32,7 +33,49 @@ export interface AccountDeps {
   users: UserStore;
   hasher: PasswordHasher;
   policy: PasswordPolicy;
+  /** Record `last_login` at register, login and obtain (simplejwt's UPDATE_LAST_LOGIN). */
+  updateLastLogin: boolean;
+  /** What a change of a user's active flag must tell every process. */
+  revocation: Pick<Revocation, 'userChanged' | 'revokeUserSessions'>;
   now: () => number;
+}
+
+/** Registration, login, password change and profile update: dj-rest-auth's account rules, Django's messages. */
+export interface Accounts {
+  /** dj-rest-auth's RegisterView: field errors collected, Django's messages; `last_login` set when UPDATE_LAST_LOGIN. */
+  register(input: Registration): Promise<User>;
+  /**
+   * The user for these credentials, or null. Unknown e-mails spend one password verification
+   * too, so the answer's timing does not tell which e-mails exist.
+   */
+  authenticate(email: string, password: string): Promise<User | null>;
+  /** dj-rest-auth's LoginView: bad credentials → 400 non_field_errors. */
+  login(email: string, password: string): Promise<User>;
+  /** simplejwt's TokenObtainSerializer: bad credentials → 401 no_active_account. */
+  obtain(email: string, password: string): Promise<User>;
+  /** The user by id; `user_not_found` when it is gone. */
+  get(userId: number): Promise<User>;
+  /**
+   * Django's PasswordChangeForm: old password first, then the two new ones, then the validators.
+   * Then, like Django's update_session_auth_hash, every session of the user ends but `keepSession`
+   * (the one asking goes on).
+   */
+  changePassword(user: User, input: PasswordChange, keepSession: string | null): Promise<User>;
+  /**
+   * Creates a user with flags as given (createsuperuser, admin tools): the password, if any, is
+   * hashed first, so no row ever exists without its hash. No validators run here; callers decide.
+   * Throws DuplicateEmailError.
+   */
+  createUser(input: Omit<NewUser, 'password'> & { password: string | null }): Promise<User>;
+  /** Sets a password with no checks beyond hashing (CLI changepassword, createsuperuser). */
+  setPassword(userId: number, password: string): Promise<User>;
+  updateProfile(user: User, input: ProfileInput): Promise<User>;
+  /**
+   * Activates or deactivates a user: every process drops its cached state of the user (a
+   * deactivated user's access tokens are refused within one poll) and, on deactivation, every
+   * session ends, so reactivating does not revive old refresh tokens. Returns the sessions ended.
+   */
+  setActive(user: User, isActive: boolean): Promise<{ user: User; endedSessions: number }>;
 }
 
 export const INVALID_CREDENTIALS = 'Unable to log in with provided credentials.';
@@ -62,9 +105,14 @@ function profilePatch(input: ProfileInput, errors: FieldErrors, today: Date): Pr
   return patch;
 }
 
-/** Registration, login, password change and profile update: dj-rest-auth's account rules, Django's messages. */
-export function createAccounts(deps: AccountDeps) {
+export function createAccounts(deps: AccountDeps): Accounts {
   const { users, hasher, policy } = deps;
+
+  /** simplejwt's update_last_login, on the injected clock. */
+  async function signedIn(user: User): Promise<User> {
+    if (!deps.updateLastLogin) return user;
+    return (await users.update(user.id, { lastLogin: new Date(deps.now()) })) ?? user;
+  }
 
   return {
     async register(input: Registration): Promise<User> {
@@ -79,19 +127,17 @@ export function createAccounts(deps: AccountDeps) {
       if (!errors.email && (await users.findByEmail(email))) add(errors, 'email', 'A user is already registered with this email address.');
       if (Object.keys(errors).length > 0) throw invalidFields(errors);
       const password = await hasher.hash(input.password1);
+      let user: User;
       try {
-        return await users.create({ email, password, ...profile });
+        user = await users.create({ email, password, ...profile });
       } catch (error) {
         // Two joins raced for one address; the unique index decided.
         if (error instanceof DuplicateEmailError) throw invalidFields({ email: ['A user is already registered with this email address.'] });
         throw error;
       }
+      return signedIn(user);
     },
 
-    /**
-     * The user for these credentials, or null. Unknown e-mails spend one password
-     * verification too, so the answer's timing does not tell which e-mails exist.
-     */
     async authenticate(email: string, password: string): Promise<User | null> {
       const user = await users.findByEmail(normalizeEmail(email));
       if (!user || !user.password) {
@@ -107,35 +153,41 @@ export function createAccounts(deps: AccountDeps) {
       return user;
     },
 
-    async login(email: string, password: string, updateLastLogin: boolean): Promise<User> {
+    async login(email: string, password: string): Promise<User> {
       const user = await this.authenticate(email, password);
       if (!user) throw nonFieldError(INVALID_CREDENTIALS);
-      if (!updateLastLogin) return user;
-      return (await users.update(user.id, { lastLogin: new Date(deps.now()) })) ?? user;
+      return signedIn(user);
     },
 
-    /** Django's PasswordChangeForm: old password first, then the two new ones, then the validators. */
-    async changePassword(user: User, input: PasswordChange): Promise<User> {
+    async obtain(email: string, password: string): Promise<User> {
+      const user = await this.authenticate(email, password);
+      if (!user) throw new AuthError('no_active_account');
+      return signedIn(user);
+    },
+
+    async get(userId: number): Promise<User> {
+      const user = await users.findById(userId);
+      if (!user) throw new AuthError('user_not_found');
+      return user;
+    },
+
+    async changePassword(user: User, input: PasswordChange, keepSession: string | null): Promise<User> {
       if (!user.password || !(await hasher.verify(user.password, input.old_password))) {
         throw invalidFields({ old_password: ['Your old password was entered incorrectly. Please enter it again.'] });
       }
       if (input.new_password1 !== input.new_password2) throw invalidFields({ new_password2: ['The two password fields didn’t match.'] });
       const problems = validatePassword(input.new_password2, { email: user.email, first_name: user.firstName, last_name: user.lastName }, policy);
       if (problems.length > 0) throw invalidFields({ new_password2: problems });
-      return this.setPassword(user.id, input.new_password1);
+      const updated = await this.setPassword(user.id, input.new_password1);
+      await deps.revocation.revokeUserSessions(user.id, keepSession);
+      return updated;
     },
 
-    /**
-     * Creates a user with flags as given (createsuperuser, admin tools): the password, if
-     * any, is hashed first, so no row ever exists without its hash. No validators run here;
-     * callers decide (createsuperuser asks before bypassing them). Throws DuplicateEmailError.
-     */
     async createUser(input: Omit<NewUser, 'password'> & { password: string | null }): Promise<User> {
       const password = input.password === null ? null : await hasher.hash(input.password);
       return users.create({ ...input, email: normalizeEmail(input.email), password });
     },
 
-    /** Sets a password with no checks beyond hashing (CLI changepassword, createsuperuser). */
     async setPassword(userId: number, password: string): Promise<User> {
       const updated = await users.update(userId, { password: await hasher.hash(password) });
       if (!updated) throw new AuthError('user_not_found');
@@ -150,7 +202,13 @@ export function createAccounts(deps: AccountDeps) {
       if (!updated) throw new AuthError('user_not_found');
       return updated;
     },
+
+    async setActive(user: User, isActive: boolean) {
+      const updated = await users.update(user.id, { isActive });
+      if (!updated) throw new AuthError('user_not_found');
+      await deps.revocation.userChanged(updated);
+      const endedSessions = isActive ? 0 : await deps.revocation.revokeUserSessions(user.id);
+      return { user: updated, endedSessions };
+    },
   };
 }
-
-export type Accounts = ReturnType<typeof createAccounts>;

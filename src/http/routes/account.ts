@@ -2,25 +2,36 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import type { Doorman } from '../../core.js';
 import { AuthError } from '../../errors/auth-error.js';
+import { isAuthenticated } from '../../permissions/builtin.js';
 import { toPublicUser, type User } from '../../users/types.js';
-import { authHooks } from '../authenticate.js';
 import type { CookieMode } from '../cookies.js';
+import { authenticateRequest, requirePermission, userOf } from '../permissions.js';
 import { authBody } from '../responses.js';
 import { AuthResponse, DetailResponse, JoinBody, LoginBody, MypageResponse, OptionalRefreshBody, PasswordChangeBody, ProfileBody, PublicUserSchema } from '../schemas.js';
 
 const tags = ['account'];
-const bearer = [{ bearerAuth: [] }];
+const security = [{ bearerAuth: [] }];
+const signedIn = requirePermission(isAuthenticated);
+
+const join = { schema: { tags, summary: 'Register (dj-rest-auth RegisterView)', body: JoinBody, response: { 201: AuthResponse } } };
+const login = { schema: { tags, summary: 'Log in (dj-rest-auth LoginView)', body: LoginBody, response: { 200: AuthResponse } } };
+const logout = {
+  schema: { tags, summary: 'Log out: blacklist the refresh token and end its session', body: OptionalRefreshBody, response: { 200: DetailResponse } },
+};
+const passwordChange = {
+  preValidation: signedIn,
+  schema: { tags, security, summary: 'Change password; other sessions end', body: PasswordChangeBody, response: { 200: DetailResponse } },
+};
+const mypage = { preValidation: signedIn, schema: { tags, security, summary: "The seed's greeting", response: { 200: MypageResponse } } };
+const currentUser = { preValidation: signedIn, schema: { tags, security, summary: 'The current user', response: { 200: PublicUserSchema } } };
+const updateUser = {
+  preValidation: signedIn,
+  schema: { tags, security, summary: "Update the current user's profile", body: ProfileBody, response: { 200: PublicUserSchema } },
+};
 
 /** dj-rest-auth's account endpoints and the seed's mypage, under /account. */
 export const accountRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman; cookies: CookieMode }> = async (app, { doorman, cookies }) => {
-  const { accounts, tokens, config, revocation } = doorman;
-  const { requireUser, optionalAuth } = authHooks(doorman, cookies);
-
-  async function currentUser(userId: number) {
-    const user = await doorman.storage.users.findById(userId);
-    if (!user) throw new AuthError('user_not_found');
-    return user;
-  }
+  const { accounts, tokens, config } = doorman;
 
   /** A new session's tokens: in the body always (native clients, dj-rest-auth #560), and in cookies in cookie mode. */
   async function signIn(reply: FastifyReply, user: User) {
@@ -29,18 +40,11 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman; cookie
     return authBody(config, pair, user);
   }
 
-  app.post('/join/', { schema: { tags, summary: 'Register (dj-rest-auth RegisterView)', body: JoinBody, response: { 201: AuthResponse } } }, async (request, reply) => {
-    let user = await accounts.register(request.body);
-    if (config.updateLastLogin) user = (await doorman.storage.users.update(user.id, { lastLogin: new Date() })) ?? user;
-    return reply.status(201).send(await signIn(reply, user));
-  });
+  app.post('/join/', join, async (request, reply) => reply.status(201).send(await signIn(reply, await accounts.register(request.body))));
 
-  app.post('/login/', { schema: { tags, summary: 'Log in (dj-rest-auth LoginView)', body: LoginBody, response: { 200: AuthResponse } } }, async (request, reply) => {
-    const user = await accounts.login(request.body.email, request.body.password, config.updateLastLogin);
-    return signIn(reply, user);
-  });
+  app.post('/login/', login, async (request, reply) => signIn(reply, await accounts.login(request.body.email, request.body.password)));
 
-  app.post('/logout/', { schema: { tags, summary: 'Log out: blacklist the refresh token and end its session', body: OptionalRefreshBody, response: { 200: DetailResponse } } }, async (request, reply) => {
+  app.post('/logout/', logout, async (request, reply) => {
     const fromCookie = request.body.refresh ? null : cookies.enabled ? cookies.refreshToken(request) : null;
     // A logout forged by another site must not even clear the cookies, so CSRF comes first.
     if (fromCookie) cookies.checkRefresh(request, fromCookie);
@@ -48,46 +52,30 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman; cookie
     // must not keep credentials because its refresh token was already spent or expired.
     if (cookies.enabled) cookies.clear(reply);
     // A stale access token must not stop a logout, so a bad one is ignored here.
-    const auth = await optionalAuth(request).catch(() => null);
+    const auth = await authenticateRequest(request).catch(() => null);
     const refresh = request.body.refresh || fromCookie;
     if (!refresh) throw new AuthError('token_not_valid', { detail: 'Refresh token was not included in request data.' });
-    const sessionId = await tokens.blacklist(refresh);
-    if (auth?.sessionId && auth.sessionId !== sessionId) await revocation.revokeSession(auth.sessionId);
+    await tokens.logout(refresh, auth?.sessionId ?? null);
     return { detail: 'Successfully logged out.' };
   });
 
-  app.post('/password/change/', { preValidation: requireUser, schema: { tags, security: bearer, summary: 'Change password; other sessions end', body: PasswordChangeBody, response: { 200: DetailResponse } } }, async (request) => {
-    const auth = request.auth!;
-    await accounts.changePassword(await currentUser(auth.userId), request.body);
+  app.post('/password/change/', passwordChange, async (request) => {
+    const auth = userOf(request);
     // Like Django's update_session_auth_hash: this session goes on, every other one ends.
-    await revocation.revokeUserSessions(auth.userId, auth.sessionId);
+    await accounts.changePassword(await accounts.get(auth.userId), request.body, auth.sessionId);
     return { detail: 'New password has been saved.' };
   });
 
-  app.get('/mypage/', { preValidation: requireUser, schema: { tags, security: bearer, summary: 'The seed\'s greeting', response: { 200: MypageResponse } } }, async (request) => {
-    return { message: `반갑습니다, ${request.auth!.user.email}님!` };
-  });
+  app.get('/mypage/', mypage, async (request) => ({ message: `반갑습니다, ${userOf(request).user.email}님!` }));
 
-  app.get('/user/', { preValidation: requireUser, schema: { tags, security: bearer, summary: 'The current user', response: { 200: PublicUserSchema } } }, async (request) => {
-    return toPublicUser(await currentUser(request.auth!.userId));
-  });
+  app.get('/user/', currentUser, async (request) => toPublicUser(await accounts.get(userOf(request).userId)));
 
-  const update = { preValidation: requireUser, schema: { tags, security: bearer, summary: 'Update the current user\'s profile', body: ProfileBody, response: { 200: PublicUserSchema } } };
   for (const method of ['PUT', 'PATCH'] as const) {
     app.route({
       method,
       url: '/user/',
-      ...update,
-      handler: async (request) => toPublicUser(await accounts.updateProfile(await currentUser(request.auth!.userId), request.body)),
+      ...updateUser,
+      handler: async (request) => toPublicUser(await accounts.updateProfile(await accounts.get(userOf(request).userId), request.body)),
     });
   }
-};
-
-export const ACCOUNT_ROUTES = {
-  '/join/': ['POST'],
-  '/login/': ['POST'],
-  '/logout/': ['POST'],
-  '/password/change/': ['POST'],
-  '/mypage/': ['GET'],
-  '/user/': ['GET', 'PUT', 'PATCH'],
 };

@@ -73,13 +73,3 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman }> = asyn
   });
 };
 
-export const ADMIN_ROUTES = {
-  '/groups/': ['GET', 'POST'],
-  '/groups/:id/': ['GET', 'DELETE'],
-  '/groups/:id/permissions/': ['POST'],
-  '/groups/:id/permissions/:permission/': ['DELETE'],
-  '/groups/:id/members/': ['POST'],
-  '/groups/:id/members/:user/': ['DELETE'],
-  '/users/:user/permissions/': ['GET', 'POST'],
-  '/users/:user/permissions/:permission/': ['DELETE'],
-};

@@ -7,46 +7,35 @@ import { EmptyResponse, LoginBody, OptionalRefreshBody, PairResponse, RefreshBod
 
 const tags = ['token'];
 
-/** The session claim of a token doorman just signed. */
-function claimsSession(token: string): unknown {
-  return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')).sid;
-}
+const cookieRefresh = {
+  schema: { tags, summary: 'Refresh (dj-rest-auth; the refresh cookie in cookie mode)', body: OptionalRefreshBody, response: { 200: RefreshResponse } },
+};
+const verify = { schema: { tags, summary: 'Verify any token', body: TokenBody, response: { 200: EmptyResponse } } };
+const obtainPair = { schema: { tags, summary: 'Obtain a pair (simplejwt TokenObtainPairView)', body: LoginBody, response: { 200: PairResponse } } };
+const refresh = { schema: { tags, summary: 'Refresh (simplejwt TokenRefreshView)', body: RefreshBody, response: { 200: RefreshResponse } } };
+const blacklist = { schema: { tags, summary: 'Blacklist a refresh token and end its session', body: RefreshBody, response: { 200: EmptyResponse } } };
+const obtainSliding = { schema: { tags, summary: 'Obtain a sliding token', body: LoginBody, response: { 200: SlidingResponse } } };
+const refreshSliding = { schema: { tags, summary: 'Refresh a sliding token', body: TokenBody, response: { 200: SlidingResponse } } };
 
-function tokenRoutes(doorman: Doorman) {
-  const { tokens, accounts, config } = doorman;
-
-  async function verify(token: string) {
-    const result = await tokens.verify(token);
-    // simplejwt's TokenVerifySerializer answers a blacklisted token with a 400 field error.
-    if (result.blacklisted) throw nonFieldError('Token is blacklisted');
-    return {};
-  }
-
-  async function obtain(email: string, password: string) {
-    const user = await accounts.authenticate(email, password);
-    if (!user) throw new AuthError('no_active_account');
-    if (config.updateLastLogin) await doorman.storage.users.update(user.id, { lastLogin: new Date() });
-    return user;
-  }
-
-  return { verify, obtain };
+/** simplejwt's TokenVerifySerializer: a blacklisted token is a 400 field error; any other problem a 401. */
+async function verified(doorman: Doorman, token: string) {
+  if ((await doorman.tokens.verify(token)).blacklisted) throw nonFieldError('Token is blacklisted');
+  return {};
 }
 
 /** dj-rest-auth's token views under /account/token: refresh reads an optional body and adds access_expiration. */
 export const accountTokenRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman; cookies: CookieMode }> = async (app, { doorman, cookies }) => {
-  const { verify } = tokenRoutes(doorman);
   const { config } = doorman;
 
-  app.post('/refresh/', { schema: { tags, summary: 'Refresh (dj-rest-auth; the refresh cookie in cookie mode)', body: OptionalRefreshBody, response: { 200: RefreshResponse } } }, async (request, reply) => {
+  app.post('/refresh/', cookieRefresh, async (request, reply) => {
     const fromCookie = request.body.refresh ? null : cookies.enabled ? cookies.refreshToken(request) : null;
     const raw = request.body.refresh || fromCookie;
     if (!raw) throw new AuthError('token_not_valid', { detail: 'No valid refresh token found.' });
     if (fromCookie) cookies.checkRefresh(request, fromCookie);
     const result = await doorman.tokens.refresh(raw);
     if (cookies.enabled) {
-      const sid = claimsSession(result.access.token);
-      const sessionId = typeof sid === 'string' ? sid : null;
-      cookies.set(reply, { access: result.access.token, accessExp: result.access.exp, refresh: result.refresh?.token, refreshExp: result.refresh?.exp, sessionId });
+      const { access, refresh, sessionId } = result;
+      cookies.set(reply, { access: access.token, accessExp: access.exp, refresh: refresh?.token, refreshExp: refresh?.exp, sessionId });
     }
     // A browser that sent the refresh token by cookie gets it back only by cookie when the
     // cookies are HttpOnly (script never sees it); a client that sent it in the body keeps
@@ -60,40 +49,34 @@ export const accountTokenRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman; c
     };
   });
 
-  app.post('/verify/', { schema: { tags, summary: 'Verify any token', body: TokenBody, response: { 200: EmptyResponse } } }, async (request) => verify(request.body.token));
+  app.post('/verify/', verify, async (request) => verified(doorman, request.body.token));
 };
 
 /** simplejwt's own views under /api/token. */
 export const apiTokenRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman }> = async (app, { doorman }) => {
-  const { verify, obtain } = tokenRoutes(doorman);
-  const { tokens, config } = doorman;
+  const { tokens, accounts, config } = doorman;
 
-  app.post('/', { schema: { tags, summary: 'Obtain a pair (simplejwt TokenObtainPairView)', body: LoginBody, response: { 200: PairResponse } } }, async (request) => {
-    const pair = await tokens.issuePair(await obtain(request.body.email, request.body.password));
+  app.post('/', obtainPair, async (request) => {
+    const pair = await tokens.issuePair(await accounts.obtain(request.body.email, request.body.password));
     return { access: pair.access, refresh: pair.refresh };
   });
 
-  app.post('/refresh/', { schema: { tags, summary: 'Refresh (simplejwt TokenRefreshView)', body: RefreshBody, response: { 200: RefreshResponse } } }, async (request) => {
+  app.post('/refresh/', refresh, async (request) => {
     const result = await tokens.refresh(request.body.refresh);
     return { access: result.access.token, ...(result.refresh ? { refresh: result.refresh.token } : {}), ...expirations(config, result.access.exp, result.refresh?.exp) };
   });
 
-  app.post('/verify/', { schema: { tags, summary: 'Verify any token', body: TokenBody, response: { 200: EmptyResponse } } }, async (request) => verify(request.body.token));
+  app.post('/verify/', verify, async (request) => verified(doorman, request.body.token));
 
-  app.post('/blacklist/', { schema: { tags, summary: 'Blacklist a refresh token and end its session', body: RefreshBody, response: { 200: EmptyResponse } } }, async (request) => {
+  app.post('/blacklist/', blacklist, async (request) => {
     await tokens.blacklist(request.body.refresh);
     return {};
   });
 
-  app.post('/sliding/', { schema: { tags, summary: 'Obtain a sliding token', body: LoginBody, response: { 200: SlidingResponse } } }, async (request) => {
-    const issued = await tokens.issueSliding(await obtain(request.body.email, request.body.password));
+  app.post('/sliding/', obtainSliding, async (request) => {
+    const issued = await tokens.issueSliding(await accounts.obtain(request.body.email, request.body.password));
     return { token: issued.token };
   });
 
-  app.post('/sliding/refresh/', { schema: { tags, summary: 'Refresh a sliding token', body: TokenBody, response: { 200: SlidingResponse } } }, async (request) => {
-    return { token: await tokens.refreshSliding(request.body.token) };
-  });
+  app.post('/sliding/refresh/', refreshSliding, async (request) => ({ token: await tokens.refreshSliding(request.body.token) }));
 };
-
-export const ACCOUNT_TOKEN_ROUTES = { '/refresh/': ['POST'], '/verify/': ['POST'] };
-export const API_TOKEN_ROUTES = { '/': ['POST'], '/refresh/': ['POST'], '/verify/': ['POST'], '/blacklist/': ['POST'], '/sliding/': ['POST'], '/sliding/refresh/': ['POST'] };

@@ -41,5 +41,3 @@ export const wellKnownRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman; jwks
     return { issuer, jwks_uri: `${issuer}${jwksPath}`, ...(algs.length ? { id_token_signing_alg_values_supported: algs } : {}) };
   });
 };
-
-export const WELL_KNOWN_ROUTES = { '/.well-known/jwks.json': ['GET'], '/.well-known/openid-configuration': ['GET'] };
