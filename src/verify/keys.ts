@@ -1,5 +1,6 @@
 import { createVerifier as createFastVerifier, TokenError } from 'fast-jwt';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
+import { ASYMMETRIC_ALGORITHMS, HS_MIN_BYTES } from '../tokens/rules.js';
 import { invalidToken } from './errors.js';
 
 /** Checks signature, pinned algorithm, exp (required), nbf, aud, iss; returns the payload or throws token_not_valid. */
@@ -13,8 +14,6 @@ export interface ClaimRules {
   leeway: number;
 }
 
-const HS = new Set(['HS256', 'HS384', 'HS512']);
-const MIN_SECRET_BYTES: Record<string, number> = { HS256: 32, HS384: 48, HS512: 64 };
 
 /**
  * A shared HS secret, checked with fast-jwt (synchronous, the fast path). RFC 7518 §3.2: the
@@ -22,9 +21,10 @@ const MIN_SECRET_BYTES: Record<string, number> = { HS256: 32, HS384: 48, HS512: 
  */
 export function secretCheck(secret: string | Uint8Array, rules: ClaimRules): SignatureCheck {
   for (const alg of rules.algorithms) {
-    if (!HS.has(alg)) throw new TypeError(`a shared secret verifies HS256/384/512 only, not ${alg}; use jwksUrl for asymmetric keys`);
+    const min = HS_MIN_BYTES[alg];
+    if (min === undefined) throw new TypeError(`a shared secret verifies HS256/384/512 only, not ${alg}; use jwksUrl for asymmetric keys`);
     const length = typeof secret === 'string' ? Buffer.byteLength(secret) : secret.byteLength;
-    if (length < MIN_SECRET_BYTES[alg]!) throw new TypeError(`the secret must be at least ${MIN_SECRET_BYTES[alg]} bytes for ${alg} (RFC 7518 §3.2)`);
+    if (length < min) throw new TypeError(`the secret must be at least ${min} bytes for ${alg} (RFC 7518 §3.2)`);
   }
   const verify = createFastVerifier({
     key: typeof secret === 'string' ? secret : Buffer.from(secret),
@@ -56,15 +56,15 @@ export interface JwksOptions {
   timeoutMs?: number;
 }
 
-/** Asymmetric algorithms doorman signs with; HS is never accepted from a JWKS (no alg confusion). */
-export const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+/** Asymmetric algorithms (the one list, keys/algorithms.ts); HS is never accepted from a JWKS (no alg confusion). */
+export const ASYMMETRIC: readonly string[] = ASYMMETRIC_ALGORITHMS;
 
 /**
  * Keys from a JWKS URL (doorman's /.well-known/jwks.json), with jose's remote key set: cached,
  * refetched when a token names a kid it has not seen, at most once per cooldown.
  */
 export function jwksCheck(url: string | URL, rules: ClaimRules, options: JwksOptions = {}): SignatureCheck {
-  for (const alg of rules.algorithms) if (!ASYMMETRIC.includes(alg)) throw new TypeError(`a JWKS verifies asymmetric algorithms only, not ${alg}`);
+  for (const alg of rules.algorithms) if (!ASYMMETRIC_ALGORITHMS.includes(alg)) throw new TypeError(`a JWKS verifies asymmetric algorithms only, not ${alg}`);
   const keys = createRemoteJWKSet(new URL(url), {
     cooldownDuration: options.cooldownMs ?? 30_000,
     cacheMaxAge: options.cacheMaxAgeMs ?? 600_000,

@@ -1,3 +1,4 @@
+import { jtiProblem, NO_USER_ID, tokenFromHeader, tokenShapeProblem, tokenTypeProblem, userIdOf } from '../tokens/rules.js';
 import { invalidToken, VerifyError } from './errors.js';
 import { jwksCheck, secretCheck, ASYMMETRIC, type ClaimRules, type JwksOptions, type SignatureCheck } from './keys.js';
 
@@ -37,19 +38,20 @@ export interface VerifierOptions {
 
 type Headers = Record<string, string | string[] | undefined>;
 
-/** simplejwt's header steps: another scheme is "no credentials"; our scheme without exactly one token is 401. */
-function tokenFromHeader(header: string | string[] | undefined, types: readonly string[]): string | null {
-  if (typeof header !== 'string') return null;
-  const parts = header.trim().split(/\s+/);
-  if (!types.includes(parts[0] ?? '')) return null;
-  if (parts.length !== 2) throw new VerifyError('bad_authorization_header');
-  return parts[1]!;
+/** Checks doorman's access tokens in another service; every failure is a VerifyError with the server's 401 body. */
+export interface Verifier {
+  /** The token, verified (signature, pinned algorithm, exp, aud/iss, type "access", jti, user id). */
+  verify(token: string): Promise<VerifiedAccess>;
+  /** The request's token, verified; null when it carries no credentials of our scheme. */
+  fromHeaders(headers: Headers): Promise<VerifiedAccess | null>;
+  /** As fromHeaders, but no credentials is 401 not_authenticated. */
+  requireHeaders(headers: Headers): Promise<VerifiedAccess>;
 }
 
 function signatureCheck(options: VerifierOptions, rules: Omit<ClaimRules, 'algorithms'>): SignatureCheck {
   if ((options.secret === undefined) === (options.jwksUrl === undefined)) throw new TypeError('createVerifier needs exactly one of `secret` and `jwksUrl`');
   if (options.secret !== undefined) return secretCheck(options.secret, { ...rules, algorithms: options.algorithms ?? ['HS256'] });
-  return jwksCheck(options.jwksUrl!, { ...rules, algorithms: options.algorithms ?? ASYMMETRIC }, options.jwks);
+  return jwksCheck(options.jwksUrl!, { ...rules, algorithms: options.algorithms ?? [...ASYMMETRIC] }, options.jwks);
 }
 
 /**
@@ -62,7 +64,7 @@ function signatureCheck(options: VerifierOptions, rules: Omit<ClaimRules, 'algor
  * const verifier = createVerifier({ jwksUrl: 'https://auth.example.com/.well-known/jwks.json', issuer: 'https://auth.example.com' });
  * const { userId, claims } = await verifier.verify(token);
  */
-export function createVerifier(options: VerifierOptions) {
+export function createVerifier(options: VerifierOptions): Verifier {
   const leeway = options.leeway ?? 0;
   if (!Number.isFinite(leeway) || leeway < 0) throw new TypeError('leeway must be a non-negative number of seconds');
   const check = signatureCheck(options, { leeway, ...(options.audience ? { audience: options.audience } : {}), ...(options.issuer ? { issuer: options.issuer } : {}) });
@@ -72,29 +74,25 @@ export function createVerifier(options: VerifierOptions) {
   const types = options.authHeaderTypes ?? ['Bearer'];
 
   async function verify(token: string): Promise<VerifiedAccess> {
-    if (typeof token !== 'string' || token.length === 0 || token.length > 8192) throw invalidToken('Token is invalid');
+    const shape = tokenShapeProblem(token);
+    if (shape) throw invalidToken(shape);
     const claims = await check(token);
-    const type = claims[typeClaim];
-    if (typeof type !== 'string') throw invalidToken('Token has no type');
-    if (type !== 'access') throw invalidToken('Token has wrong type');
-    if (typeof claims[jtiClaim] !== 'string' || claims[jtiClaim] === '') throw invalidToken('Token has no id');
+    const problem = tokenTypeProblem(claims[typeClaim], ['access']) ?? jtiProblem(claims[jtiClaim]);
+    if (problem) throw invalidToken(problem);
     if (typeof claims.exp !== 'number') throw invalidToken('Token is invalid');
-    const userId = claims[userClaim];
-    if (typeof userId !== 'number' && typeof userId !== 'string') {
-      throw new VerifyError('token_not_valid', { detail: 'Token contained no recognizable user identification' });
-    }
+    const userId = userIdOf(claims[userClaim]);
+    if (userId === null) throw new VerifyError('token_not_valid', { detail: NO_USER_ID });
     const verified = { userId, claims: claims as VerifiedAccess['claims'], token };
     if (options.isRevoked && (await options.isRevoked(verified.claims))) throw invalidToken('Token is blacklisted');
     return verified;
   }
 
-  /** The request's token, verified; null when it carries no credentials of our scheme. */
   async function fromHeaders(headers: Headers): Promise<VerifiedAccess | null> {
     const token = tokenFromHeader(headers.authorization, types);
+    if (token === 'bad_header') throw new VerifyError('bad_authorization_header');
     return token === null ? null : verify(token);
   }
 
-  /** As fromHeaders, but no credentials is 401 not_authenticated. */
   async function requireHeaders(headers: Headers): Promise<VerifiedAccess> {
     const verified = await fromHeaders(headers);
     if (!verified) throw new VerifyError('not_authenticated');
@@ -103,5 +101,3 @@ export function createVerifier(options: VerifierOptions) {
 
   return { verify, fromHeaders, requireHeaders };
 }
-
-export type Verifier = ReturnType<typeof createVerifier>;

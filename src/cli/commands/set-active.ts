@@ -11,9 +11,7 @@ import { findUser } from './changepassword.js';
 export async function setActive(io: CliIO, email: string, isActive: boolean): Promise<void> {
   await withDoorman(io, async (doorman) => {
     const user = await findUser(doorman, email);
-    await doorman.storage.users.update(user.id, { isActive });
-    await doorman.revocation.userChanged(user);
-    const ended = isActive ? 0 : await doorman.revocation.revokeUserSessions(user.id);
+    const { endedSessions: ended } = await doorman.accounts.setActive(user, isActive);
     const state = isActive ? 'activated' : `deactivated; ended ${ended} session${ended === 1 ? '' : 's'}`;
     io.stdout.write(`User ${JSON.stringify(user.email)} ${state}.\n`);
   });
