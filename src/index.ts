@@ -5,12 +5,12 @@
  *
  * @example
  * import Fastify from 'fastify';
- * import { openDoorman, doormanPlugin, requirePermission, isAuthenticated } from '@doorman-auth/server';
+ * import { openDoorman, doormanPlugin, requirePermission, isAuthenticated, userOf } from '@doorman-auth/server';
  *
  * const app = Fastify();
  * const doorman = await openDoorman();
  * await app.register(doormanPlugin, { doorman, prefix: '/auth' });
- * app.get('/hello', { preValidation: requirePermission(isAuthenticated) }, async (request) => ({ hello: request.auth!.user.email }));
+ * app.get('/hello', { preValidation: requirePermission(isAuthenticated) }, async (request) => ({ hello: userOf(request).user.email }));
  *
  * @packageDocumentation
  */
@@ -19,7 +19,7 @@
 import './http/authenticate.js';
 
 // Wiring
-export { createDoorman, type Doorman, type DoormanOptions } from './core.js';
+export { createDoorman, type Doorman, type DoormanOptions, type Tokens } from './core.js';
 export { openDoorman, type OpenDoormanOptions } from './open.js';
 export { buildApp, type BuildAppOptions } from './app.js';
 export { loadConfig, ConfigError, type LoadConfigOptions } from './config/load.js';
@@ -28,10 +28,26 @@ export { ensureDevKeys } from './keys/dev.js';
 
 // Fastify
 export { doormanPlugin, type DoormanPluginOptions } from './http/plugin.js';
-export { requirePermission, checkObjectPermission, authenticateRequest } from './http/permissions.js';
-export { sendAuthError } from './http/send-error.js';
+export { requirePermission, checkObjectPermission, authenticateRequest, userOf } from './http/permissions.js';
+// Also brings the Fastify augmentation (`request.auth`, `app.doormanAuth`) into the declarations.
+export type { RequestAuthenticator } from './http/authenticate.js';
+export type { CookieMode, IssuedCookies } from './http/cookies.js';
+export { sendAuthError, CHALLENGE } from './http/send-error.js';
 export type { AuthContext } from './auth/authenticate.js';
 export type { UserState } from './revocation/view.js';
+export type { Revocation } from './revocation/revocation.js';
+
+// Accounts and tokens
+export type { Accounts, Registration, PasswordChange, ProfileInput } from './users/accounts.js';
+export type { TokenPair, IssuedToken } from './tokens/issue.js';
+export type { RefreshResult } from './tokens/rotate.js';
+export type { VerifiedToken, InspectedToken } from './tokens/verify.js';
+export type { TokenType } from './tokens/rules.js';
+export type { Claims } from './tokens/claims.js';
+export type { CustomClaims } from './tokens/context.js';
+export type { JwksDocument } from './keys/jwks.js';
+export { JWT_ALGORITHMS, type JwtAlgorithm } from './keys/algorithms.js';
+export type { Verifier, VerifierOptions, VerifiedAccess } from './verify/verifier.js';
 
 // Permissions (DRF's permission classes)
 export { permission, SAFE_METHODS, type Permission, type PermissionSubject, type PermissionUser } from './permissions/types.js';
@@ -47,7 +63,7 @@ export {
 } from './permissions/model.js';
 export { modelPermission, parsePermissionName, type ModelAction } from './permissions/names.js';
 export { assertPermission, assertObjectPermission } from './permissions/check.js';
-export type { PermissionAdmin, GroupView } from './permissions/admin.js';
+export type { PermissionAdmin, GroupView, UserPermissionsView } from './permissions/admin.js';
 
 // Storage
 export { kyselyStorage } from './storage/kysely/index.js';
