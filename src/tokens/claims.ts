@@ -39,7 +39,7 @@ export type Claims = Readonly<Record<string, unknown> & { exp: number; iat: numb
  * edge of the refresh_tokens indexes instead of on a random page, which keeps inserts cheap
  * with tens of millions of rows (measured in the benchmark's scale scenario).
  */
-export function newJti(now: number = Date.now()): string {
+export function newJti(now: number): string {
   const random = new Uint8Array(10);
   crypto.getRandomValues(random);
   return now.toString(16).padStart(12, '0').slice(-12) + Buffer.from(random).toString('hex');

@@ -30,7 +30,7 @@ function userIdValue(ctx: TokenContext, user: User): number | string {
 
 function sign(ctx: TokenContext, type: TokenType, user: User, sessionId: string, lifetime: number, extra: Record<string, unknown>): IssuedToken {
   const iat = Math.floor(ctx.now() / 1000);
-  const jti = newJti();
+  const jti = newJti(ctx.now());
   const exp = iat + lifetime;
   const custom = type === 'refresh' ? {} : ctx.customClaims(user);
   const guarded = reserved(ctx);
@@ -77,7 +77,7 @@ export async function issueRefresh(ctx: TokenContext, user: User, sessionId: str
 }
 
 /** A new session: a refresh token and an access token sharing a fresh session id. */
-export async function issuePair(ctx: TokenContext, user: User, sessionId: string = newJti()): Promise<TokenPair> {
+export async function issuePair(ctx: TokenContext, user: User, sessionId: string = newJti(ctx.now())): Promise<TokenPair> {
   const refresh = await issueRefresh(ctx, user, sessionId);
   const access = issueAccess(ctx, user, sessionId);
   return { access: access.token, refresh: refresh.token, accessExp: access.exp, refreshExp: refresh.exp, sessionId };
@@ -85,7 +85,7 @@ export async function issuePair(ctx: TokenContext, user: User, sessionId: string
 
 /** A sliding token (simplejwt SlidingToken): authenticates until exp, refreshable until refresh_exp. */
 export async function issueSliding(ctx: TokenContext, user: User): Promise<IssuedToken> {
-  const sessionId = newJti();
+  const sessionId = newJti(ctx.now());
   const refreshExp = Math.floor(ctx.now() / 1000) + ctx.config.slidingTokenRefreshLifetime;
   const issued = sign(ctx, 'sliding', user, sessionId, ctx.config.slidingTokenLifetime, { [ctx.names.refreshExp]: refreshExp });
   await ctx.storage.tokens.record({
