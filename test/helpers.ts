@@ -77,6 +77,21 @@ export async function join(app: FastifyInstance, email = 'kim@example.com', extr
   return response.json() as { access: string; refresh: string; user: { pk: number; email: string } };
 }
 
+export type Session = Awaited<ReturnType<typeof join>>;
+export type SessionApp = TestApp & { session: Session };
+
+/** A test app with one user already joined (`kim@example.com`, or `email`): the session is that join's answer. */
+export async function withSession(options: TestAppOptions & { email?: string } = {}): Promise<SessionApp> {
+  const { email, ...appOptions } = options;
+  const t = await testApp(appOptions);
+  try {
+    return { ...t, session: await join(t.app, email) };
+  } catch (error) {
+    await t.close();
+    throw error;
+  }
+}
+
 export function bearer(token: string) {
   return { authorization: `Bearer ${token}` };
 }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
-import { bearer, join, PASSWORD, testApp, type TestApp } from '../helpers.js';
+import { bearer, join, PASSWORD, testApp, type SessionApp, type TestApp, withSession } from '../helpers.js';
 import { CHALLENGE, post } from './bodies.js';
 
 /** Every way to get a 401, each paired with the code it answers. */
@@ -26,11 +26,11 @@ const CASES: Array<[string, string, (t: TestApp, s: { access: string; refresh: s
 ];
 
 describe('WWW-Authenticate', () => {
-  let t: TestApp;
+  let t: SessionApp;
   let session: { access: string; refresh: string };
   beforeEach(async () => {
-    t = await testApp();
-    session = await join(t.app);
+    t = await withSession();
+    session = t.session;
   });
   afterEach(() => t.close());
 

@@ -1,6 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearer, PASSWORD, join, testApp, type TestApp } from '../helpers.js';
+import { bearer, PASSWORD, join, testApp, type TestApp, withSession } from '../helpers.js';
 
 const COOKIES = { authCookie: 'doorman-auth', refreshCookie: 'doorman-refresh' };
 
@@ -13,8 +13,7 @@ function cookie(response: LightMyRequestResponse, name: string, path?: string) {
 describe('cookie mode (dj-rest-auth JWT_AUTH_COOKIE) with CSRF protection', () => {
   let t: TestApp;
   beforeEach(async () => {
-    t = await testApp({ config: COOKIES });
-    await join(t.app);
+    t = await withSession({ config: COOKIES });
   });
   afterEach(() => t.close());
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearer, join, PASSWORD, testApp, type TestApp } from '../helpers.js';
+import { bearer, join, PASSWORD, testApp, type TestApp, withSession } from '../helpers.js';
 import { invalidAccess, post, REQUIRED } from './bodies.js';
 
 const JSON_TYPE = { 'content-type': 'application/json' };
@@ -8,8 +8,7 @@ const PARSE_ERROR = { detail: 'JSON parse error - the request body is not valid 
 describe('request errors', () => {
   let t: TestApp;
   beforeEach(async () => {
-    t = await testApp();
-    await join(t.app);
+    t = await withSession();
   });
   afterEach(() => t.close());
 

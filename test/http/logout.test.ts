@@ -1,16 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearer, join, testApp, type TestApp } from '../helpers.js';
+import { bearer, join, testApp, type SessionApp, type TestApp, withSession } from '../helpers.js';
 import { BLACKLISTED, CHALLENGE, invalidAccess, login, post, tokenNotValid } from './bodies.js';
 
 const URL = '/account/logout/';
 const LOGGED_OUT = { detail: 'Successfully logged out.' };
 
 describe('POST /account/logout/', () => {
-  let t: TestApp;
+  let t: SessionApp;
   let session: { access: string; refresh: string };
   beforeEach(async () => {
-    t = await testApp({ storage: 'sqlite' });
-    session = await join(t.app);
+    t = await withSession({ storage: 'sqlite' });
+    session = t.session;
   });
   afterEach(() => t.close());
 

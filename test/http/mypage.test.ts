@@ -1,15 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearer, join, testApp, type TestApp } from '../helpers.js';
+import { bearer, join, testApp, type SessionApp, type TestApp, withSession } from '../helpers.js';
 import { CHALLENGE, invalidAccess, NOT_AUTHENTICATED } from './bodies.js';
 
 const URL = '/account/mypage/';
 
 describe('GET /account/mypage/', () => {
-  let t: TestApp;
+  let t: SessionApp;
   let session: { access: string; refresh: string };
   beforeEach(async () => {
-    t = await testApp();
-    session = await join(t.app, 'Kim@Example.COM');
+    t = await withSession({ email: 'Kim@Example.COM' });
+    session = t.session;
   });
   afterEach(() => t.close());
 

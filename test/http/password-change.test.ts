@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearer, join, PASSWORD, testApp, type TestApp } from '../helpers.js';
+import { bearer, join, PASSWORD, testApp, type SessionApp, type TestApp, withSession } from '../helpers.js';
 import { BAD_CREDENTIALS, BLACKLISTED, CHALLENGE, invalidAccess, login, NOT_AUTHENTICATED, post, REQUIRED } from './bodies.js';
 
 const URL = '/account/password/change/';
@@ -7,11 +7,11 @@ const NEW = 'battery staple horse';
 const change = (extra: Record<string, unknown> = {}) => ({ old_password: PASSWORD, new_password1: NEW, new_password2: NEW, ...extra });
 
 describe('POST /account/password/change/', () => {
-  let t: TestApp;
+  let t: SessionApp;
   let session: { access: string; refresh: string };
   beforeEach(async () => {
-    t = await testApp({ storage: 'sqlite' });
-    session = await join(t.app);
+    t = await withSession({ storage: 'sqlite' });
+    session = t.session;
   });
   afterEach(() => t.close());
 

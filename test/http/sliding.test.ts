@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { bearer, claimsOf, join, PASSWORD, testApp, type TestApp } from '../helpers.js';
+import { bearer, claimsOf, join, PASSWORD, testApp, type TestApp, withSession } from '../helpers.js';
 import { advance, freezeDate, nowSeconds } from '../tokens/time.js';
 import { BLACKLISTED, CHALLENGE, invalidAccess, NO_ACTIVE_ACCOUNT, post, REQUIRED, tokenNotValid } from './bodies.js';
 
@@ -15,8 +15,7 @@ describe('sliding tokens', () => {
   let t: TestApp;
   beforeEach(async () => {
     freezeDate();
-    t = await testApp();
-    await join(t.app);
+    t = await withSession();
   });
   afterEach(async () => {
     await t.close();
@@ -144,8 +143,7 @@ describe('sliding tokens as credentials (authTokenClasses)', () => {
   let t: TestApp;
   beforeEach(async () => {
     freezeDate();
-    t = await testApp({ config: { authTokenClasses: ['access', 'sliding'] } });
-    await join(t.app);
+    t = await withSession({ config: { authTokenClasses: ['access', 'sliding'] } });
   });
   afterEach(async () => {
     await t.close();

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearer, join, testApp, type TestApp } from '../helpers.js';
+import { bearer, join, testApp, type SessionApp, type TestApp, withSession } from '../helpers.js';
 
 /** Every contract route, with a request that reaches its handler or its validation. */
 const ROUTES = [
@@ -22,11 +22,11 @@ const ROUTES = [
 ] as const;
 
 describe('trailing slash', () => {
-  let t: TestApp;
+  let t: SessionApp;
   let access: string;
   beforeEach(async () => {
-    t = await testApp();
-    ({ access } = await join(t.app));
+    t = await withSession();
+    ({ access } = t.session);
   });
   afterEach(() => t.close());
 
