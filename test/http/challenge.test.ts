@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
-import { bearer, join, PASSWORD, testApp, type SessionApp, type TestApp, withSession } from '../helpers.js';
+import { bearer, PASSWORD, type SessionApp, type TestApp, withSession } from '../helpers.js';
 import { CHALLENGE, post } from './bodies.js';
 
 /** Every way to get a 401, each paired with the code it answers. */

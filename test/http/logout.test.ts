@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearer, join, testApp, type SessionApp, type TestApp, withSession } from '../helpers.js';
+import { bearer, type SessionApp, withSession } from '../helpers.js';
 import { BLACKLISTED, CHALLENGE, invalidAccess, login, post, tokenNotValid } from './bodies.js';
 
 const URL = '/account/logout/';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearer, join, testApp, type SessionApp, type TestApp, withSession } from '../helpers.js';
+import { bearer, join, testApp, type SessionApp, withSession } from '../helpers.js';
 import { CHALLENGE, invalidAccess, NOT_AUTHENTICATED } from './bodies.js';
 
 const URL = '/account/mypage/';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearer, join, PASSWORD, testApp, type SessionApp, type TestApp, withSession } from '../helpers.js';
+import { bearer, join, PASSWORD, type SessionApp, withSession } from '../helpers.js';
 import { BAD_CREDENTIALS, BLACKLISTED, CHALLENGE, invalidAccess, login, NOT_AUTHENTICATED, post, REQUIRED } from './bodies.js';
 
 const URL = '/account/password/change/';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearer, join, testApp, type SessionApp, type TestApp, withSession } from '../helpers.js';
+import { bearer, join, type SessionApp, withSession } from '../helpers.js';
 
 /** Every contract route, with a request that reaches its handler or its validation. */
 const ROUTES = [
