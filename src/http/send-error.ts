@@ -1,8 +1,8 @@
 import type { FastifyReply } from 'fastify';
 import type { AuthError } from '../errors/auth-error.js';
+import { CHALLENGE } from '../tokens/rules.js';
 
-/** What every 401 carries (RFC 6750 §3). */
-export const CHALLENGE = 'Bearer realm="api"';
+export { CHALLENGE };
 
 /**
  * Sends an AuthError as doorman answers it: its status, DRF body, and the Bearer challenge on 401.

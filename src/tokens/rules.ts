@@ -6,6 +6,9 @@
  */
 export { ASYMMETRIC_ALGORITHMS, HS_MIN_BYTES, JWT_ALGORITHMS, type JwtAlgorithm } from '../keys/algorithms.js';
 
+/** What every 401 carries (RFC 6750 §3), from the server and from doorman/verify alike. */
+export const CHALLENGE = 'Bearer realm="api"';
+
 /** The longest token doorman accepts; anything longer is not one of ours. */
 export const MAX_TOKEN_LENGTH = 8192;
 

@@ -1,3 +1,5 @@
+import { CHALLENGE } from '../tokens/rules.js';
+
 /** simplejwt's per-token-class message, as the server sends it. */
 export interface VerifyMessage {
   token_class: 'AccessToken';
@@ -11,8 +13,7 @@ const DETAIL = {
   bad_authorization_header: 'Authorization header must contain two space-delimited values',
 } as const;
 
-/** What every 401 carries (RFC 6750 §3), as doorman's server. */
-export const CHALLENGE = 'Bearer realm="api"';
+export { CHALLENGE };
 
 /**
  * A refused request, with the exact 401 body doorman's server answers, so clients see one
