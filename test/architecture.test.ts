@@ -22,7 +22,7 @@ export const CLOCK_EXCEPTIONS: ReadonlyArray<{ path: string; why: string }> = [
   { path: 'cli/', why: 'a command runs once, at the time it is run' },
   { path: 'storage/', why: 'backend defaults for a caller that passes no time' },
   { path: 'tokens/codec.ts', why: 'the verified-token cache must use the clock fast-jwt checks exp against' },
-  { path: 'config/load.ts', why: 'the development keystore written at load (review §4.2 moves it to keys/)' },
+  { path: 'keys/dev.ts', why: 'the development keystore, created once at start-up before any clock is injected' },
 ];
 
 const SRC = resolve(import.meta.dirname, '../src');
