@@ -19,6 +19,8 @@ export interface User {
 }
 
 export interface NewUser {
+  /** An explicit id (an import keeping Django's primary key); the store assigns one when absent. */
+  id?: number;
   email: string;
   password: string | null;
   firstName?: string;
@@ -28,6 +30,9 @@ export interface NewUser {
   isActive?: boolean;
   isStaff?: boolean;
   isSuperuser?: boolean;
+  /** Now when absent. */
+  dateJoined?: Date;
+  lastLogin?: Date | null;
 }
 
 /** The profile fields a user may change about themselves. */
@@ -44,6 +49,7 @@ export interface UserPatch extends ProfilePatch {
   isStaff?: boolean;
   isSuperuser?: boolean;
   lastLogin?: Date | null;
+  dateJoined?: Date;
 }
 
 /** The public view of a user: dj-rest-auth's UserDetailsSerializer plus the seed's fields; never the hash. */

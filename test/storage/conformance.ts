@@ -72,6 +72,17 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
         expect(await storage.users.delete(created.id)).toBe(false);
       });
 
+      it('keeps an explicit id, date joined and last login (an import), and goes on numbering after it', async () => {
+        const joined = new Date('2020-05-06T07:08:09.123Z');
+        const login = new Date('2024-01-02T03:04:05.678Z');
+        const kept = await storage.users.create({ id: 40, email: 'old@example.com', password: null, dateJoined: joined, lastLogin: login });
+        expect(kept).toMatchObject({ id: 40, dateJoined: joined, lastLogin: login });
+        const next = await storage.users.create({ email: 'new@example.com', password: null });
+        expect(next.id).toBeGreaterThan(40);
+        const moved = await storage.users.update(40, { dateJoined: new Date('2019-01-01T00:00:00Z') });
+        expect(moved!.dateJoined).toEqual(new Date('2019-01-01T00:00:00Z'));
+      });
+
       it('counts users', async () => {
         expect(await storage.users.count()).toBe(0);
         await storage.users.create({ email: 'a@example.com', password: null });

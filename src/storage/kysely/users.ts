@@ -36,6 +36,7 @@ function toRow(patch: UserPatch): Updateable<UsersTable> {
   if (patch.isStaff !== undefined) row.is_staff = patch.isStaff ? 1 : 0;
   if (patch.isSuperuser !== undefined) row.is_superuser = patch.isSuperuser ? 1 : 0;
   if (patch.lastLogin !== undefined) row.last_login = patch.lastLogin ? patch.lastLogin.getTime() : null;
+  if (patch.dateJoined !== undefined) row.date_joined = patch.dateJoined.getTime();
   return row;
 }
 
@@ -46,6 +47,7 @@ export function kyselyUserStore(db: Kysely<Database>): UserStore {
         const row = await db
           .insertInto('users')
           .values({
+            ...(user.id !== undefined ? { id: user.id } : {}),
             email: user.email,
             email_key: emailKey(user.email),
             password: user.password,
@@ -56,8 +58,8 @@ export function kyselyUserStore(db: Kysely<Database>): UserStore {
             is_active: user.isActive === false ? 0 : 1,
             is_staff: user.isStaff ? 1 : 0,
             is_superuser: user.isSuperuser ? 1 : 0,
-            date_joined: Date.now(),
-            last_login: null,
+            date_joined: user.dateJoined ? user.dateJoined.getTime() : Date.now(),
+            last_login: user.lastLogin ? user.lastLogin.getTime() : null,
           })
           .returningAll()
           .executeTakeFirstOrThrow();

@@ -17,8 +17,11 @@ export function memoryStorage(): Storage {
     users: {
       async create(input) {
         if (byEmail(input.email)) throw new DuplicateEmailError();
+        if (input.id !== undefined && users.has(input.id)) throw new Error(`user id ${input.id} is taken`);
+        const id = input.id ?? nextUserId;
+        nextUserId = Math.max(nextUserId, id + 1);
         const user: User = {
-          id: nextUserId++,
+          id,
           email: input.email,
           password: input.password,
           firstName: input.firstName ?? '',
@@ -28,8 +31,8 @@ export function memoryStorage(): Storage {
           isActive: input.isActive ?? true,
           isStaff: input.isStaff ?? false,
           isSuperuser: input.isSuperuser ?? false,
-          dateJoined: new Date(),
-          lastLogin: null,
+          dateJoined: input.dateJoined ? new Date(input.dateJoined) : new Date(),
+          lastLogin: input.lastLogin ? new Date(input.lastLogin) : null,
         };
         users.set(user.id, user);
         return copy(user)!;
