@@ -128,11 +128,24 @@ export interface PermissionStore {
   userPermissions(userId: number): Promise<string[]>;
 }
 
+/**
+ * Which doorman user each imported Django user became (`doorman import-django`). The simplejwt
+ * transition reads it to map a Django token's user_id: a doorman user who merely has the same
+ * id as some Django user is never taken for them.
+ */
+export interface DjangoLinkStore {
+  /** Records the link, or moves it to `userId` (idempotent). */
+  link(djangoId: number, userId: number): Promise<void>;
+  /** The doorman user id, or null when that Django user was never imported (or was deleted since). */
+  userFor(djangoId: number): Promise<number | null>;
+}
+
 export interface Storage {
   users: UserStore;
   tokens: TokenStore;
   events: EventStore;
   permissions: PermissionStore;
+  djangoLinks: DjangoLinkStore;
   /** Runs pending migrations (forward-only); returns the names of those it applied. */
   migrate(): Promise<string[]>;
   close(): Promise<void>;

@@ -83,6 +83,19 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
         expect(moved!.dateJoined).toEqual(new Date('2019-01-01T00:00:00Z'));
       });
 
+      it('links imported Django users by their Django id; the link moves, and goes with the user', async () => {
+        const a = await storage.users.create({ email: 'a@example.com', password: null });
+        const b = await storage.users.create({ email: 'b@example.com', password: null });
+        expect(await storage.djangoLinks.userFor(7)).toBeNull();
+        await storage.djangoLinks.link(7, a.id);
+        await storage.djangoLinks.link(7, a.id);
+        expect(await storage.djangoLinks.userFor(7)).toBe(a.id);
+        await storage.djangoLinks.link(7, b.id);
+        expect(await storage.djangoLinks.userFor(7)).toBe(b.id);
+        await storage.users.delete(b.id);
+        expect(await storage.djangoLinks.userFor(7)).toBeNull();
+      });
+
       it('counts users', async () => {
         expect(await storage.users.count()).toBe(0);
         await storage.users.create({ email: 'a@example.com', password: null });

@@ -55,7 +55,13 @@ export interface UserPermissionsTable {
   permission_id: number;
 }
 
+export interface DjangoUsersTable {
+  django_id: number;
+  user_id: number;
+}
+
 export interface Database {
+  django_users: DjangoUsersTable;
   groups: GroupsTable;
   permissions: PermissionsTable;
   user_groups: UserGroupsTable;

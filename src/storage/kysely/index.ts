@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Storage } from '../ports.js';
 import type { Database } from './db.js';
+import { kyselyDjangoLinkStore } from './django-links.js';
 import { kyselyEventStore } from './events.js';
 import { migrateToLatest } from './migrate.js';
 import { kyselyPermissionStore } from './permissions.js';
@@ -24,6 +25,7 @@ export function kyselyStorage(host: Kysely<any>, close: () => Promise<void> = as
     tokens: kyselyTokenStore(db),
     events: kyselyEventStore(db),
     permissions: kyselyPermissionStore(db),
+    djangoLinks: kyselyDjangoLinkStore(db),
     migrate: () => migrateToLatest(db),
     close,
   };

@@ -1,11 +1,13 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './migrations/0001-initial.js';
 import * as m0002 from './migrations/0002-permissions.js';
+import * as m0005 from './migrations/0005-django-users.js';
 
 /** Numbered, forward-only migrations, compiled in (no directory scanning at run time). */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-permissions': m0002,
+  '0005-django-users': m0005,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

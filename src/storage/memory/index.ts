@@ -11,6 +11,7 @@ export function memoryStorage(): Storage {
   let nextEventId = 1;
   const byEmail = (email: string) => [...users.values()].find((u) => u.email.toLowerCase() === email.toLowerCase()) ?? null;
   const permissions = memoryPermissionStore((id) => users.has(id));
+  const djangoLinks = new Map<number, number>();
   const copy = <T extends object>(value: T | null | undefined): T | null => (value ? structuredClone(value) : null);
 
   return {
@@ -49,6 +50,7 @@ export function memoryStorage(): Storage {
       async delete(id) {
         for (const [jti, t] of tokens) if (t.userId === id) tokens.delete(jti);
         permissions.forgetUser(id);
+        for (const [djangoId, userId] of djangoLinks) if (userId === id) djangoLinks.delete(djangoId);
         return users.delete(id);
       },
       count: async () => users.size,
@@ -117,6 +119,12 @@ export function memoryStorage(): Storage {
       },
     },
     permissions: permissions.store,
+    djangoLinks: {
+      async link(djangoId, userId) {
+        djangoLinks.set(djangoId, userId);
+      },
+      userFor: async (djangoId) => djangoLinks.get(djangoId) ?? null,
+    },
     migrate: async () => [],
     close: async () => {},
   };
