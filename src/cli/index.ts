@@ -4,6 +4,7 @@ import { ConfigError } from '../config/load.js';
 import { registerChangePassword } from './commands/changepassword.js';
 import { registerCreateSuperuser } from './commands/createsuperuser.js';
 import { registerFlushExpiredTokens } from './commands/flushexpiredtokens.js';
+import { registerImportDjango } from './commands/import-django.js';
 import { registerKeysCommand } from './commands/keys.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerPermissionCommands } from './commands/permissions.js';
@@ -40,6 +41,7 @@ export function buildProgram(io: CliIO): Command {
   registerFlushExpiredTokens(program, io);
   registerPermissionCommands(program, io);
   registerKeysCommand(program, io);
+  registerImportDjango(program, io);
   return program;
 }
 

@@ -84,6 +84,8 @@ export function createPermissionAdmin(storage: Storage, view: RevocationView, no
       return loaded;
     },
     listGroups: () => store.listGroups(),
+    /** Tells every process that grants changed, after a bulk change made through the store (import-django). */
+    changed,
     group,
     findGroup: (name: string) => store.findGroup(name),
     async createGroup(name: unknown): Promise<GroupView> {

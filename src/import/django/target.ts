@@ -7,6 +7,9 @@ import type { NewUser, User, UserPatch } from '../../users/types.js';
  * negative placeholder ids and links are remembered, so the counts are the real run's.
  */
 export interface ImportTarget {
+  /** The doorman user an earlier import made of this Django user. */
+  linkedUser(djangoId: number): Promise<User | null>;
+  link(djangoId: number, userId: number): Promise<void>;
   findUser(email: string): Promise<User | null>;
   idTaken(id: number): Promise<boolean>;
   createUser(user: NewUser): Promise<number>;
@@ -19,9 +22,16 @@ export interface ImportTarget {
   addToGroup(userId: number, groupId: number): Promise<boolean>;
 }
 
+async function linkedUser(storage: Storage, djangoId: number): Promise<User | null> {
+  const id = await storage.djangoLinks.userFor(djangoId);
+  return id === null ? null : storage.users.findById(id);
+}
+
 export function storageTarget(storage: Storage): ImportTarget {
   const { users, permissions } = storage;
   return {
+    linkedUser: (djangoId) => linkedUser(storage, djangoId),
+    link: (djangoId, userId) => storage.djangoLinks.link(djangoId, userId),
     findUser: (email) => users.findByEmail(email),
     idTaken: async (id) => (await users.findById(id)) !== null,
     createUser: async (user) => (await users.create(user)).id,
@@ -47,6 +57,8 @@ export function dryRunTarget(storage: Storage): ImportTarget {
     return !(await exists());
   };
   return {
+    linkedUser: (djangoId) => linkedUser(storage, djangoId),
+    link: async () => {},
     findUser: (email) => users.findByEmail(email),
     idTaken: async (id) => takenIds.has(id) || (await users.findById(id)) !== null,
     async createUser(user) {
