@@ -3,6 +3,7 @@ import type { UserState } from '../revocation/view.js';
 import { TOKEN_CLASS, type Claims, type TokenType } from '../tokens/claims.js';
 import type { TokenContext } from '../tokens/context.js';
 import { NO_USER_ID } from '../tokens/rules.js';
+import { transitionUserKey } from '../tokens/transition.js';
 import { verifyOwnToken, verifyToken } from '../tokens/verify.js';
 import { userForClaim } from '../users/find-by-claim.js';
 
@@ -49,7 +50,8 @@ export function createAuthenticator(ctx: TokenContext) {
       });
     }
     if (verified.userId === null) throw new AuthError('token_not_valid', { detail: NO_USER_ID });
-    const user = await userState(String(verified.userId));
+    const key = verified.simplejwt ? await transitionUserKey(ctx, verified.userId) : String(verified.userId);
+    const user = key === null ? null : await userState(key);
     if (!user) throw new AuthError('user_not_found');
     if (!user.isActive) throw new AuthError('user_inactive');
     return { userId: user.id, user, claims: verified.claims, tokenType: verified.type, sessionId: verified.sessionId, token };

@@ -149,6 +149,12 @@ export const SETTINGS = {
   jtiClaim: setting({ default: 'jti', parse: parseString, simplejwt: 'JTI_CLAIM', doc: 'Claim holding the token id.' }),
   slidingTokenRefreshExpClaim: setting({ default: 'refresh_exp', parse: parseString, simplejwt: 'SLIDING_TOKEN_REFRESH_EXP_CLAIM', doc: 'Claim holding a sliding token\'s refresh deadline.' }),
 
+  simplejwtTransition: setting({
+    default: false,
+    parse: parseBoolean,
+    doc: 'Moving from Django: also accept tokens a simplejwt server signed with the same key (no sid claim). Access tokens authenticate (user_id mapped through import-django); a refresh token is accepted once and rotated into a doorman session. Django-side blacklisting is not seen.',
+  }),
+
   authCookie: setting({ default: null as string | null, parse: parseOptionalCookieName, simplejwt: 'JWT_AUTH_COOKIE', doc: 'Cookie mode: name of the access-token cookie (e.g. "doorman-auth"); unset turns cookie mode off.' }),
   refreshCookie: setting({ default: null as string | null, parse: parseOptionalCookieName, simplejwt: 'JWT_AUTH_REFRESH_COOKIE', doc: 'Cookie mode: name of the refresh-token cookie (e.g. "doorman-refresh").' }),
   refreshCookiePath: setting({ default: null as string | null, parse: parseOptionalString, simplejwt: 'JWT_AUTH_REFRESH_COOKIE_PATH', doc: 'Path of the refresh cookie; unset sends it only to the refresh and logout endpoints.' }),

@@ -38,6 +38,8 @@ export interface PermissionAdmin {
   revokeFromUser(userId: number, permission: unknown): Promise<void>;
   addToGroup(userId: number, groupId: number): Promise<void>;
   removeFromGroup(userId: number, groupId: number): Promise<void>;
+  /** Tells every process that grants changed, after a bulk change made through the store (import-django). */
+  changed(): Promise<void>;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { User } from '../users/types.js';
 import type { TokenContext } from './context.js';
 import { issueAccess, issueRefresh, signRefresh, type IssuedToken } from './issue.js';
 import { liveRecord } from './stored.js';
+import { blacklistSimplejwt, refreshFromSimplejwt } from './transition.js';
 import { tokenError, verifyToken } from './verify.js';
 
 export interface RefreshResult {
@@ -29,6 +30,7 @@ async function activeUser(ctx: TokenContext, userId: number | string | null): Pr
  */
 export async function refreshTokens(ctx: TokenContext, raw: string): Promise<RefreshResult> {
   const verified = await verifyToken(ctx, raw, ['refresh']);
+  if (verified.simplejwt) return refreshFromSimplejwt(ctx, verified);
   const stored = await liveRecord(ctx, verified.jti);
   const user = await activeUser(ctx, verified.userId);
   const sessionId = verified.sessionId ?? stored.sessionId;
@@ -64,6 +66,7 @@ export async function refreshSliding(ctx: TokenContext, raw: string): Promise<st
  */
 export async function blacklistToken(ctx: TokenContext, raw: string, revokeSession: (sessionId: string) => Promise<void>): Promise<string> {
   const verified = await verifyToken(ctx, raw, ['refresh', 'sliding']);
+  if (verified.simplejwt) return blacklistSimplejwt(ctx, verified);
   const stored = await liveRecord(ctx, verified.jti);
   await ctx.storage.tokens.revoke(verified.jti, new Date(ctx.now()));
   await revokeSession(stored.sessionId);

@@ -3,6 +3,8 @@ import type { Claims, TokenType } from './claims.js';
 import type { TokenContext } from './context.js';
 import { DECODE_MESSAGES, jtiProblem, tokenShapeProblem, tokenTypeProblem, userIdOf, type Decoded } from './rules.js';
 
+import { recordedJti, sessionlessProblem } from './sessionless.js';
+
 export { MAX_TOKEN_LENGTH } from './rules.js';
 
 export interface VerifiedToken {
@@ -13,6 +15,8 @@ export interface VerifiedToken {
   sessionId: string | null;
   /** The user id claim as it was issued (number for USER_ID_FIELD=id, string for email). */
   userId: number | string | null;
+  /** Issued by a simplejwt server with doorman's key (no sid): only in transition mode (tokens/transition.ts). */
+  simplejwt: boolean;
 }
 
 export interface VerifyOptions {
@@ -36,15 +40,15 @@ export function verifyOwnToken(ctx: TokenContext, token: string, accept: readonl
   const shape = tokenShapeProblem(token);
   if (shape) throw tokenError(shape);
   const decoded = options.ignoreExpiry ? ctx.codec.verifyIgnoringExpiry(token) : ctx.codec.verify(token);
-  return decoded === null ? null : checkClaims(ctx, decoded, accept, options);
+  return decoded === null ? null : checkClaims(ctx, decoded, accept, options, false);
 }
 
 /** As {@link verifyOwnToken}, and a token signed elsewhere is checked with the remote JWKS (JWK_URL). */
 export async function verifyToken(ctx: TokenContext, token: string, accept: readonly TokenType[], options: VerifyOptions = {}): Promise<VerifiedToken> {
-  return verifyOwnToken(ctx, token, accept, options) ?? checkClaims(ctx, await ctx.codec.verifyRemote(token), accept, options);
+  return verifyOwnToken(ctx, token, accept, options) ?? checkClaims(ctx, await ctx.codec.verifyRemote(token), accept, options, true);
 }
 
-function checkClaims(ctx: TokenContext, decoded: Decoded, accept: readonly TokenType[], options: VerifyOptions): VerifiedToken {
+function checkClaims(ctx: TokenContext, decoded: Decoded, accept: readonly TokenType[], options: VerifyOptions, remote: boolean): VerifiedToken {
   if (!decoded.ok) throw tokenError(DECODE_MESSAGES[decoded.reason]);
   const claims = decoded.payload as Claims;
   const type = claims[ctx.names.tokenType];
@@ -53,8 +57,12 @@ function checkClaims(ctx: TokenContext, decoded: Decoded, accept: readonly Token
   if (typeof claims.iat !== 'number' || typeof claims.exp !== 'number') throw tokenError('Token is invalid');
   const sid = claims[ctx.names.session];
   const sessionId = typeof sid === 'string' ? sid : null;
+  // doorman's keys sign nothing without a sid but simplejwt's tokens, in transition mode.
+  const simplejwt = sessionId === null && !remote;
+  const sessionless = simplejwt ? sessionlessProblem(ctx, claims[ctx.names.jti] as string) : null;
+  if (sessionless) throw tokenError(sessionless);
   if (sessionId && !options.ignoreRevokedSession && ctx.view.isSessionRevoked(sessionId, ctx.now())) throw tokenError('Token is blacklisted');
-  return { type: type as TokenType, claims, jti: claims[ctx.names.jti] as string, sessionId, userId: userIdOf(claims[ctx.names.userId]) };
+  return { type: type as TokenType, claims, jti: claims[ctx.names.jti] as string, sessionId, userId: userIdOf(claims[ctx.names.userId]), simplejwt };
 }
 
 /** What the verify views answer: the token is valid, and whether it (or its session) was blacklisted. */
@@ -71,6 +79,6 @@ export async function inspectToken(ctx: TokenContext, raw: string): Promise<Insp
   if (verified.sessionId && ctx.view.isSessionRevoked(verified.sessionId, ctx.now())) return { ...verified, blacklisted: true };
   if (verified.type === 'access') return { ...verified, blacklisted: false };
   // Only the blacklist is consulted, as simplejwt's verify view: an unknown jti is not "blacklisted".
-  const stored = await ctx.storage.tokens.find(verified.jti);
+  const stored = await ctx.storage.tokens.find(recordedJti(verified));
   return { ...verified, blacklisted: Boolean(stored?.revokedAt) };
 }

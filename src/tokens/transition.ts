@@ -1,0 +1,100 @@
+import type { User } from '../users/types.js';
+import { AuthError } from '../errors/auth-error.js';
+import { newJti } from './claims.js';
+import type { TokenContext } from './context.js';
+import { issueAccess, signRefresh, type IssuedToken } from './issue.js';
+import { recordedJti } from './sessionless.js';
+import { tokenError, type VerifiedToken } from './verify.js';
+
+/**
+ * The simplejwt transition (DOORMAN_SIMPLEJWT_TRANSITION, issue 16): while a Django site and
+ * doorman share a signing key, tokens the Django side issued keep working here. They are told
+ * apart by what doorman always adds and simplejwt never does, the `sid` claim. The codec has
+ * already checked them as strictly as doorman's own: signature, pinned algorithm, exp required.
+ *
+ * What cannot work: the Django side's blacklist (OutstandingToken/BlacklistedToken) is not
+ * visible here, so a simplejwt refresh token blacklisted there is still accepted once here.
+ */
+
+/** Django user id → doorman user id, per doorman instance: links never move once made (import-django). */
+const linkCache = new WeakMap<TokenContext, Map<number, number>>();
+const LINK_CACHE_SIZE = 10_000;
+
+/**
+ * The key doorman's user cache knows a simplejwt token's user by. With USER_ID_FIELD=id the
+ * claim is Django's primary key, which means a doorman user only through the link import-django
+ * recorded: a doorman user who happens to have that id is never taken for them.
+ */
+export async function transitionUserKey(ctx: TokenContext, userId: number | string): Promise<string | null> {
+  if (ctx.config.userIdField === 'email') return String(userId);
+  const djangoId = Number(userId);
+  if (!Number.isSafeInteger(djangoId)) return null;
+  let cache = linkCache.get(ctx);
+  if (!cache) linkCache.set(ctx, (cache = new Map()));
+  const cached = cache.get(djangoId);
+  if (cached !== undefined) return String(cached);
+  const linked = await ctx.storage.djangoLinks.userFor(djangoId);
+  if (linked === null) return null;
+  if (cache.size >= LINK_CACHE_SIZE) cache.clear();
+  cache.set(djangoId, linked);
+  return String(linked);
+}
+
+async function activeUser(ctx: TokenContext, userId: number | string | null): Promise<User> {
+  const key = userId === null ? null : await transitionUserKey(ctx, userId);
+  const users = ctx.storage.users;
+  const user = key === null ? null : ctx.config.userIdField === 'email' ? await users.findByEmail(key) : await users.findById(Number(key));
+  if (!user || !user.isActive) throw new AuthError('no_active_account', { detail: 'No active account found for the given token.' });
+  return user;
+}
+
+/**
+ * A simplejwt refresh token presented at doorman's refresh: accepted once, then spent. It is
+ * recorded (by jti, under its own prefix) in a new session and rotated in the same atomic step
+ * as doorman's own tokens, so of any number of presentations, in parallel or later, exactly
+ * one gets doorman's tokens and the rest "Token is blacklisted". A refresh token is always
+ * returned, even with ROTATE_REFRESH_TOKENS off: the client cannot use the old one again.
+ */
+export async function refreshFromSimplejwt(ctx: TokenContext, verified: VerifiedToken): Promise<{ access: IssuedToken; refresh: IssuedToken; sessionId: string }> {
+  const user = await activeUser(ctx, verified.userId);
+  const stored = await recordOnce(ctx, verified, user.id);
+  if (stored.revokedAt) throw tokenError('Token is blacklisted');
+  const refresh = signRefresh(ctx, user, stored.sessionId);
+  if (!(await ctx.storage.tokens.rotate(stored.jti, refresh.record, new Date(ctx.now())))) throw tokenError('Token is blacklisted');
+  return { access: issueAccess(ctx, user, stored.sessionId), refresh: refresh.issued, sessionId: stored.sessionId };
+}
+
+/**
+ * Logout or /api/token/blacklist/ with a simplejwt refresh token: it is recorded and spent,
+ * so it can no longer be exchanged here. Returns the (new, empty) session id.
+ */
+export async function blacklistSimplejwt(ctx: TokenContext, verified: VerifiedToken): Promise<string> {
+  const key = verified.userId === null ? null : await transitionUserKey(ctx, verified.userId);
+  const user = key === null ? null : ctx.config.userIdField === 'email' ? await ctx.storage.users.findByEmail(key) : await ctx.storage.users.findById(Number(key));
+  if (!user) throw tokenError('Token is invalid');
+  const stored = await recordOnce(ctx, verified, user.id);
+  if (stored.revokedAt) throw tokenError('Token is blacklisted');
+  await ctx.storage.tokens.revoke(stored.jti, new Date(ctx.now()));
+  return stored.sessionId;
+}
+
+/** The token's row, recorded by this call or an earlier (or concurrent) one: rotate decides who wins. */
+async function recordOnce(ctx: TokenContext, verified: VerifiedToken, userId: number) {
+  const jti = recordedJti(verified);
+  try {
+    await ctx.storage.tokens.record({
+      jti,
+      userId,
+      sessionId: newJti(ctx.now()),
+      tokenType: 'refresh',
+      createdAt: new Date(verified.claims.iat * 1000),
+      expiresAt: new Date(verified.claims.exp * 1000),
+      revokedAt: null,
+    });
+  } catch {
+    // Already recorded: the row below is the one that counts.
+  }
+  const stored = await ctx.storage.tokens.find(jti);
+  if (!stored) throw tokenError('Token is invalid');
+  return stored;
+}
