@@ -126,6 +126,19 @@ describe('import-django from a Django-shaped SQLite database', () => {
     expect(await storage.permissions.userPermissions(1)).toEqual([]);
   });
 
+  it('skips a second Django user whose e-mail differs only in case (Django allowed it; doorman does not), twice alike', async () => {
+    const django = createDjangoSqliteHandle(djangoPath);
+    django.prepare(`INSERT INTO accounts_customuser (id, password, is_superuser, first_name, last_name, is_staff, is_active, date_joined, email) VALUES (50, '', 0, 'Impostor', '', 1, 1, '2021-01-01 00:00:00', 'KIM@example.com')`).run();
+    django.close();
+    for (const run of [1, 2]) {
+      const summary = await importDjango(source, storage);
+      expect(summary.users.skipped, `run ${run}`).toBe(run === 1 ? 2 : 6);
+      expect(summary.notes).toContain('user 50: e-mail KIM@example.com is Django user 1\'s in doorman (e-mails are unique regardless of case): not imported');
+    }
+    expect(await storage.users.findById(1)).toMatchObject({ firstName: 'Minji', isStaff: false });
+    expect(await storage.djangoLinks.userFor(50)).toBeNull();
+  });
+
   it('says which table or column is missing', async () => {
     await expect(importDjango(source, storage, { table: 'auth_user' })).rejects.toThrow(
       'table "auth_user" does not exist in the Django database (is this the right database, and has it been migrated?)',

@@ -119,8 +119,9 @@ export async function importDjango(source: DjangoSource, storage: Storage, optio
   }
 
   const users = new Map<number, number>();
+  const owners = new Map<number, number>();
   for await (const rows of batches(source, schema.userTable, size)) {
-    for (const row of rows) await importUser(row as UserRow, target, users, summary.users, note, options.dryRun ? undefined : options.userUpdated);
+    for (const row of rows) await importUser(row as UserRow, target, users, owners, summary.users, note, options.dryRun ? undefined : options.userUpdated);
   }
   if (schema.userPermissions) {
     await importLinks(source, schema.userPermissions, 'permission_id', size, summary.userPermissions, (userId, id) => {
@@ -161,6 +162,7 @@ async function importUser(
   row: UserRow,
   target: ImportTarget,
   users: Map<number, number>,
+  owners: Map<number, number>,
   c: Counts,
   note: (line: string) => void,
   updated?: ImportOptions['userUpdated'],
@@ -173,6 +175,13 @@ async function importUser(
     return;
   }
   const current = (await target.linkedUser(djangoId)) ?? (await target.findUser(incoming.email));
+  const owner = current ? owners.get(current.id) : undefined;
+  if (owner !== undefined && owner !== djangoId) {
+    // Django's e-mail uniqueness is case-sensitive (or absent, in auth_user); doorman's is not.
+    c.skipped++;
+    note(`user ${djangoId}: e-mail ${incoming.email} is Django user ${owner}'s in doorman (e-mails are unique regardless of case): not imported`);
+    return;
+  }
   if (current) {
     const patch = changes(current, incoming);
     if (current.email.toLowerCase() !== incoming.email.toLowerCase()) {
@@ -186,6 +195,7 @@ async function importUser(
       c.skipped++;
     }
     users.set(djangoId, current.id);
+    owners.set(current.id, djangoId);
     await target.link(djangoId, current.id);
     return;
   }
@@ -193,6 +203,7 @@ async function importUser(
   if (await target.idTaken(djangoId)) delete incoming.id;
   const id = await target.createUser(incoming);
   users.set(djangoId, id);
+  owners.set(id, djangoId);
   await target.link(djangoId, id);
   c.created++;
 }
