@@ -18,12 +18,12 @@ export interface DjangoSchema {
   notes: string[];
 }
 
-/** Columns the import cannot do without; the rest are read when they exist. */
+/** Columns the import cannot do without (rows are read in `id` order); the rest are read when they exist. */
 const REQUIRED: Record<string, string[]> = {
   auth_group: ['id', 'name'],
   auth_permission: ['id', 'content_type_id', 'codename'],
   django_content_type: ['id', 'app_label'],
-  auth_group_permissions: ['group_id', 'permission_id'],
+  auth_group_permissions: ['id', 'group_id', 'permission_id'],
 };
 const USER_REQUIRED = ['id', 'email', 'password'];
 
@@ -46,7 +46,7 @@ function linkTable(source: DjangoSource, table: string, otherColumn: string, not
     return null;
   }
   const candidates = [...columns].filter((c) => c.endsWith('_id') && c !== otherColumn);
-  if (!columns.has(otherColumn) || candidates.length !== 1) {
+  if (!columns.has('id') || !columns.has(otherColumn) || candidates.length !== 1) {
     throw new ImportError(`table "${table}" does not look like Django's m2m table (columns: ${[...columns].join(', ')})`);
   }
   return { table, userColumn: candidates[0]! };
