@@ -196,6 +196,35 @@ describe('doorman import-django (the command)', () => {
   });
 });
 
+describe('re-importing a user deactivated in Django', () => {
+  it('tells running servers: the user is refused at once there, and the sessions end', async () => {
+    const sandbox = cliSandbox();
+    const dir = mkdtempSync(join(tmpdir(), 'doorman-import-live-'));
+    try {
+      const djangoPath = join(dir, 'django.sqlite3');
+      createDjangoSqlite(djangoPath).close();
+      expect((await sandbox.run(['import-django', '--from', djangoPath])).code).toBe(0);
+      const { doorman } = await sandbox.open();
+      await doorman.start();
+      const user = (await doorman.storage.users.findById(1))!;
+      const pair = await doorman.tokens.issuePair(user);
+      await doorman.authenticate(pair.access);
+
+      const django = createDjangoSqliteHandle(djangoPath);
+      django.prepare('UPDATE accounts_customuser SET is_active = 0 WHERE id = 1').run();
+      django.close();
+      const second = await sandbox.run(['import-django', '--from', djangoPath]);
+      expect(second.stdout).toContain('  users              0 created, 1 updated, 4 skipped\n');
+      await doorman.syncRevocations();
+      await expect(doorman.authenticate(pair.access)).rejects.toMatchObject({ code: 'token_not_valid' });
+      await expect(doorman.tokens.refresh(pair.refresh)).rejects.toMatchObject({ code: 'token_not_valid' });
+    } finally {
+      await sandbox.cleanup();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('an imported user logs in over HTTP', () => {
   it('with the Django password; the pbkdf2 hash is upgraded to argon2id; memberships give permissions', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'doorman-import-http-'));
