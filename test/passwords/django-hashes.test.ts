@@ -3,6 +3,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { hashFamily } from '../../src/passwords/hashers/dispatch.js';
 import { createPasswordHasher } from '../../src/passwords/hash.js';
 import { Limiter } from '../../src/passwords/limiter.js';
+import { memoryStorage } from '../../src/storage/memory/index.js';
+import { createAccounts } from '../../src/users/accounts.js';
 import { testApp } from '../helpers.js';
 
 /** Made by Django 3.2 itself (scripts/django-fixtures.py). */
@@ -100,6 +102,37 @@ describe('upgrade to argon2id at the next successful login', () => {
       expect(response.json()).toEqual({ non_field_errors: ['Unable to log in with provided credentials.'] });
     } finally {
       await t.close();
+    }
+  });
+});
+
+describe('login timing: no refusal skips the hashing work', () => {
+  /** Counts hash computations (each one goes through the limiter). */
+  class CountingLimiter extends Limiter {
+    runs = 0;
+    override run<T>(task: () => Promise<T>): Promise<T> {
+      this.runs++;
+      return super.run(task);
+    }
+  }
+
+  it('an unknown e-mail, a wrong password and an unusable password each cost one argon2id verification', async () => {
+    const limiter = new CountingLimiter(2, 100);
+    const hasher = createPasswordHasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 }, limiter);
+    const storage = memoryStorage();
+    const accounts = createAccounts({ users: storage.users, hasher, policy: { validators: [], minLength: 8, maxSimilarity: 0.7 }, now: Date.now });
+    try {
+      await storage.users.create({ email: 'native@example.com', password: await hasher.hash('right password') });
+      await storage.users.create({ email: 'unusable@example.com', password: unusable.encoded });
+      await accounts.authenticate('warm-up@example.com', 'x'); // hashes the dummy once
+      const cost = async (email: string) => {
+        const before = limiter.runs;
+        expect(await accounts.authenticate(email, 'wrong password')).toBeNull();
+        return limiter.runs - before;
+      };
+      expect([await cost('nobody@example.com'), await cost('native@example.com'), await cost('unusable@example.com')]).toEqual([1, 1, 1]);
+    } finally {
+      await hasher.close();
     }
   });
 });
