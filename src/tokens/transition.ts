@@ -40,12 +40,11 @@ export async function transitionUserKey(ctx: TokenContext, userId: number | stri
   return String(linked);
 }
 
-async function activeUser(ctx: TokenContext, userId: number | string | null): Promise<User> {
+/** The doorman user a simplejwt token's user id claim names, or null. */
+async function tokenUser(ctx: TokenContext, userId: number | string | null): Promise<User | null> {
   const key = userId === null ? null : await transitionUserKey(ctx, userId);
-  const users = ctx.storage.users;
-  const user = key === null ? null : ctx.config.userIdField === 'email' ? await users.findByEmail(key) : await users.findById(Number(key));
-  if (!user || !user.isActive) throw new AuthError('no_active_account', { detail: 'No active account found for the given token.' });
-  return user;
+  if (key === null) return null;
+  return ctx.config.userIdField === 'email' ? ctx.storage.users.findByEmail(key) : ctx.storage.users.findById(Number(key));
 }
 
 /**
@@ -56,7 +55,8 @@ async function activeUser(ctx: TokenContext, userId: number | string | null): Pr
  * returned, even with ROTATE_REFRESH_TOKENS off: the client cannot use the old one again.
  */
 export async function refreshFromSimplejwt(ctx: TokenContext, verified: VerifiedToken): Promise<{ access: IssuedToken; refresh: IssuedToken; sessionId: string }> {
-  const user = await activeUser(ctx, verified.userId);
+  const user = await tokenUser(ctx, verified.userId);
+  if (!user || !user.isActive) throw new AuthError('no_active_account', { detail: 'No active account found for the given token.' });
   const stored = await recordOnce(ctx, verified, user.id);
   if (stored.revokedAt) throw tokenError('Token is blacklisted');
   const refresh = signRefresh(ctx, user, stored.sessionId);
@@ -69,8 +69,7 @@ export async function refreshFromSimplejwt(ctx: TokenContext, verified: Verified
  * so it can no longer be exchanged here. Returns the (new, empty) session id.
  */
 export async function blacklistSimplejwt(ctx: TokenContext, verified: VerifiedToken): Promise<string> {
-  const key = verified.userId === null ? null : await transitionUserKey(ctx, verified.userId);
-  const user = key === null ? null : ctx.config.userIdField === 'email' ? await ctx.storage.users.findByEmail(key) : await ctx.storage.users.findById(Number(key));
+  const user = await tokenUser(ctx, verified.userId);
   if (!user) throw tokenError('Token is invalid');
   const stored = await recordOnce(ctx, verified, user.id);
   if (stored.revokedAt) throw tokenError('Token is blacklisted');
