@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importDjango } from '../../src/import/django/run.js';
-import { openDjangoSource, type DjangoSource } from '../../src/import/django/source.js';
+import { openDjangoSource, type DjangoSource } from '../../src/storage/django/source.js';
 import { memoryStorage } from '../../src/storage/memory/index.js';
 import { createDjangoPostgres, hashes } from './django-db.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importDjango, type ImportSummary } from '../../src/import/django/run.js';
-import { openDjangoSource, type DjangoSource } from '../../src/import/django/source.js';
+import { openDjangoSource, type DjangoSource } from '../../src/storage/django/source.js';
 import { sqliteStorage } from '../../src/storage/sqlite/index.js';
 import type { Storage } from '../../src/storage/ports.js';
 import { cliSandbox } from '../cli/cli-helpers.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { importDjango, type Counts, type ImportSummary } from '../../import/django/run.js';
-import { ImportError, openDjangoSource } from '../../import/django/source.js';
+import { ImportError, openDjangoSource } from '../../storage/django/source.js';
 import { withDoorman } from '../context.js';
 import { CliError, type CliIO } from '../io.js';
 

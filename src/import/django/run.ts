@@ -4,7 +4,7 @@ import type { Storage } from '../../storage/ports.js';
 import type { NewUser, User, UserPatch } from '../../users/types.js';
 import { toNewUser, type UserRow } from './rows.js';
 import { resolveSchema, type UserLinkTable } from './schema.js';
-import type { DjangoSource } from './source.js';
+import type { DjangoSource } from '../../storage/django/source.js';
 import { dryRunTarget, storageTarget, type ImportTarget } from './target.js';
 
 export interface ImportOptions {

@@ -1,4 +1,4 @@
-import { ImportError, type DjangoSource } from './source.js';
+import { ImportError, type DjangoSource } from '../../storage/django/source.js';
 
 /** A many-to-many table Django made for the user model, and its column naming the user. */
 export interface UserLinkTable {

@@ -1,3 +1,4 @@
+/** Reads a Django site's database for import-django (src/import/django/): a storage concern, so the drivers stay in storage/. */
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
