@@ -2,7 +2,9 @@ import fastifyCors from '@fastify/cors';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Doorman } from './core.js';
 import { installErrorHandling } from './http/error-handler.js';
+import { answerClientError } from './http/client-errors.js';
 import { doormanPlugin } from './http/plugin.js';
+import { securityHeaders } from './http/security-headers.js';
 
 export interface BuildAppOptions {
   doorman: Doorman;
@@ -26,11 +28,19 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       ? { loggerInstance: options.loggerInstance }
       : { logger: options.logger ?? { level: config.logLevel, redact: REDACT } }),
     bodyLimit: config.bodyLimit,
+    // Slow clients: the whole request (head and body) must arrive within requestTimeout and the
+    // head within headersTimeout, or Node answers 408 and closes; checked every second (Node's
+    // default check runs every 30 s). connectionTimeout ends a socket idle that long.
+    requestTimeout: config.requestTimeout * 1000,
+    connectionTimeout: config.requestTimeout * 1000,
+    http: { headersTimeout: config.headersTimeout * 1000, connectionsCheckingInterval: 1000 } as never,
+    clientErrorHandler: answerClientError as never,
     trustProxy: config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     ajv: { customOptions: { allErrors: true, coerceTypes: false, removeAdditional: true, verbose: true } },
   });
   installErrorHandling(app, { notFound: true });
+  securityHeaders(app, config.strictTransportSecurity);
   if (config.corsOrigins.length > 0) {
     // Off by default. Only the listed origins; credentials (cookie mode) only when asked.
     await app.register(fastifyCors, {

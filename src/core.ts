@@ -14,6 +14,9 @@ import { defaultCustomClaims, type CustomClaims, type TokenContext } from './tok
 import { issuePair, issueSliding, type IssuedToken, type TokenPair } from './tokens/issue.js';
 import { blacklistToken, logout, refreshSliding, refreshTokens, type RefreshResult } from './tokens/rotate.js';
 import { inspectToken, verifyOwnToken, verifyToken, type InspectedToken, type VerifiedToken } from './tokens/verify.js';
+import { pino } from 'pino';
+import { createThrottle, type CounterStore, type Throttle } from './throttle/index.js';
+import type { ThrottleLog } from './throttle/warn-every.js';
 import { createAccounts, type Accounts } from './users/accounts.js';
 import type { User } from './users/types.js';
 
@@ -26,6 +29,10 @@ export interface DoormanOptions {
   now?: () => number;
   /** Where background errors go (the revocation poll). */
   onError?: (error: unknown) => void;
+  /** Where warnings go (a Redis outage, a flood of 503s): default a pino logger at the configured level. */
+  log?: ThrottleLog;
+  /** Throttle counters other than the configured memory/Redis ones (tests). */
+  throttleStore?: CounterStore;
 }
 
 /** Issuing, refreshing, blacklisting and verifying doorman's tokens (simplejwt's views, without HTTP). */
@@ -75,6 +82,14 @@ export interface Doorman {
     jwks(): JwksDocument;
   };
   readonly tokens: Tokens;
+  /**
+   * Brute-force throttles and the per-address admission to the hash queue (throttle/):
+   * `login.attempt({address, account}, check)`, `join.attempt(address, run)`,
+   * `perAddress(name, rate)` for new endpoints, `key(ip)` for an address's counting key.
+   */
+  readonly throttle: Throttle;
+  /** Where doorman's own warnings go (Redis outages, 503 floods). */
+  readonly log: ThrottleLog;
   /** Loads revocations and starts following other processes' changes. */
   start(): Promise<void>;
   /** Applies other processes' changes now (tests; the timer does it every revocationPollInterval). */
@@ -101,6 +116,8 @@ export function createDoorman(options: DoormanOptions): Doorman {
     customClaims: options.customClaims ?? defaultCustomClaims,
     now,
   };
+  const log: ThrottleLog = options.log ?? pino({ level: config.logLevel });
+  const throttle = createThrottle(config, log, options.throttleStore);
   const revocation: Revocation = createRevocation(config, storage, view, now);
   const sync: RevocationSync = createRevocationSync(storage, view, config.revocationPollInterval, now, options.onError ?? (() => {}));
   const accounts = createAccounts({
@@ -117,6 +134,9 @@ export function createDoorman(options: DoormanOptions): Doorman {
     storage,
     accounts,
     revocation,
+    /** Brute-force throttles and the per-address admission to the hash queue (throttle/). */
+    throttle,
+    log,
     permissions: createPermissionAdmin(storage, view, now),
     authenticate: createAuthenticator(ctx),
     keys: { jwks: () => buildJwks(ctx.codec.keystore, now()) },
@@ -135,6 +155,7 @@ export function createDoorman(options: DoormanOptions): Doorman {
     syncRevocations: () => sync.poll(),
     async close() {
       sync.stop();
+      await throttle.close();
       await hasher.close();
     },
   };

@@ -39,6 +39,8 @@ export async function startDoorman(ctx, label) {
         DOORMAN_SIGNING_KEY: signingKey,
         NODE_ENV: 'production',
         DOORMAN_LOG_LEVEL: 'warn',
+        // The load generator is one address: throttling and per-address admission would answer it 429.
+        DOORMAN_THROTTLE: 'false',
       }),
       readyPath: MYPAGE_PATH,
     });

@@ -1,8 +1,10 @@
+import { formatRate, type Rate } from '../throttle/rate.js';
 import { envName, SETTINGS } from './schema.js';
 
 function show(value: unknown): string {
   if (value === null) return '(none)';
   if (Array.isArray(value)) return value.join(', ') || '(empty)';
+  if (typeof value === 'object' && 'points' in value) return formatRate(value as Rate);
   return String(value);
 }
 

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { resolveKeys, type KeySettings } from '../keys/resolve.js';
 import { ConfigError } from './error.js';
 import { envName, MODES, SETTINGS, type Config, type ConfigInput, type SettingKey } from './schema.js';
+import type { Rate } from '../throttle/rate.js';
+import { productionProblem, type ProductionView } from './production.js';
 
 export { ConfigError };
 
@@ -102,6 +104,22 @@ function checkCookies(c: Record<string, unknown>): void {
 }
 
 /**
+ * One address must never be able to exhaust an account's failure limit on its own (the owner
+ * would be locked out by a single attacker): within one account window an address adds at
+ * most its pair limit per pair window (plus one window of overlap), so the account limit must
+ * be larger than that. See throttle/login-guard.ts.
+ */
+function checkThrottle(c: Record<string, unknown>): void {
+  if (c.throttle !== true) return;
+  const pair = c.throttleLoginPair as Rate;
+  const account = c.throttleLoginAccount as Rate;
+  const oneAddress = pair.points * (Math.ceil(account.duration / pair.duration) + 1);
+  if (account.points <= oneAddress) {
+    throw new ConfigError(envName('throttleLoginAccount'), `must allow more than ${oneAddress} failures per window (what one address can add under ${envName('throttleLoginPair')}); otherwise one attacker could lock the owner out`);
+  }
+}
+
+/**
  * Builds the one validated, frozen Config: defaults < config file (DOORMAN_CONFIG) <
  * environment < overrides. Unknown keys are rejected by name; bad values name the key
  * and what is expected. Called once at start-up, never at import time.
@@ -122,5 +140,13 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const resolved = options.keys === false ? null : resolveKeys(config as unknown as KeySettings);
   Object.assign(config, resolved ?? { keys: [], keySource: '' });
   checkCookies(config);
+  checkThrottle(config);
+  if (options.keys !== false) {
+    const problem = productionProblem(config as unknown as ProductionView);
+    if (problem) throw new ConfigError(envName(problem[0]), problem[1]);
+  }
+  if ((config.requestTimeout as number) < 1 || (config.headersTimeout as number) < 1 || (config.headersTimeout as number) > (config.requestTimeout as number)) {
+    throw new ConfigError(envName('headersTimeout'), `must be at least 1s and at most ${envName('requestTimeout')}`);
+  }
   return Object.freeze(config) as Config;
 }

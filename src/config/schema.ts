@@ -1,6 +1,7 @@
 import { JWT_ALGORITHMS, type JwtAlgorithm } from '../keys/algorithms.js';
 import type { KeySpec } from '../keys/keystore.js';
 import { parseBoolean, parseDuration, parseHost, parseInteger, parseList, parseOneOf, parseOptionalString, parsePositiveDuration, parseString } from './parse.js';
+import { parseRate } from '../throttle/rate.js';
 
 export { JWT_ALGORITHMS, type JwtAlgorithm };
 
@@ -76,6 +77,13 @@ function parseSimilarity(value: unknown): number {
   throw new Error('expected a number from 0.1 to 1');
 }
 
+/** At most 24 days: rate-limiter-flexible's memory counters expire keys with a setTimeout (32-bit ms). */
+function parseKnownFor(value: unknown): number {
+  const seconds = parseDuration(value);
+  if (seconds < 1 || seconds > 24 * 86400) throw new Error('expected a duration from 1s to 24d');
+  return seconds;
+}
+
 /**
  * Every setting of doorman, its default, its simplejwt / dj-rest-auth name where it has one,
  * and what it means, in ONE place (docs/settings.md is checked against this table by a test).
@@ -104,6 +112,10 @@ export const SETTINGS = {
     doc: 'pino log level.',
   }),
   bodyLimit: setting({ default: 65536, parse: parseInteger(1024, 10 * 1024 * 1024), doc: 'Largest request body in bytes; larger ones get 413.' }),
+  publicUrl: setting({ default: null as string | null, parse: parseOptionalUrl, doc: 'This server\'s public origin (e.g. "https://auth.example.com"): discovery\'s issuer (when ISSUER is not a URL) and jwks_uri come from it, never from the Host header. Unset: http://HOST:PORT.' }),
+  strictTransportSecurity: setting({ default: null as string | null, parse: parseOptionalString, doc: 'Strict-Transport-Security header value (e.g. "max-age=31536000; includeSubDomains"); unset sends none. Only behind TLS.' }),
+  requestTimeout: setting({ default: 30, parse: parseDuration, doc: 'A whole request (head and body) must arrive within this time, or it is answered 408 and closed (a trickled body cannot hold a connection). Also the idle time after which a connection is closed.' }),
+  headersTimeout: setting({ default: 10, parse: parseDuration, doc: 'The request head must arrive within this time (at most requestTimeout).' }),
   trustProxy: setting({ default: false, parse: parseBoolean, doc: 'Trust X-Forwarded-* headers (behind a reverse proxy).' }),
 
   algorithm: setting({ default: 'HS256' as JwtAlgorithm, parse: parseOneOf(JWT_ALGORITHMS), simplejwt: 'ALGORITHM', doc: 'JWT signing algorithm; verification accepts this one only (with a keystore: each key\'s own, and the algorithm of new keys).' }),
@@ -182,6 +194,16 @@ export const SETTINGS = {
   argon2MemoryCost: setting({ default: 19456, parse: parseInteger(1024, 1_048_576), doc: 'argon2id memory in KiB (OWASP: 19 MiB).' }),
   argon2TimeCost: setting({ default: 2, parse: parseInteger(1, 20), doc: 'argon2id iterations.' }),
   argon2Parallelism: setting({ default: 1, parse: parseInteger(1, 16), doc: 'argon2id lanes.' }),
+
+  throttle: setting({ default: true, parse: parseBoolean, doc: 'Brute-force throttling of login, /api/token/, /api/token/sliding/ and join (429 with Retry-After). false turns every throttle off (benchmarks; a gateway that already limits).' }),
+  throttleLoginPair: setting({ default: parseRate('5/15m'), parse: parseRate, doc: 'Failed logins per (account, address), as "count/window" (e.g. "5/15m").' }),
+  throttleLoginAddress: setting({ default: parseRate('30/15m'), parse: parseRate, doc: 'Failed logins per address across every account (credential stuffing).' }),
+  throttleLoginAccount: setting({ default: parseRate('50/1h'), parse: parseRate, doc: 'Failed logins per account across every address; when it is reached, only addresses that logged in to the account before get through. Must exceed what one address can add under throttleLoginPair (checked at start).' }),
+  throttleKnownAddress: setting({ default: 1_209_600, parse: parseKnownFor, doc: 'How long an address that logged in to an account passes that account\'s limit (14 days; at most 24 days, the longest timer the memory counters can hold).' }),
+  throttleJoin: setting({ default: parseRate('10/1h'), parse: parseRate, doc: 'Joins per address.' }),
+  throttleAddressConcurrency: setting({ default: 4, parse: parseInteger(0, 10_000), doc: 'Password checks (login, join) one address may have in flight; more answer 429 before reaching the hash queue, so one client cannot fill it. 0 = no cap.' }),
+  redisUrl: setting({ default: null as string | null, parse: parseOptionalString, secret: true, doc: 'redis://… : throttle counters shared by every instance (atomic). Unset counts in each instance\'s memory. While Redis is unreachable each instance counts in memory and logs one warning a minute.' }),
+  redisKeyPrefix: setting({ default: 'doorman', parse: parseString, doc: 'Prefix of every Redis key doorman writes.' }),
 
   userCacheSize: setting({ default: 100_000, parse: parseInteger(0, 10_000_000), doc: 'Users kept in memory for the per-request active check.' }),
   revocationPollInterval: setting({ default: 1000, parse: parseInteger(50, 60_000), doc: 'How often (ms) the server reads revocations written by other processes (CLI, other instances).' }),

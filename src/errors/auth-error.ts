@@ -16,6 +16,8 @@ export interface AuthErrorOptions {
   messages?: TokenMessage[];
   cause?: unknown;
   status?: number;
+  /** Seconds the client should wait (429, 503): sent as Retry-After (RFC 9110 §10.2.3). */
+  retryAfter?: number;
 }
 
 /**
@@ -29,6 +31,7 @@ export class AuthError extends Error {
   readonly fields: FieldErrors | undefined;
   readonly messages: TokenMessage[] | undefined;
   readonly expose: boolean;
+  readonly retryAfter: number | undefined;
 
   constructor(code: AuthErrorCode, options: AuthErrorOptions = {}) {
     const entry = ERROR_CODES[code];
@@ -39,6 +42,7 @@ export class AuthError extends Error {
     this.fields = options.fields;
     this.messages = options.messages;
     this.expose = code !== 'error';
+    this.retryAfter = options.retryAfter;
   }
 
   /** The body DRF would answer with: field errors as they are, anything else as `{detail, code}`. */

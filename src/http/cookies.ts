@@ -29,7 +29,17 @@ export interface CookieMode {
   /** Sets the token cookies (and the CSRF cookie bound to the session) for freshly issued tokens. */
   set(reply: FastifyReply, issued: IssuedCookies): void;
   clear(reply: FastifyReply): void;
+  /** onRequest hook of login, join, refresh and logout: refuses cross-site requests and form content types in cookie mode. */
+  refuseCrossSite(request: FastifyRequest): Promise<void>;
+  /** Whether login/join bodies carry the refresh token (not in HttpOnly cookie mode unless asked for). */
+  refreshInBody(request: FastifyRequest): boolean;
 }
+
+/** The content types an HTML form can send cross-site without a CORS preflight (Fetch §3.2.3 "CORS-safelisted"). */
+const FORM_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']);
+
+/** The header a native client sends to keep getting the refresh token in login/join bodies in HttpOnly cookie mode. */
+export const TOKEN_TRANSPORT_HEADER = 'x-doorman-token-transport';
 
 /** The sid claim of a token, unverified: only to find which CSRF token to expect (the token is verified right after). */
 function unverifiedSession(token: string): string | null {
@@ -68,8 +78,40 @@ export function createCookieMode(doorman: Doorman, paths: { refresh: string; log
     if (!sessionId || !csrf.matches(sessionId, presented)) throw new AuthError('csrf_failed', { detail: 'CSRF Failed: CSRF token incorrect.' });
   }
 
+  const allowedOrigins = new Set(config.corsOrigins.filter((o) => o !== '*').map((o) => o.replace(/\/$/, '')));
+  if (config.publicUrl) allowedOrigins.add(new URL(config.publicUrl).origin);
+
   return {
     enabled: accessName !== null,
+    /**
+     * Login, join, refresh and logout set or clear cookies, so in cookie mode another site must
+     * not be able to make a browser send them: a cross-site form could log the victim into the
+     * attacker's account (login CSRF) or clear their cookies. Refused with 403 csrf_failed:
+     * - a request whose Fetch Metadata says `Sec-Fetch-Site: cross-site`;
+     * - an `Origin` that is neither this server's own origin nor an allowed one (corsOrigins, publicUrl);
+     * - the content types a form can send without a CORS preflight (urlencoded, multipart, text/plain):
+     *   a page must send application/json, which another origin cannot without CORS allowing it.
+     * An onRequest hook: it runs before the body is parsed. Header mode (no cookies) is not affected.
+     */
+    async refuseCrossSite(request: FastifyRequest): Promise<void> {
+      if (!accessName) return;
+      if (request.headers['sec-fetch-site'] === 'cross-site') throw new AuthError('csrf_failed', { detail: 'CSRF Failed: cross-site request refused.' });
+      const origin = request.headers.origin;
+      if (origin !== undefined && !allowedOrigins.has(origin) && origin !== `${request.protocol}://${request.host}`) {
+        throw new AuthError('csrf_failed', { detail: 'CSRF Failed: Origin checking failed - ' + String(origin).slice(0, 100) + ' does not match any trusted origins.' });
+      }
+      const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      if (FORM_TYPES.has(type)) throw new AuthError('csrf_failed', { detail: 'CSRF Failed: form content types are refused in cookie mode; send application/json.' });
+    },
+    /**
+     * In HttpOnly cookie mode page script must never see the refresh token, so login and join
+     * leave it out of the body, unless the client asks for it with `X-Doorman-Token-Transport:
+     * body` (native apps, which keep no cookies; dj-rest-auth answered them "refresh": "", its #560).
+     */
+    refreshInBody(request: FastifyRequest): boolean {
+      if (!accessName || !refreshName || !config.cookieHttpOnly) return true;
+      return request.headers[TOKEN_TRANSPORT_HEADER] === 'body';
+    },
     accessToken: (request: FastifyRequest): string | null => (accessName && request.cookies?.[accessName]) || null,
     refreshToken: (request: FastifyRequest): string | null => (refreshName && request.cookies?.[refreshName]) || null,
     checkAccess(request: FastifyRequest, sessionId: string | null): void {

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AuthError } from '../errors/auth-error.js';
 import { sendAuthError } from './send-error.js';
+import { warnEvery } from '../throttle/warn-every.js';
 import { fieldErrorsFromAjv } from './validation.js';
 
 function unsupported(contentType: unknown): AuthError {
@@ -38,9 +39,13 @@ function fromFastify(error: FastifyError, body: unknown, contentType: unknown): 
  * logged 500 that shows nothing of the internals.
  */
 export function installErrorHandling(app: FastifyInstance, options: { notFound: boolean }): void {
+  // A full hash queue is expected under a flood: one warning a minute says so, where one
+  // stack trace per refused request wrote 30 MB in 8 s (issue 14).
+  const busy = warnEvery(60_000, app.log);
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const known = error instanceof AuthError ? error : fromFastify(error, request.body, request.headers['content-type']);
-    if (!known || known.status >= 500) {
+    if (known?.code === 'server_busy') busy({ url: request.url }, 'password hash queue full: answering 503 (refused requests in this interval counted as suppressed)');
+    else if (!known || known.status >= 500) {
       request.log.error({ err: error }, 'unhandled error');
     }
     return sendAuthError(reply, known ?? new AuthError('error', { cause: error }));

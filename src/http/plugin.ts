@@ -11,6 +11,7 @@ import { accountRoutes } from './routes/account.js';
 import { adminRoutes } from './routes/admin.js';
 import { accountTokenRoutes, apiTokenRoutes } from './routes/token.js';
 import { wellKnownRoutes } from './routes/well-known.js';
+import { noStore, securityHeaders } from './security-headers.js';
 import { sendAuthError } from './send-error.js';
 
 export interface DoormanPluginOptions {
@@ -57,6 +58,9 @@ const routes: FastifyPluginAsync<DoormanPluginOptions & { cookies: CookieMode }>
   installErrorHandling(app, { notFound: false });
   installBodyParsing(app);
   const notAllowed = methodNotAllowed(app);
+  noStore(app);
+  // In a host's app too: doorman's own answers carry them whatever the host does.
+  securityHeaders(app, doorman.config.strictTransportSecurity);
   await app.register(accountRoutes, { doorman, cookies, prefix: accountPrefix });
   await app.register(accountTokenRoutes, { doorman, cookies, prefix: `${accountPrefix}/token` });
   if (apiTokenPrefix !== null) await app.register(apiTokenRoutes, { doorman, prefix: apiTokenPrefix });

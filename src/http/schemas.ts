@@ -59,7 +59,7 @@ const expirations = {
   refresh_expiration: Type.Optional(Type.String({ description: 'ISO 8601, when returnExpiration is on' })),
 };
 
-export const AuthResponse = Type.Object({ access: Type.String(), refresh: Type.String(), user: PublicUserSchema, ...expirations });
+export const AuthResponse = Type.Object({ access: Type.String(), refresh: Type.Optional(Type.String()), user: PublicUserSchema, ...expirations });
 export const PairResponse = Type.Object({ access: Type.String(), refresh: Type.String() });
 export const RefreshResponse = Type.Object({ access: Type.String(), refresh: Type.Optional(Type.String()), ...expirations });
 export const SlidingResponse = Type.Object({ token: Type.String() });

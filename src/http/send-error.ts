@@ -16,5 +16,6 @@ export { CHALLENGE };
  */
 export function sendAuthError(reply: FastifyReply, error: AuthError): FastifyReply {
   if (error.status === 401) reply.header('WWW-Authenticate', CHALLENGE);
+  if (error.retryAfter !== undefined) reply.header('Retry-After', String(error.retryAfter));
   return reply.status(error.status).send(error.toBody());
 }

@@ -3,7 +3,7 @@ import type { PasswordHasher } from '../passwords/hash.js';
 import { validatePassword, type PasswordPolicy } from '../passwords/policy.js';
 import type { Revocation } from '../revocation/revocation.js';
 import { DuplicateEmailError, type UserStore } from '../storage/ports.js';
-import { dateOfBirthError, isGender, isValidEmail, normalizeEmail } from './fields.js';
+import { dateOfBirthError, emailProblem, isGender, isValidEmail, normalizeEmail } from './fields.js';
 import type { NewUser, ProfilePatch, User } from './types.js';
 
 export interface Registration {
@@ -118,14 +118,18 @@ export function createAccounts(deps: AccountDeps): Accounts {
     async register(input: Registration): Promise<User> {
       const errors: FieldErrors = {};
       const email = normalizeEmail(input.email);
-      if (!isValidEmail(email)) add(errors, 'email', 'Enter a valid email address.');
+      if (emailProblem(input.email) || !isValidEmail(email)) add(errors, 'email', 'Enter a valid email address.');
       const profile = profilePatch(input, errors, new Date(deps.now()));
-      for (const message of validatePassword(input.password1, { email, first_name: profile.firstName, last_name: profile.lastName }, policy)) {
-        add(errors, 'password1', message);
-      }
+      // dj-rest-auth checks the password twice: without the user in validate_password1 (field
+      // errors under password1), then with it when saving the user, where a similarity failure
+      // becomes a non_field_errors answer. The same order and shapes here.
+      const withoutUser = { ...policy, validators: policy.validators.filter((v) => v !== 'user_attribute_similarity') };
+      for (const message of validatePassword(input.password1, {}, withoutUser)) add(errors, 'password1', message);
       if (input.password1 !== input.password2) add(errors, 'non_field_errors', "The two password fields didn't match.");
       if (!errors.email && (await users.findByEmail(email))) add(errors, 'email', 'A user is already registered with this email address.');
       if (Object.keys(errors).length > 0) throw invalidFields(errors);
+      const similar = validatePassword(input.password1, { email, first_name: profile.firstName, last_name: profile.lastName }, policy);
+      if (similar.length > 0) throw invalidFields({ non_field_errors: similar });
       const password = await hasher.hash(input.password1);
       let user: User;
       try {

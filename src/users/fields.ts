@@ -1,3 +1,4 @@
+import { canonicalEmail } from './email-safety.js';
 import { GENDERS, type Gender } from './types.js';
 
 export const EMAIL_MAX_LENGTH = 254;
@@ -5,12 +6,17 @@ export const NAME_MAX_LENGTH = 150;
 /** Longer passwords are refused before hashing: argon2 would take them, but nobody types 1 KiB. */
 export const PASSWORD_MAX_LENGTH = 1024;
 
-/** Django's BaseUserManager.normalize_email: trim, then lower-case the domain part only. */
+/**
+ * Django's BaseUserManager.normalize_email (trim, domain in lower case), and more: NFKC and
+ * the domain in its ASCII (UTS #46) form, so look-alike spellings are one account (email-safety.ts).
+ */
 export function normalizeEmail(email: string): string {
-  const trimmed = email.trim();
-  const at = trimmed.lastIndexOf('@');
-  if (at < 0) return trimmed;
-  return trimmed.slice(0, at) + '@' + trimmed.slice(at + 1).toLowerCase();
+  return canonicalEmail(email).email;
+}
+
+/** Why `email` cannot be registered as it is written (invisible characters, deceptive domain), or null. */
+export function emailProblem(email: string): string | null {
+  return canonicalEmail(email).problem;
 }
 
 const LOCAL_PART = /^[-!#$%&'*+/=?^_`{}|~0-9A-Za-z]+(?:\.[-!#$%&'*+/=?^_`{}|~0-9A-Za-z]+)*$/;

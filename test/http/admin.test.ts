@@ -19,7 +19,7 @@ describe('admin API (staff only)', () => {
   it('manages groups, grants and members; changes apply to the next request', async () => {
     const staff = await join(t.app, 'staff@example.com');
     const kim = await join(t.app, 'kim@example.com');
-    await t.storage.users.update(staff.user.pk, { isStaff: true });
+    await t.storage.users.update(staff.user.pk, { isStaff: true, isSuperuser: true });
     await t.doorman.revocation.userChanged({ id: staff.user.pk, email: 'staff@example.com' });
     const h = bearer(staff.access);
 
@@ -44,7 +44,7 @@ describe('admin API (staff only)', () => {
 
   it('answers 404 for unknown or malformed ids, never 500', async () => {
     const staff = await join(t.app, 'staff@example.com');
-    await t.storage.users.update(staff.user.pk, { isStaff: true });
+    await t.storage.users.update(staff.user.pk, { isStaff: true, isSuperuser: true });
     await t.doorman.revocation.userChanged({ id: staff.user.pk, email: 'staff@example.com' });
     const h = bearer(staff.access);
     for (const url of ['/admin/groups/999/', '/admin/groups/abc/', '/admin/users/0/permissions/', '/admin/users/99999999999999999999/permissions/']) {

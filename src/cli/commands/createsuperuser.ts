@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Config } from '../../config/schema.js';
 import type { Doorman } from '../../core.js';
 import { DuplicateEmailError, type UserStore } from '../../storage/ports.js';
-import { isValidEmail, normalizeEmail } from '../../users/fields.js';
+import { emailProblem as deceptiveEmail, isValidEmail, normalizeEmail } from '../../users/fields.js';
 import { withDoorman } from '../context.js';
 import { CliError, type CliIO } from '../io.js';
 import { askPasswordTwice, hardPasswordProblem, passwordProblems } from '../passwords.js';
@@ -25,7 +25,7 @@ function about(problem: string, value: string): string {
 async function emailProblem(raw: string, users: UserStore): Promise<string | null> {
   const email = normalizeEmail(raw);
   if (email === '') return 'This field cannot be blank.';
-  if (!isValidEmail(email)) return 'Enter a valid email address.';
+  if (deceptiveEmail(raw) || !isValidEmail(email)) return 'Enter a valid email address.';
   if (await users.findByEmail(email)) return EMAIL_TAKEN;
   return null;
 }

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Doorman } from '../../core.js';
 import { AuthError } from '../../errors/auth-error.js';
 import { isAuthenticated } from '../../permissions/builtin.js';
@@ -33,18 +33,33 @@ const updateUser = {
 export const accountRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman; cookies: CookieMode }> = async (app, { doorman, cookies }) => {
   const { accounts, tokens, config } = doorman;
 
-  /** A new session's tokens: in the body always (native clients, dj-rest-auth #560), and in cookies in cookie mode. */
-  async function signIn(reply: FastifyReply, user: User) {
+  /**
+   * A new session's tokens: in cookies in cookie mode, and in the body, except the refresh
+   * token in HttpOnly cookie mode unless the client asks for it (cookies.refreshInBody).
+   */
+  async function signIn(request: FastifyRequest, reply: FastifyReply, user: User) {
     const pair = await tokens.issuePair(user);
     if (cookies.enabled) cookies.set(reply, { access: pair.access, accessExp: pair.accessExp, refresh: pair.refresh, refreshExp: pair.refreshExp, sessionId: pair.sessionId });
-    return authBody(config, pair, user);
+    const body = authBody(config, pair, user);
+    if (cookies.refreshInBody(request)) return body;
+    const { refresh: _omitted, ...rest } = body;
+    return rest;
   }
+  const cookieGuard = { onRequest: cookies.refuseCrossSite };
 
-  app.post('/join/', join, async (request, reply) => reply.status(201).send(await signIn(reply, await accounts.register(request.body))));
+  const { throttle } = doorman;
 
-  app.post('/login/', login, async (request, reply) => signIn(reply, await accounts.login(request.body.email, request.body.password)));
+  app.post('/join/', { ...join, ...cookieGuard }, async (request, reply) => {
+    const user = await throttle.join.attempt(throttle.key(request.ip), () => accounts.register(request.body));
+    return reply.status(201).send(await signIn(request, reply, user));
+  });
 
-  app.post('/logout/', logout, async (request, reply) => {
+  app.post('/login/', { ...login, ...cookieGuard }, async (request, reply) => {
+    const { email, password } = request.body;
+    return signIn(request, reply, await throttle.login.attempt({ address: throttle.key(request.ip), account: email }, () => accounts.login(email, password)));
+  });
+
+  app.post('/logout/', { ...logout, ...cookieGuard }, async (request, reply) => {
     const fromCookie = request.body.refresh ? null : cookies.enabled ? cookies.refreshToken(request) : null;
     // A logout forged by another site must not even clear the cookies, so CSRF comes first.
     if (fromCookie) cookies.checkRefresh(request, fromCookie);

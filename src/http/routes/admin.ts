@@ -1,6 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Doorman } from '../../core.js';
 import { AuthError } from '../../errors/auth-error.js';
+import { staffWith, superuserOnly } from '../../permissions/admin-rules.js';
 import { isAdminUser } from '../../permissions/builtin.js';
 import { requirePermission } from '../permissions.js';
 
@@ -42,40 +43,45 @@ function id(value: string | undefined): number {
 export const adminRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman }> = async (app, { doorman }) => {
   const admin = doorman.permissions;
   app.addHook('preValidation', requirePermission(isAdminUser));
+  // Staff gets in; each route then needs its Django model permission, or a superuser (issue 14).
+  const need = (...perms: string[]) => ({ preHandler: requirePermission(staffWith(...perms)) });
+  const superuser = { preHandler: requirePermission(superuserOnly) };
 
-  app.get('/groups/', listGroups, () => admin.listGroups());
+  app.get('/groups/', { ...listGroups, ...need('auth.view_group') }, () => admin.listGroups());
 
-  app.post('/groups/', createGroup, async (request, reply) => reply.status(201).send(await admin.createGroup(request.body.name)));
+  app.post('/groups/', { ...createGroup, ...need('auth.add_group') }, async (request, reply) => reply.status(201).send(await admin.createGroup(request.body.name)));
 
-  app.get('/groups/:id/', getGroup, (request) => admin.group(id(request.params.id)));
+  app.get('/groups/:id/', { ...getGroup, ...need('auth.view_group') }, (request) => admin.group(id(request.params.id)));
 
-  app.delete('/groups/:id/', deleteGroup, async (request, reply) => {
+  app.delete('/groups/:id/', { ...deleteGroup, ...need('auth.delete_group') }, async (request, reply) => {
     await admin.deleteGroup(id(request.params.id));
     return reply.status(204).send();
   });
 
-  app.post('/groups/:id/permissions/', grantToGroup, (request) => admin.grantToGroup(id(request.params.id), request.body.permission));
+  app.post('/groups/:id/permissions/', { ...grantToGroup, ...superuser }, (request) => admin.grantToGroup(id(request.params.id), request.body.permission));
 
-  app.delete('/groups/:id/permissions/:permission/', revokeFromGroup, (request) => admin.revokeFromGroup(id(request.params.id), request.params.permission));
+  app.delete('/groups/:id/permissions/:permission/', { ...revokeFromGroup, ...superuser }, (request) => admin.revokeFromGroup(id(request.params.id), request.params.permission));
 
-  app.post('/groups/:id/members/', addMember, async (request) => {
+  app.post('/groups/:id/members/', { ...addMember, ...need('auth.change_user') }, async (request) => {
+    // Joining a group hands out its permissions: only a superuser may do that for a group that has any.
+    if (!request.auth!.user.isSuperuser && (await admin.group(id(request.params.id))).permissions.length > 0) throw new AuthError('permission_denied');
     await admin.addToGroup(request.body.user, id(request.params.id));
     return admin.describeUser(request.body.user);
   });
 
-  app.delete('/groups/:id/members/:user/', removeMember, async (request) => {
+  app.delete('/groups/:id/members/:user/', { ...removeMember, ...need('auth.change_user') }, async (request) => {
     await admin.removeFromGroup(id(request.params.user), id(request.params.id));
     return admin.describeUser(id(request.params.user));
   });
 
-  app.get('/users/:user/permissions/', userPermissions, (request) => admin.describeUser(id(request.params.user)));
+  app.get('/users/:user/permissions/', { ...userPermissions, ...need('auth.view_user') }, (request) => admin.describeUser(id(request.params.user)));
 
-  app.post('/users/:user/permissions/', grantToUser, async (request) => {
+  app.post('/users/:user/permissions/', { ...grantToUser, ...superuser }, async (request) => {
     await admin.grantToUser(id(request.params.user), request.body.permission);
     return admin.describeUser(id(request.params.user));
   });
 
-  app.delete('/users/:user/permissions/:permission/', revokeFromUser, async (request) => {
+  app.delete('/users/:user/permissions/:permission/', { ...revokeFromUser, ...superuser }, async (request) => {
     await admin.revokeFromUser(id(request.params.user), request.params.permission);
     return admin.describeUser(id(request.params.user));
   });

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Doorman } from '../../core.js';
 import { AuthError, nonFieldError } from '../../errors/auth-error.js';
-import type { CookieMode } from '../cookies.js';
+import { TOKEN_TRANSPORT_HEADER, type CookieMode } from '../cookies.js';
 import { expirations } from '../responses.js';
 import { EmptyResponse, LoginBody, OptionalRefreshBody, PairResponse, RefreshBody, RefreshResponse, SlidingResponse, TokenBody } from '../schemas.js';
 
@@ -27,7 +27,7 @@ async function verified(doorman: Doorman, token: string) {
 export const accountTokenRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman; cookies: CookieMode }> = async (app, { doorman, cookies }) => {
   const { config } = doorman;
 
-  app.post('/refresh/', cookieRefresh, async (request, reply) => {
+  app.post('/refresh/', { ...cookieRefresh, onRequest: cookies.refuseCrossSite }, async (request, reply) => {
     const fromCookie = request.body.refresh ? null : cookies.enabled ? cookies.refreshToken(request) : null;
     const raw = request.body.refresh || fromCookie;
     if (!raw) throw new AuthError('token_not_valid', { detail: 'No valid refresh token found.' });
@@ -40,7 +40,7 @@ export const accountTokenRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman; c
     // A browser that sent the refresh token by cookie gets it back only by cookie when the
     // cookies are HttpOnly (script never sees it); a client that sent it in the body keeps
     // getting it in the body (dj-rest-auth #560 answered these with "refresh": "").
-    const inBody = result.refresh && !(fromCookie && config.cookieHttpOnly);
+    const inBody = result.refresh && (!(fromCookie && config.cookieHttpOnly) || request.headers[TOKEN_TRANSPORT_HEADER] === 'body');
     return {
       access: result.access.token,
       ...(inBody ? { refresh: result.refresh!.token } : {}),
@@ -54,10 +54,12 @@ export const accountTokenRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman; c
 
 /** simplejwt's own views under /api/token. */
 export const apiTokenRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman }> = async (app, { doorman }) => {
-  const { tokens, accounts, config } = doorman;
+  const { tokens, accounts, config, throttle } = doorman;
+  /** simplejwt's credential check, behind the login throttle (the same counters as /account/login/). */
+  const obtain = (ip: string, email: string, password: string) => throttle.login.attempt({ address: throttle.key(ip), account: email }, () => accounts.obtain(email, password));
 
   app.post('/', obtainPair, async (request) => {
-    const pair = await tokens.issuePair(await accounts.obtain(request.body.email, request.body.password));
+    const pair = await tokens.issuePair(await obtain(request.ip, request.body.email, request.body.password));
     return { access: pair.access, refresh: pair.refresh };
   });
 
@@ -74,7 +76,7 @@ export const apiTokenRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman }> = a
   });
 
   app.post('/sliding/', obtainSliding, async (request) => {
-    const issued = await tokens.issueSliding(await accounts.obtain(request.body.email, request.body.password));
+    const issued = await tokens.issueSliding(await obtain(request.ip, request.body.email, request.body.password));
     return { token: issued.token };
   });
 

@@ -1,5 +1,4 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import type { Doorman } from '../../core.js';
 
 const tags = ['keys'];
@@ -11,11 +10,21 @@ const DiscoveryResponse = Type.Object({
   id_token_signing_alg_values_supported: Type.Optional(Type.Array(Type.String())),
 });
 
-/** The issuer: ISSUER when it is a URL (OpenID Connect Discovery 1.0 §3), else this server's origin. */
-function issuerOf(doorman: Doorman, request: FastifyRequest): string {
+/** This server's public origin, from the settings only: PUBLIC_URL, else http://HOST:PORT. */
+function publicOrigin(doorman: Doorman): string {
+  const { publicUrl, host, port } = doorman.config;
+  return publicUrl ? publicUrl.replace(/\/$/, '') : `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/**
+ * The issuer: ISSUER when it is a URL (OpenID Connect Discovery 1.0 §3), else the public origin.
+ * Never the request's Host or X-Forwarded-Host: the document is served Cache-Control public,
+ * so an answer built from a forged Host would poison shared caches (issue 14).
+ */
+function issuerOf(doorman: Doorman): string {
   const configured = doorman.config.issuer;
   if (configured && /^https?:\/\//.test(configured)) return configured.replace(/\/$/, '');
-  return `${request.protocol}://${request.host}`;
+  return publicOrigin(doorman);
 }
 
 /**
@@ -34,10 +43,10 @@ export const wellKnownRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman; jwks
     return doorman.keys.jwks() as { keys: Array<Record<string, string>> };
   });
 
-  app.get('/.well-known/openid-configuration', { schema: { tags, summary: 'Issuer metadata', response: { 200: DiscoveryResponse } } }, async (request, reply) => {
-    const issuer = issuerOf(doorman, request);
+  app.get('/.well-known/openid-configuration', { schema: { tags, summary: 'Issuer metadata', response: { 200: DiscoveryResponse } } }, async (_request, reply) => {
+    const issuer = issuerOf(doorman);
     reply.header('Cache-Control', `public, max-age=${maxAge}`);
     const algs = [...new Set(doorman.keys.jwks().keys.map((k) => k.alg as string))];
-    return { issuer, jwks_uri: `${issuer}${jwksPath}`, ...(algs.length ? { id_token_signing_alg_values_supported: algs } : {}) };
+    return { issuer, jwks_uri: `${doorman.config.publicUrl ? publicOrigin(doorman) : issuer}${jwksPath}`, ...(algs.length ? { id_token_signing_alg_values_supported: algs } : {}) };
   });
 };

@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type { Storage } from '../ports.js';
 import { GroupCommit } from './group-commit.js';
+import { ownerOnlyDatabase } from './file-mode.js';
 import { sqliteTokenStore } from './tokens.js';
 import type { Database } from '../kysely/db.js';
 import { kyselyStorage } from '../kysely/index.js';
@@ -39,6 +40,7 @@ export interface SqliteStorageOptions {
  */
 export function sqliteStorage(path: string, options: SqliteStorageOptions = {}): Storage {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  ownerOnlyDatabase(path);
   const database = new BetterSqlite3(path);
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');

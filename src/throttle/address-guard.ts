@@ -1,0 +1,28 @@
+import type { Admission } from './admission.js';
+import type { CounterStore } from './counter.js';
+import type { Rate } from './rate.js';
+import { throttled } from './throttled.js';
+
+/**
+ * A plain per-address limit on every request of one kind (join; later password reset and
+ * verification resend): each request counts, success or not, as DRF's AnonRateThrottle.
+ * When `admission` is given, the request also takes one of the address's places in the
+ * password hash queue while `run` runs.
+ */
+export function createAddressGuard(store: CounterStore, name: string, rate: Rate, admission: Admission | null) {
+  const counter = store.counter(name, rate);
+  return {
+    async attempt<T>(address: string, run: () => Promise<T>): Promise<T> {
+      const leave = await admission?.admit(address);
+      try {
+        const hit = await counter.hit(address);
+        if (!hit.allowed) throw throttled(hit.msBeforeNext);
+        return await run();
+      } finally {
+        leave?.();
+      }
+    },
+  };
+}
+
+export type AddressGuard = ReturnType<typeof createAddressGuard>;
