@@ -17,6 +17,7 @@ import { inspectToken, verifyOwnToken, verifyToken, type InspectedToken, type Ve
 import { pino } from 'pino';
 import { createThrottle, type CounterStore, type Throttle } from './throttle/index.js';
 import type { ThrottleLog } from './throttle/warn-every.js';
+import { redisCounterStore } from './storage/redis/throttle-counters.js';
 import { createAccounts, type Accounts } from './users/accounts.js';
 import type { User } from './users/types.js';
 
@@ -117,7 +118,9 @@ export function createDoorman(options: DoormanOptions): Doorman {
     now,
   };
   const log: ThrottleLog = options.log ?? pino({ level: config.logLevel });
-  const throttle = createThrottle(config, log, options.throttleStore);
+  // Redis counters (storage/redis/) when REDIS_URL is set, shared by every instance; else memory.
+  const counters = options.throttleStore ?? (config.throttle && config.redisUrl ? redisCounterStore({ url: config.redisUrl, keyPrefix: `${config.redisKeyPrefix}:throttle`, log }) : undefined);
+  const throttle = createThrottle(config, counters);
   const revocation: Revocation = createRevocation(config, storage, view, now);
   const sync: RevocationSync = createRevocationSync(storage, view, config.revocationPollInterval, now, options.onError ?? (() => {}));
   const accounts = createAccounts({

@@ -5,8 +5,6 @@ import { createAddressGuard } from './address-guard.js';
 import type { CounterStore } from './counter.js';
 import { createLoginGuard } from './login-guard.js';
 import { memoryCounterStore } from './memory-store.js';
-import { redisCounterStore } from './redis-store.js';
-import type { ThrottleLog } from './warn-every.js';
 
 export { addressKey } from './address.js';
 export { parseRate, type Rate } from './rate.js';
@@ -26,12 +24,13 @@ const passThrough = {
  * or checks a secret (password reset, its confirm, verification resend) takes a guard of its
  * own with `perAddress(name, rate)` (or `login` when it checks a password-like secret).
  */
-export function createThrottle(config: Config, log: ThrottleLog, store?: CounterStore) {
+export function createThrottle(config: Config, store?: CounterStore & { ready?: () => Promise<void> }) {
   if (!config.throttle) {
     return { enabled: false, login: passThrough, join: passThrough, perAddress: () => passThrough, key: addressKey, ready: async () => {}, close: async () => {} };
   }
-  const counters: CounterStore & { ready?: () => Promise<void> } =
-    store ?? (config.redisUrl ? redisCounterStore({ url: config.redisUrl, keyPrefix: `${config.redisKeyPrefix}:throttle`, log }) : memoryCounterStore());
+  // The store is the caller's choice (core.ts: Redis when redisUrl is set, storage/redis/);
+  // memory otherwise.
+  const counters: CounterStore & { ready?: () => Promise<void> } = store ?? memoryCounterStore();
   const admission = config.throttleAddressConcurrency > 0 ? createAdmission(config.throttleAddressConcurrency) : null;
   return {
     enabled: true,

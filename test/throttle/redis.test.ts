@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
 import { join, PASSWORD, testApp, type TestApp } from '../helpers.js';
-import { redisCounterStore } from '../../src/throttle/redis-store.js';
+import { redisCounterStore } from '../../src/storage/redis/throttle-counters.js';
 
 const REDIS = process.env.DOORMAN_TEST_REDIS_URL;
 if (!REDIS) console.log('test/throttle/redis.test.ts: DOORMAN_TEST_REDIS_URL is unset; the Redis-backed throttle tests are skipped');

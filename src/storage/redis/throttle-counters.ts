@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
-import type { CounterStore } from './counter.js';
-import { rlfCounter } from './rlf-counter.js';
-import { warnEvery, type ThrottleLog } from './warn-every.js';
+import type { CounterStore } from '../../throttle/counter.js';
+import { rlfCounter } from '../../throttle/rlf-counter.js';
+import { warnEvery, type ThrottleLog } from '../../throttle/warn-every.js';
 
 export interface RedisStoreOptions {
   url: string;
