@@ -51,7 +51,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       maxAge: 600,
     });
   }
+  // Liveness: the process serves. Readiness: the database answers and is migrated, so a load
+  // balancer sends traffic elsewhere while PostgreSQL is away (issue 13).
   app.get('/healthz', { schema: { hide: true } as never }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } as never }, async (_request, reply) => {
+    const problem = await options.doorman.unready();
+    if (problem === null) return { status: 'ready' };
+    return reply.status(503).header('Retry-After', '1').send({ status: 'unavailable', detail: problem });
+  });
   await app.register(doormanPlugin, { doorman: options.doorman, errorHandler: false });
   return app;
 }

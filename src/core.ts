@@ -91,6 +91,11 @@ export interface Doorman {
   readonly throttle: Throttle;
   /** Where doorman's own warnings go (Redis outages, 503 floods). */
   readonly log: ThrottleLog;
+  /**
+   * For GET /readyz: null when the database answers (within `timeoutMs`, default 2000) and its
+   * migrations are current, else the reason.
+   */
+  unready(timeoutMs?: number): Promise<string | null>;
   /** Loads revocations and starts following other processes' changes. */
   start(): Promise<void>;
   /** Applies other processes' changes now (tests; the timer does it every revocationPollInterval). */
@@ -154,10 +159,21 @@ export function createDoorman(options: DoormanOptions): Doorman {
       verifyAccess: (raw) => verifyToken(ctx, raw, config.authTokenClasses),
       verify: (raw) => inspectToken(ctx, raw),
     },
+    async unready(timeoutMs = 2000): Promise<string | null> {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<string>((resolve) => {
+        timer = setTimeout(() => resolve(`the database did not answer within ${timeoutMs} ms`), timeoutMs);
+      });
+      try {
+        return await Promise.race([storage.unready().catch((error: Error) => `the database did not answer: ${error.message}`), late]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
     start: () => sync.start(),
     syncRevocations: () => sync.poll(),
     async close() {
-      sync.stop();
+      await sync.stop();
       await throttle.close();
       await hasher.close();
     },

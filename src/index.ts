@@ -69,7 +69,8 @@ export type { PermissionAdmin, GroupView, UserPermissionsView } from './permissi
 export { kyselyStorage } from './storage/kysely/index.js';
 export { sqliteStorage } from './storage/sqlite/index.js';
 export { memoryStorage } from './storage/memory/index.js';
-export { openStorage } from './storage/open.js';
+export { openStorage, type OpenStorageOptions } from './storage/open.js';
+export type { DatabaseUrl } from './config/database-url.js';
 export { migrateToLatest } from './storage/kysely/migrate.js';
 export {
   DuplicateEmailError,

@@ -2,7 +2,7 @@ import { loadConfig, type LoadConfigOptions } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { createDoorman, type Doorman, type DoormanOptions } from './core.js';
 import { ensureDevKeys } from './keys/dev.js';
-import { openStorage } from './storage/open.js';
+import { openConfiguredStorage } from './storage/open.js';
 import type { Storage } from './storage/ports.js';
 
 export interface OpenDoormanOptions extends Omit<DoormanOptions, 'config' | 'storage'> {
@@ -31,7 +31,7 @@ export interface OpenDoormanOptions extends Omit<DoormanOptions, 'config' | 'sto
 export async function openDoorman(options: OpenDoormanOptions = {}): Promise<Doorman> {
   const { config: given, load, storage: hostStorage, ...rest } = options;
   const config = ensureDevKeys(given ?? loadConfig(load));
-  const storage = hostStorage ?? openStorage(config.databaseUrl);
+  const storage = hostStorage ?? openConfiguredStorage(config, rest.onError);
   await storage.migrate();
   const doorman = createDoorman({ ...rest, config, storage });
   await doorman.start();

@@ -1,14 +1,14 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { ConfigError, kyselyStorage, loadConfig, openDoorman } from '../../src/index.js';
+import type { DatabaseUrl } from '../../src/index.js';
 import { buildBoard } from './app.js';
 import { postStore } from './posts.js';
 
 /** The SQLite file named by doorman's own DATABASE_URL (sqlite:<path>): the board keeps its posts there too. */
-function sqlitePath(databaseUrl: string): string {
-  const match = /^(?:sqlite|file):(?:\/\/)?(.+)$/i.exec(databaseUrl.trim());
-  if (!match || match[1] === ':memory:') throw new ConfigError('DOORMAN_DATABASE_URL', 'the board example keeps its posts in doorman\'s SQLite file: set sqlite:<path>');
-  return match[1]!;
+function sqlitePath(database: DatabaseUrl): string {
+  if (database.driver !== 'sqlite' || database.path === ':memory:') throw new ConfigError('DOORMAN_DATABASE_URL', 'the board example keeps its posts in doorman\'s SQLite file: set sqlite:<path>');
+  return database.path;
 }
 
 /**

@@ -2,7 +2,7 @@ import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { createDoorman, type Doorman } from '../core.js';
 import { ensureDevKeys } from '../keys/dev.js';
-import { openStorage } from '../storage/open.js';
+import { openConfiguredStorage } from '../storage/open.js';
 import type { Storage } from '../storage/ports.js';
 import type { CliIO } from './io.js';
 
@@ -33,7 +33,7 @@ export function cliConfig(io: CliIO): Config {
  */
 export async function withStorage<T>(io: CliIO, run: (storage: Storage, config: Config) => Promise<T>, options: { migrate?: boolean } = {}): Promise<T> {
   const config = cliConfig(io);
-  const storage = openStorage(config.databaseUrl);
+  const storage = openConfiguredStorage(config);
   try {
     if (options.migrate !== false) await storage.migrate();
     return await run(storage, config);

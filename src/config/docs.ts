@@ -12,7 +12,7 @@ function show(value: unknown): string {
 export function settingsMarkdown(): string {
   const rows = Object.entries(SETTINGS).map(([key, spec]) => {
     const simple = 'simplejwt' in spec && spec.simplejwt ? `\`${spec.simplejwt}\`` : '';
-    return `| \`${key}\` | \`${envName(key)}\` | ${simple} | \`${show(spec.default)}\` | ${spec.doc} |`;
+    return `| \`${key}\` | \`${envName(key)}\` | ${simple} | \`${'shown' in spec && spec.shown ? spec.shown : show(spec.default)}\` | ${spec.doc} |`;
   });
   return [
     '# Settings',

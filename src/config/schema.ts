@@ -1,5 +1,6 @@
 import { JWT_ALGORITHMS, type JwtAlgorithm } from '../keys/algorithms.js';
 import type { KeySpec } from '../keys/keystore.js';
+import { DEFAULT_DATABASE_URL, parseDatabaseUrl, type DatabaseUrl } from './database-url.js';
 import { parseBoolean, parseDuration, parseHost, parseInteger, parseList, parseOneOf, parseOptionalString, parsePositiveDuration, parseString } from './parse.js';
 import { parseRate } from '../throttle/rate.js';
 
@@ -19,6 +20,8 @@ interface SettingSpec<T> {
   doc: string;
   /** simplejwt's (or dj-rest-auth's) name for the same setting. */
   simplejwt?: string;
+  /** How docs/settings.md shows the default, when it is not a plain value. */
+  shown?: string;
   /** Settings that hold secrets are never printed. */
   secret?: boolean;
 }
@@ -101,11 +104,15 @@ export const SETTINGS = {
   host: setting({ default: '127.0.0.1', parse: parseHost, doc: 'Address the server listens on: an IP address (0.0.0.0 or :: for all) or a hostname.' }),
   port: setting({ default: 8000, parse: parseInteger(0, 65535), doc: 'Port the server listens on.' }),
   databaseUrl: setting({
-    default: 'sqlite:./doorman.sqlite3',
-    parse: parseString,
+    default: DEFAULT_DATABASE_URL as DatabaseUrl,
+    shown: 'sqlite:./doorman.sqlite3',
+    parse: parseDatabaseUrl,
     secret: true,
-    doc: 'sqlite:<path> (created and migrated on first start) or sqlite::memory:. DATABASE_URL is read too.',
+    doc: 'postgres://user:password@host:5432/database (several instances share it; see "Running several instances" in the README), or sqlite:<path> (the file is created and migrated on first start; its folder must exist), or sqlite::memory:. DATABASE_URL is read too.',
   }),
+  databasePoolSize: setting({ default: 10, parse: parseInteger(1, 1000), doc: 'PostgreSQL: connections in each instance\'s pool (plus one for LISTEN). Size it so instances × (pool + 1) stays under the server\'s max_connections.' }),
+  databaseBusyTimeout: setting({ default: 5000, parse: parseInteger(0, 600_000), doc: 'How long (ms) a request waits for the database before it answers 503 service_unavailable: a SQLite write lock held by another process (waited for without blocking the server), or a PostgreSQL connection from the pool.' }),
+  shutdownTimeout: setting({ default: 10_000, parse: parseInteger(0, 600_000), doc: 'On SIGTERM/SIGINT, how long (ms) in-flight requests may take to finish before the server closes their connections and exits.' }),
   logLevel: setting({
     default: 'info',
     parse: parseOneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
@@ -206,7 +213,7 @@ export const SETTINGS = {
   redisKeyPrefix: setting({ default: 'doorman', parse: parseString, doc: 'Prefix of every Redis key doorman writes.' }),
 
   userCacheSize: setting({ default: 100_000, parse: parseInteger(0, 10_000_000), doc: 'Users kept in memory for the per-request active check.' }),
-  revocationPollInterval: setting({ default: 1000, parse: parseInteger(50, 60_000), doc: 'How often (ms) the server reads revocations written by other processes (CLI, other instances).' }),
+  revocationPollInterval: setting({ default: 1000, parse: parseInteger(50, 60_000), doc: 'How often (ms) the server reads revocations written by other processes (CLI, other instances). On PostgreSQL they are also pushed at once (LISTEN/NOTIFY); the poll is the safety net.' }),
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

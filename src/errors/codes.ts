@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   headers_too_large: { status: 431, message: 'Request header fields (or the URL) are too large.' },
   throttled: { status: 429, message: 'Request was throttled.' },
   server_busy: { status: 503, message: 'The server is busy; try again shortly.' },
+  service_unavailable: { status: 503, message: 'The database is unavailable; try again shortly.' },
   error: { status: 500, message: 'A server error occurred.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AuthError } from '../errors/auth-error.js';
+import { StorageUnavailableError } from '../storage/ports.js';
 import { sendAuthError } from './send-error.js';
 import { warnEvery } from '../throttle/warn-every.js';
 import { fieldErrorsFromAjv } from './validation.js';
@@ -43,6 +44,11 @@ export function installErrorHandling(app: FastifyInstance, options: { notFound: 
   // stack trace per refused request wrote 30 MB in 8 s (issue 14).
   const busy = warnEvery(60_000, app.log);
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof StorageUnavailableError) {
+      // The database is away or locked: nothing was changed, the client may retry (issue 13).
+      request.log.warn({ reason: error.reason }, 'database unavailable');
+      return sendAuthError(reply.header('Retry-After', '1'), new AuthError('service_unavailable', { detail: error.reason }));
+    }
     const known = error instanceof AuthError ? error : fromFastify(error, request.body, request.headers['content-type']);
     if (known?.code === 'server_busy') busy({ url: request.url }, 'password hash queue full: answering 503 (refused requests in this interval counted as suppressed)');
     else if (!known || known.status >= 500) {

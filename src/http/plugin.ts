@@ -12,6 +12,7 @@ import { adminRoutes } from './routes/admin.js';
 import { accountTokenRoutes, apiTokenRoutes } from './routes/token.js';
 import { wellKnownRoutes } from './routes/well-known.js';
 import { noStore, securityHeaders } from './security-headers.js';
+import { StorageUnavailableError } from '../storage/ports.js';
 import { sendAuthError } from './send-error.js';
 
 export interface DoormanPluginOptions {
@@ -74,6 +75,9 @@ function installAuthErrorHandler(app: FastifyInstance): void {
   try {
     app.setErrorHandler((error, _request, reply) => {
       if (error instanceof AuthError) return sendAuthError(reply, error);
+      if (error instanceof StorageUnavailableError) {
+        return sendAuthError(reply.header('Retry-After', '1'), new AuthError('service_unavailable', { detail: error.reason }));
+      }
       throw error;
     });
   } catch (error) {

@@ -6,20 +6,25 @@ export interface RevocationSync {
   start(): Promise<void>;
   /** Applies events written since the last poll (by the CLI, another instance, or this process). */
   poll(): Promise<number>;
-  stop(): void;
+  stop(): Promise<void>;
 }
 
 /**
  * Keeps the in-memory view in step with the database: at start it loads the revoked sessions
- * still in force, then polls new events every `intervalMs`. On SQLite this is how a
- * `doorman changepassword` run in another process reaches a running server within a second.
+ * still in force, then reads new events after a cursor. On PostgreSQL each append is pushed
+ * (LISTEN/NOTIFY: storage.events.listen) and read at once, which is how a logout on one
+ * instance reaches the others in milliseconds; the timer every `intervalMs` is then only the
+ * safety net. On SQLite the timer is how a `doorman changepassword` run in another process
+ * reaches a running server within a second.
  */
 export function createRevocationSync(storage: Storage, view: RevocationView, intervalMs: number, now: () => number, onError: (error: unknown) => void): RevocationSync {
   let cursor = 0;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
+  let again = false;
+  let listener: { close(): Promise<void> } | undefined;
 
-  const poll = async () => {
+  const readNew = async () => {
     let applied = 0;
     for (;;) {
       const batch = await storage.events.since(cursor, 500);
@@ -36,26 +41,44 @@ export function createRevocationSync(storage: Storage, view: RevocationView, int
     return applied;
   };
 
+  /**
+   * One read at a time; a wake that arrives during a read asks for one more after it, since
+   * the running read may have started before the woken-for event was visible.
+   */
+  const wake = () => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = readNew()
+      .catch((error) => {
+        onError(error);
+        return 0;
+      })
+      .finally(() => {
+        running = undefined;
+        if (again) {
+          again = false;
+          wake();
+        }
+      });
+  };
+
   return {
     async start() {
       cursor = await storage.events.latest();
       for (const r of await storage.events.activeSessionRevocations(new Date(now()))) view.revokeSession(r.sessionId, r.expiresAt.getTime());
-      timer = setInterval(() => {
-        running ??= poll()
-          .catch((error) => {
-            onError(error);
-            return 0;
-          })
-          .finally(() => {
-            running = undefined;
-          });
-      }, intervalMs);
+      listener = storage.events.listen?.(wake, onError);
+      timer = setInterval(wake, intervalMs);
       timer.unref();
     },
-    poll: () => poll(),
-    stop() {
+    poll: () => readNew(),
+    async stop() {
       if (timer) clearInterval(timer);
       timer = undefined;
+      await listener?.close();
+      listener = undefined;
+      await running;
     },
   };
 }

@@ -1,15 +1,45 @@
 import { ConfigError } from '../config/load.js';
+import { parseDatabaseUrl, type DatabaseUrl } from '../config/database-url.js';
+import type { Config } from '../config/schema.js';
 import type { Storage } from './ports.js';
+import { postgresStorage } from './postgres/index.js';
 import { sqliteStorage } from './sqlite/index.js';
 
-/** Opens the storage named by a database URL: `sqlite:<path>`, `sqlite::memory:`, `file:<path>`, or a bare `*.sqlite3` path. */
-export function openStorage(databaseUrl: string): Storage {
-  const url = databaseUrl.trim();
-  if (/^postgres(ql)?:/i.test(url)) {
-    throw new ConfigError('DOORMAN_DATABASE_URL', 'PostgreSQL is not supported by this version yet; use sqlite:<path>');
+export interface OpenStorageOptions {
+  /** PostgreSQL: connections in the pool (databasePoolSize). */
+  poolSize?: number;
+  /** How long (ms) to wait for a SQLite write lock or a PostgreSQL connection before 503 (databaseBusyTimeout). */
+  busyTimeout?: number;
+  /** Background database errors (a pooled PostgreSQL connection that died while idle). */
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Opens the storage the database setting names (parsed and checked when the settings load;
+ * a plain string is parsed here for library callers). A SQLite file that cannot be opened is
+ * a ConfigError naming the setting: one clear line at start-up, not a stack.
+ */
+export function openStorage(database: DatabaseUrl | string, options: OpenStorageOptions = {}): Storage {
+  let target: DatabaseUrl;
+  try {
+    target = parseDatabaseUrl(database);
+  } catch (error) {
+    throw new ConfigError('DOORMAN_DATABASE_URL', (error as Error).message);
   }
-  const match = /^(?:sqlite|file):(?:\/\/)?(.+)$/i.exec(url);
-  const path = match ? match[1]! : /\.(sqlite3?|db)$/i.test(url) ? url : null;
-  if (!path) throw new ConfigError('DOORMAN_DATABASE_URL', `unsupported database URL "${url.split(':')[0]}:"; expected sqlite:<path>`);
-  return sqliteStorage(path === ':memory:' ? ':memory:' : path);
+  if (target.driver === 'postgres') {
+    return postgresStorage(target.url, { poolSize: options.poolSize, connectTimeout: options.busyTimeout, onError: options.onError });
+  }
+  try {
+    return sqliteStorage(target.path, { busyTimeout: options.busyTimeout });
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    const cannot = ['SQLITE_CANTOPEN', 'EACCES', 'EPERM', 'ENOENT', 'EROFS', 'EISDIR', 'ENOTDIR'].includes(code);
+    const reason = cannot ? 'cannot open or create the file there' : (error as Error).message;
+    throw new ConfigError('DOORMAN_DATABASE_URL', `SQLite database ${target.path}: ${reason}`);
+  }
+}
+
+/** The storage the configuration names, with its pool and wait settings. */
+export function openConfiguredStorage(config: Config, onError?: (error: unknown) => void): Storage {
+  return openStorage(config.databaseUrl, { poolSize: config.databasePoolSize, busyTimeout: config.databaseBusyTimeout, onError });
 }

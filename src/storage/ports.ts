@@ -13,6 +13,18 @@ export class DuplicateEmailError extends Error {
   }
 }
 
+/**
+ * The database cannot answer now (PostgreSQL unreachable, a SQLite write lock held by another
+ * process past databaseBusyTimeout). Nothing was changed by the failed call; the caller may try
+ * again. HTTP answers 503 service_unavailable.
+ */
+export class StorageUnavailableError extends Error {
+  constructor(readonly reason: string, options?: { cause?: unknown }) {
+    super(reason, options);
+    this.name = 'StorageUnavailableError';
+  }
+}
+
 export interface UserStore {
   /** Throws DuplicateEmailError when the e-mail is taken (case-insensitively). */
   create(user: NewUser): Promise<User>;
@@ -86,6 +98,12 @@ export interface EventStore {
   activeSessionRevocations(now: Date): Promise<Array<{ sessionId: string; expiresAt: Date }>>;
   /** The newest event id (0 when there is none). */
   latest(): Promise<number>;
+  /**
+   * Backends that can push (PostgreSQL LISTEN/NOTIFY) call `wake` soon after any process
+   * appends an event, and after a lost connection comes back (events may have been missed:
+   * the reader catches up with `since`). Backends without it are polled.
+   */
+  listen?(wake: () => void, onError: (error: unknown) => void): { close(): Promise<void> };
   deleteExpired(now: Date): Promise<number>;
 }
 
@@ -148,5 +166,7 @@ export interface Storage {
   djangoLinks: DjangoLinkStore;
   /** Runs pending migrations (forward-only); returns the names of those it applied. */
   migrate(): Promise<string[]>;
+  /** For GET /readyz: null when the database answers and its migrations are current, else why not. */
+  unready(): Promise<string | null>;
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AuthEvent, EventStore } from '../ports.js';
 import type { Database } from './db.js';
+import { FLUSH_BATCH } from './rows.js';
 
 export function kyselyEventStore(db: Kysely<Database>): EventStore {
   return {
@@ -33,8 +34,16 @@ export function kyselyEventStore(db: Kysely<Database>): EventStore {
       return Number(row?.id ?? 0);
     },
     async deleteExpired(now) {
-      const result = await db.deleteFrom('auth_events').where('expires_at', '<=', now.getTime()).executeTakeFirst();
-      return Number(result.numDeletedRows);
+      let total = 0;
+      for (;;) {
+        const result = await db
+          .deleteFrom('auth_events')
+          .where('id', 'in', (eb) => eb.selectFrom('auth_events').select('id').where('expires_at', '<=', now.getTime()).limit(FLUSH_BATCH))
+          .executeTakeFirst();
+        const n = Number(result.numDeletedRows);
+        total += n;
+        if (n < FLUSH_BATCH) return total;
+      }
     },
   };
 }

@@ -3,7 +3,7 @@ import type { Storage } from '../ports.js';
 import type { Database } from './db.js';
 import { kyselyDjangoLinkStore } from './django-links.js';
 import { kyselyEventStore } from './events.js';
-import { migrateToLatest } from './migrate.js';
+import { migrateToLatest, migrationProblem } from './migrate.js';
 import { kyselyPermissionStore } from './permissions.js';
 import { kyselyTokenStore } from './tokens.js';
 import { kyselyUserStore } from './users.js';
@@ -27,6 +27,7 @@ export function kyselyStorage(host: Kysely<any>, close: () => Promise<void> = as
     permissions: kyselyPermissionStore(db),
     djangoLinks: kyselyDjangoLinkStore(db),
     migrate: () => migrateToLatest(db),
+    unready: () => migrationProblem(db),
     close,
   };
 }

@@ -1,4 +1,5 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { StorageUnavailableError } from '../ports.js';
 import * as m0001 from './migrations/0001-initial.js';
 import * as m0002 from './migrations/0002-permissions.js';
 import * as m0005 from './migrations/0005-django-users.js';
@@ -17,4 +18,18 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** For readiness: null when every migration this version knows has run, else what is wrong. */
+export async function migrationProblem(db: Kysely<any>): Promise<string | null> {
+  let applied: Set<string>;
+  try {
+    const rows = await db.selectFrom('doorman_migrations').select('name').execute();
+    applied = new Set(rows.map((r: { name: string }) => r.name));
+  } catch (error) {
+    if (error instanceof StorageUnavailableError) return error.reason;
+    return 'migrations have not run (npx doorman migrate)';
+  }
+  const missing = Object.keys(MIGRATIONS).filter((name) => !applied.has(name));
+  return missing.length === 0 ? null : `migrations not applied: ${missing.join(', ')} (npx doorman migrate)`;
 }

@@ -1,5 +1,8 @@
 import type { OutstandingToken, StoredTokenType } from '../ports.js';
 
+/** Rows flushexpiredtokens deletes per statement: each batch holds its locks only briefly. */
+export const FLUSH_BATCH = 1000;
+
 /** A refresh_tokens row as every SQL backend stores it (times in epoch ms). */
 export interface TokenRow {
   jti: string;

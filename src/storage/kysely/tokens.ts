@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { TokenStore } from '../ports.js';
-import { toToken, toTokenRow as toRow } from './rows.js';
+import { FLUSH_BATCH, toToken, toTokenRow as toRow } from './rows.js';
 import type { Database } from './db.js';
 
 /** The token store on any Kysely dialect (the SQLite default uses the faster sqlite/tokens.ts). */
@@ -71,8 +71,17 @@ export function kyselyTokenStore(db: Kysely<Database>): TokenStore {
       return Number(result.numUpdatedRows);
     },
     async deleteExpired(now) {
-      const result = await db.deleteFrom('refresh_tokens').where('expires_at', '<=', now.getTime()).executeTakeFirst();
-      return Number(result.numDeletedRows);
+      // In batches, each its own short statement: safe beside a serving instance (no long lock).
+      let total = 0;
+      for (;;) {
+        const result = await db
+          .deleteFrom('refresh_tokens')
+          .where('jti', 'in', (eb) => eb.selectFrom('refresh_tokens').select('jti').where('expires_at', '<=', now.getTime()).limit(FLUSH_BATCH))
+          .executeTakeFirst();
+        const n = Number(result.numDeletedRows);
+        total += n;
+        if (n < FLUSH_BATCH) return total;
+      }
     },
   };
 }

@@ -126,6 +126,7 @@ export function memoryStorage(): Storage {
       userFor: async (djangoId) => djangoLinks.get(djangoId) ?? null,
     },
     migrate: async () => [],
+    unready: async () => null,
     close: async () => {},
   };
 }

@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type { Storage } from '../ports.js';
+import { guardDialect } from '../kysely/guarded-dialect.js';
+import { isBusy, translateSqliteError } from './busy.js';
 import { GroupCommit } from './group-commit.js';
 import { ownerOnlyDatabase } from './file-mode.js';
 import { sqliteTokenStore } from './tokens.js';
@@ -31,27 +31,39 @@ function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
 export interface SqliteStorageOptions {
   /** Use the generic Kysely token store instead of the prepared-statement one (conformance tests of the generic store). */
   genericTokenStore?: boolean;
+  /** How long (ms) a write waits for a lock held by another process before it fails with StorageUnavailableError (default 5000). */
+  busyTimeout?: number;
 }
 
 /**
  * The embedded default: one SQLite file in WAL mode. synchronous=NORMAL is durable across
  * process crashes (WAL) and loses at most the last commits on power loss, the usual trade
- * for a server database; busy_timeout lets the CLI write while the server runs.
+ * for a server database. busy_timeout is 0: the driver's wait for a lock held by another
+ * process (the CLI) is a synchronous sleep that would stall every request; writes wait for it
+ * asynchronously instead, up to `busyTimeout` ms (guarded-dialect.ts, group-commit.ts).
+ *
+ * The file's folder must exist (the database URL setting checks it): a mistyped path should
+ * not silently create a new, empty database somewhere else.
  */
 export function sqliteStorage(path: string, options: SqliteStorageOptions = {}): Storage {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   ownerOnlyDatabase(path);
+  const busyTimeout = options.busyTimeout ?? 5000;
   const database = new BetterSqlite3(path);
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
-  database.pragma('busy_timeout = 5000');
+  database.pragma('busy_timeout = 0');
   database.pragma('foreign_keys = ON');
   // 64 MiB of page cache (SQLite's default is 2 MiB): with millions of outstanding tokens the
   // upper levels of every index stay in memory, so a refresh reads few pages from disk. It
   // is filled only as pages are read: a server that serves no queries keeps no cache.
   database.pragma('cache_size = -65536');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  const dialect = guardDialect(new SqliteDialect({ database: withStatementCache(database) }), {
+    translate: translateSqliteError,
+    retryable: isBusy,
+    retryFor: () => busyTimeout,
+  });
+  const db = new Kysely<Database>({ dialect });
   const storage = kyselyStorage(db, () => db.destroy());
-  if (!options.genericTokenStore) storage.tokens = sqliteTokenStore(database, new GroupCommit(database));
+  if (!options.genericTokenStore) storage.tokens = sqliteTokenStore(database, new GroupCommit(database, () => busyTimeout));
   return storage;
 }

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { OutstandingToken, TokenStore } from '../ports.js';
-import { toToken, type TokenRow } from '../kysely/rows.js';
+import { FLUSH_BATCH, toToken, type TokenRow } from '../kysely/rows.js';
 import type { GroupCommit } from './group-commit.js';
 
 /**
@@ -40,7 +40,15 @@ export function sqliteTokenStore(db: Database, commit: GroupCommit): TokenStore 
       return s().liveSessions.all(userId, now.getTime()) as string[];
     },
     revokeAllForUser: (userId, at) => commit.run(() => s().revokeUser.run(at.getTime(), userId).changes),
-    deleteExpired: (now) => commit.run(() => s().deleteExpired.run(now.getTime()).changes),
+    async deleteExpired(now) {
+      // In batches, each its own short commit: serving instances wait for at most one batch.
+      let total = 0;
+      for (;;) {
+        const n = await commit.run(() => s().deleteExpired.run(now.getTime(), FLUSH_BATCH).changes);
+        total += n;
+        if (n < FLUSH_BATCH) return total;
+      }
+    },
   };
 }
 
@@ -57,6 +65,6 @@ function prepare(db: Database) {
     liveSessions: db
       .prepare('SELECT DISTINCT family_id FROM refresh_tokens WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ?')
       .pluck(),
-    deleteExpired: db.prepare('DELETE FROM refresh_tokens WHERE expires_at <= ?'),
+    deleteExpired: db.prepare('DELETE FROM refresh_tokens WHERE jti IN (SELECT jti FROM refresh_tokens WHERE expires_at <= ? LIMIT ?)'),
   };
 }

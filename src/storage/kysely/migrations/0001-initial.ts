@@ -1,10 +1,9 @@
 import type { Kysely } from 'kysely';
+import { addSerialId } from './dialect.js';
 
 /** Users, outstanding refresh tokens (with their blacklist state), and revocation events. */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema
-    .createTable('users')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+  await addSerialId(db, db.schema.createTable('users'))
     .addColumn('email', 'varchar(254)', (c) => c.notNull())
     .addColumn('email_key', 'varchar(254)', (c) => c.notNull().unique())
     .addColumn('password', 'varchar(255)')
@@ -33,9 +32,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('refresh_tokens_family_id').on('refresh_tokens').column('family_id').execute();
   await db.schema.createIndex('refresh_tokens_expires_at').on('refresh_tokens').column('expires_at').execute();
 
-  await db.schema
-    .createTable('auth_events')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+  await addSerialId(db, db.schema.createTable('auth_events'))
     .addColumn('kind', 'varchar(32)', (c) => c.notNull())
     .addColumn('subject', 'varchar(64)', (c) => c.notNull())
     .addColumn('expires_at', 'bigint', (c) => c.notNull())

@@ -1,16 +1,13 @@
 import type { Kysely } from 'kysely';
+import { addSerialId } from './dialect.js';
 
 /** Django's auth groups and model permissions: groups, permissions, and who holds which. */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema
-    .createTable('groups')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+  await addSerialId(db, db.schema.createTable('groups'))
     .addColumn('name', 'varchar(150)', (c) => c.notNull().unique())
     .execute();
 
-  await db.schema
-    .createTable('permissions')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+  await addSerialId(db, db.schema.createTable('permissions'))
     .addColumn('app_label', 'varchar(100)', (c) => c.notNull())
     .addColumn('codename', 'varchar(100)', (c) => c.notNull())
     .addUniqueConstraint('permissions_app_label_codename', ['app_label', 'codename'])
