@@ -32,3 +32,30 @@ describe.skipIf(!POSTGRES_URL)('postgres', () => {
     await storage.close();
   });
 });
+
+describe.skipIf(!POSTGRES_URL)('postgres: several instances', () => {
+  it('N instances migrating an empty database at the same moment all come up', async () => {
+    const database = await createTestDatabase('migrate');
+    const storages = Array.from({ length: 6 }, () => postgresStorage(database.url, { poolSize: 2 }));
+    try {
+      const applied = await Promise.all(storages.map((s) => s.migrate()));
+      // Exactly one ran the migrations; the others waited on the lock and found nothing to do.
+      expect(applied.flat().sort()).toEqual(['0001-initial', '0002-permissions']);
+      for (const s of storages) expect(await s.unready()).toBeNull();
+    } finally {
+      await Promise.all(storages.map((s) => s.close()));
+      await database.drop();
+    }
+  });
+
+  it('readiness names the problem when migrations have not run', async () => {
+    const database = await createTestDatabase('unready');
+    const storage = postgresStorage(database.url);
+    try {
+      expect(await storage.unready()).toBe('migrations have not run (npx doorman migrate)');
+    } finally {
+      await storage.close();
+      await database.drop();
+    }
+  });
+});
