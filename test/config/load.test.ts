@@ -34,7 +34,7 @@ describe('loadConfig', () => {
       leeway: 0,
       port: 8000,
       host: '127.0.0.1',
-      databaseUrl: 'sqlite:./doorman.sqlite3',
+      databaseUrl: { driver: 'sqlite', path: './doorman.sqlite3' },
     });
     expect(Object.isFrozen(c)).toBe(true);
   });
@@ -64,7 +64,30 @@ describe('loadConfig', () => {
   });
 
   it('takes DATABASE_URL when DOORMAN_DATABASE_URL is unset', () => {
-    expect(loadConfig({ env: { DOORMAN_SIGNING_KEY: strong, DATABASE_URL: 'sqlite:/tmp/x.db' } }).databaseUrl).toBe('sqlite:/tmp/x.db');
+    expect(loadConfig({ env: { DOORMAN_SIGNING_KEY: strong, DATABASE_URL: 'sqlite:/tmp/x.db' } }).databaseUrl).toEqual({ driver: 'sqlite', path: '/tmp/x.db' });
+    expect(loadConfig({ env: { DOORMAN_SIGNING_KEY: strong, DATABASE_URL: 'postgres://u:p@db.internal:5432/auth' } }).databaseUrl).toEqual({ driver: 'postgres', url: 'postgres://u:p@db.internal:5432/auth' });
+  });
+
+  it('parses the database URL when the settings load, and a wrong one is one line naming the setting (never the password)', () => {
+    const load = (url: string) => () => loadConfig({ env: { DOORMAN_SIGNING_KEY: strong, DOORMAN_DATABASE_URL: url } });
+    expect(loadConfig({ env: { DOORMAN_SIGNING_KEY: strong, DOORMAN_DATABASE_URL: 'postgresql://db/auth' } }).databaseUrl).toEqual({ driver: 'postgres', url: 'postgresql://db/auth' });
+    expect(loadConfig({ env: { DOORMAN_SIGNING_KEY: strong, DOORMAN_DATABASE_URL: 'sqlite::memory:' } }).databaseUrl).toEqual({ driver: 'sqlite', path: ':memory:' });
+    expect(load('mysql://u:secret@x/db')).toThrow(/^DOORMAN_DATABASE_URL: unsupported database "mysql:"; expected postgres:\/\/user:password@host:5432\/database or sqlite:<path>$/);
+    expect(load('postgres://u:secret@db.internal:5432')).toThrow(/^DOORMAN_DATABASE_URL: the postgres:\/\/ URL names no database/);
+    expect(load('postgres://u:secret@:5432/db')).toThrow(/^DOORMAN_DATABASE_URL: /);
+    expect(load('postgres://u:secret@db:port/db')).toThrow(/^DOORMAN_DATABASE_URL: not a valid postgres:\/\/ URL/);
+    expect(load('sqlite:')).toThrow(/^DOORMAN_DATABASE_URL: sqlite: needs a file path/);
+    for (const url of ['mysql://u:secret@x/db', 'postgres://u:secret@db.internal:5432', 'postgres://u:secret@db:port/db']) {
+      expect(load(url)).toThrow(expect.objectContaining({ message: expect.not.stringContaining('secret') }));
+    }
+  });
+
+  it('refuses a SQLite path whose folder does not exist rather than creating a database somewhere unexpected', () => {
+    const missing = join(dir, 'no-such-folder', 'db.sqlite3');
+    expect(() => loadConfig({ env: { DOORMAN_SIGNING_KEY: strong, DOORMAN_DATABASE_URL: `sqlite:${missing}` } })).toThrow(
+      new ConfigError('DOORMAN_DATABASE_URL', `the folder ${join(dir, 'no-such-folder')} of the SQLite file does not exist; create it first (doorman does not create folders)`),
+    );
+    expect(loadConfig({ env: { DOORMAN_SIGNING_KEY: strong, DOORMAN_DATABASE_URL: `sqlite:${join(dir, 'db.sqlite3')}` } }).databaseUrl).toEqual({ driver: 'sqlite', path: join(dir, 'db.sqlite3') });
   });
 
   it('rejects an unknown DOORMAN_ variable by name', () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -27,7 +27,7 @@ storageConformance('sqlite, generic Kysely token store', () => openSqlite({ gene
 describe('sqlite specifics', () => {
   it('migrates idempotently and keeps data across reopen', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'doorman-storage-'));
-    const path = join(dir, 'nested', 'db.sqlite3');
+    const path = join(dir, 'db.sqlite3');
     const first = sqliteStorage(path);
     await first.migrate();
     await first.migrate();
@@ -56,6 +56,16 @@ describe('sqlite specifics', () => {
   it('names the setting when the database URL is not one it can open', () => {
     expect(() => openStorage('mysql://x')).toThrow(ConfigError);
     expect(() => openStorage('mysql://x')).toThrow(/DOORMAN_DATABASE_URL/);
-    expect(() => openStorage('postgres://localhost/test')).toThrow(/PostgreSQL/);
+  });
+
+  it('a file it cannot create is one line naming the setting (issue 17: sqlite:/proc/x.sqlite3)', () => {
+    expect(() => openStorage('sqlite:/proc/x.sqlite3')).toThrow(new ConfigError('DOORMAN_DATABASE_URL', 'SQLite database /proc/x.sqlite3: cannot open or create the file there'));
+  });
+
+  it('does not create a missing folder', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'doorman-storage-'));
+    expect(() => openStorage(`sqlite:${join(dir, 'nested', 'db.sqlite3')}`)).toThrow(/DOORMAN_DATABASE_URL: the folder .*nested of the SQLite file does not exist/);
+    expect(existsSync(join(dir, 'nested'))).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
