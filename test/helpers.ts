@@ -37,7 +37,8 @@ export interface TestApp {
 
 export interface TestAppOptions {
   config?: ConfigInput;
-  storage?: 'memory' | 'sqlite';
+  /** A backend by name, or a storage of the test's own (closed by close()). */
+  storage?: 'memory' | 'sqlite' | Storage;
   customClaims?: CustomClaims;
 }
 
@@ -46,9 +47,11 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
   const config = testConfig(options.config);
   let dir: string | undefined;
   let storage: Storage;
-  if (options.storage === 'sqlite') {
+  if (typeof options.storage === 'object') {
+    storage = options.storage;
+  } else if (options.storage === 'sqlite') {
     dir = mkdtempSync(joinPath(tmpdir(), 'doorman-test-'));
-    storage = sqliteStorage(joinPath(dir, 'db.sqlite3'));
+    storage = sqliteStorage(joinPath(dir, 'db.sqlite3'), { busyTimeout: config.databaseBusyTimeout });
   } else {
     storage = memoryStorage();
   }
