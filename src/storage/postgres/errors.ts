@@ -17,8 +17,9 @@ export function isOutage(error: unknown): boolean {
   const code = typeof e.code === 'string' ? e.code : '';
   if (SOCKET_CODES.has(code) || OUTAGE_STATES.has(code) || code.startsWith('08')) return true;
   const message = typeof e.message === 'string' ? e.message : '';
-  // pg's own words for a connection that died under a query, and pg-pool's connect timeout.
-  return /Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Connection ended unexpectedly/i.test(message);
+  // pg's own words for a connection that died under a query, pg-pool's connect timeout, and a
+  // database closed to connections for maintenance (ALTER DATABASE ... ALLOW_CONNECTIONS false).
+  return /Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Connection ended unexpectedly|not currently accepting connections/i.test(message);
 }
 
 export function translatePostgresError(error: unknown): unknown {
