@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from '../dist-build.js';
+import { createTestDatabase, noteSkippedPostgres, POSTGRES_URL, query, type TestDatabase } from '../postgres-helpers.js';
+import { bearer, get, percentile, post, startInstance, type Instance } from './processes.js';
+
+noteSkippedPostgres('three doorman processes on one PostgreSQL database');
+
+const PASSWORD = 'correct horse battery';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Issue 13's multi-instance "Done means": three real `node dist/server.js` processes on one
+ * PostgreSQL database, started at the same moment on an empty database. The revocation poll is
+ * set to a minute, so anything reaching the other instances sooner came by LISTEN/NOTIFY.
+ */
+describe.skipIf(!POSTGRES_URL)('three instances on one PostgreSQL database', () => {
+  let database: TestDatabase;
+  let instances: Instance[] = [];
+  const env = () => ({
+    DOORMAN_DATABASE_URL: database.url,
+    DOORMAN_REVOCATION_POLL_INTERVAL: '60000',
+    DOORMAN_ARGON2_MEMORY_COST: '1024',
+    DOORMAN_ARGON2_TIME_COST: '1',
+    DOORMAN_DATABASE_POOL_SIZE: '5',
+  });
+
+  beforeAll(async () => {
+    ensureBuilt();
+    database = await createTestDatabase('multi');
+    instances = await Promise.all(['A', 'B', 'C'].map((name) => startInstance(name, env())));
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const i of instances) if (i.child.exitCode === null && i.child.signalCode === null) i.child.kill('SIGKILL');
+    await Promise.all(instances.map((i) => i.exited));
+    await database?.drop();
+  });
+
+  it('all three came up on the empty database and are ready', async () => {
+    for (const i of instances) expect(await get(i.url, '/readyz')).toEqual({ status: 200, body: { status: 'ready' } });
+    const applied = await query(database.url, 'SELECT name FROM doorman_migrations ORDER BY name');
+    expect(applied.map((r) => r.name)).toEqual(['0001-initial', '0002-permissions']);
+  });
+
+  it('200 parallel refreshes of one token spread over the three: exactly one wins, the rest 401, no 5xx', async () => {
+    const joined = await post(instances[0]!.url, '/account/join/', { email: 'race@example.com', password1: PASSWORD, password2: PASSWORD });
+    expect(joined.status).toBe(201);
+    const refresh = joined.body.refresh as string;
+    const answers = await Promise.all(Array.from({ length: 200 }, (_, n) => post(instances[n % 3]!.url, '/api/token/refresh/', { refresh })));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(199);
+    const rows = await query(database.url, "SELECT count(*)::int AS n FROM refresh_tokens t JOIN users u ON u.id = t.user_id WHERE u.email = 'race@example.com'");
+    expect(rows[0]!.n).toBe(2); // the spent token and its one successor
+  }, 60_000);
+
+  it('a logout on one instance is refused on the others within milliseconds (measured)', async () => {
+    await post(instances[0]!.url, '/account/join/', { email: 'logout@example.com', password1: PASSWORD, password2: PASSWORD });
+    const delays: number[] = [];
+    for (let round = 0; round < 15; round++) {
+      const here = instances[round % 3]!;
+      const others = instances.filter((i) => i !== here);
+      const login = await post(here.url, '/api/token/', { email: 'logout@example.com', password: PASSWORD });
+      expect(login.status).toBe(200);
+      const { access, refresh } = login.body as { access: string; refresh: string };
+      for (const other of others) expect((await get(other.url, '/account/mypage/', bearer(access))).status).toBe(200);
+      const logout = await post(here.url, '/account/logout/', { refresh }, bearer(access));
+      expect(logout.status).toBe(200);
+      const loggedOutAt = performance.now();
+      expect((await get(here.url, '/account/mypage/', bearer(access))).status).toBe(401);
+      await Promise.all(
+        others.map(async (other) => {
+          for (;;) {
+            const answer = await get(other.url, '/account/mypage/', bearer(access));
+            if (answer.status === 401) {
+              delays.push(performance.now() - loggedOutAt);
+              return;
+            }
+            expect(answer.status).toBe(200);
+            if (performance.now() - loggedOutAt > 5000) throw new Error(`${other.name} still accepts the token 5 s after the logout`);
+          }
+        }),
+      );
+    }
+    const median = percentile(delays, 50);
+    const worst = Math.max(...delays);
+    console.log(`revocation delay over ${delays.length} measurements (logout 200 on one instance → 401 on another): median ${median.toFixed(1)} ms, p90 ${percentile(delays, 90).toFixed(1)} ms, worst ${worst.toFixed(1)} ms`);
+    expect(median).toBeLessThanOrEqual(100);
+    expect(worst).toBeLessThanOrEqual(1000);
+  }, 120_000);
+
+  it('one instance killed with SIGKILL while the others rotate: no 5xx, no acknowledged rotation lost', async () => {
+    const [a, b, c] = instances as [Instance, Instance, Instance];
+    const sessions: string[] = [];
+    for (let n = 0; n < 10; n++) {
+      const joined = await post(a.url, '/account/join/', { email: `rot${n}@example.com`, password1: PASSWORD, password2: PASSWORD });
+      sessions.push(joined.body.refresh as string);
+    }
+    const statuses: number[] = [];
+    let stop = false;
+    // C carries load of its own (its answers are cut off when it dies; none was acknowledged).
+    const joined = await post(c.url, '/account/join/', { email: 'c-load@example.com', password1: PASSWORD, password2: PASSWORD });
+    const cLoad = (async () => {
+      let refresh = joined.body.refresh as string;
+      while (!stop) {
+        try {
+          const r = await post(c.url, '/api/token/refresh/', { refresh });
+          if (r.status === 200) refresh = r.body.refresh;
+        } catch {
+          return;
+        }
+      }
+    })();
+    const rotators = sessions.map(async (_, n) => {
+      let rotations = 0;
+      while (!stop) {
+        const target = (n + rotations) % 2 === 0 ? a : b;
+        const r = await post(target.url, '/api/token/refresh/', { refresh: sessions[n] });
+        statuses.push(r.status);
+        if (r.status === 200) {
+          sessions[n] = r.body.refresh;
+          rotations++;
+        }
+      }
+      return rotations;
+    });
+    await sleep(300);
+    c.child.kill('SIGKILL');
+    expect(await c.exited).toBe('SIGKILL');
+    await sleep(500);
+    stop = true;
+    const rotations = await Promise.all(rotators);
+    await cLoad;
+    expect(statuses.filter((s) => s >= 500)).toEqual([]);
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    expect(Math.min(...rotations)).toBeGreaterThan(0);
+    // Every session's last acknowledged refresh token still works, on either survivor.
+    for (const [n, refresh] of sessions.entries()) {
+      const r = await post((n % 2 === 0 ? a : b).url, '/api/token/refresh/', { refresh });
+      expect(r.status).toBe(200);
+    }
+  }, 60_000);
+});
