@@ -3,24 +3,13 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ensureBuilt } from '../dist-build.js';
 import { cliSandbox, PASSWORD, type CliSandbox } from './cli-helpers.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const entry = join(root, 'dist', 'cli', 'index.js');
 
-/** dist/cli is missing or older than a source file of the CLI. */
-function stale(): boolean {
-  if (!existsSync(entry)) return true;
-  const built = statSync(entry).mtimeMs;
-  const sources = readdirSync(join(root, 'src', 'cli'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
-  return sources.some((f) => statSync(join(root, 'src', 'cli', f)).mtimeMs > built);
-}
-
-beforeAll(() => {
-  if (!stale()) return;
-  const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
-}, 120_000);
+beforeAll(() => ensureBuilt(entry), 120_000);
 
 let box: CliSandbox;
 beforeEach(() => {

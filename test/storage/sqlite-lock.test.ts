@@ -73,7 +73,8 @@ describe('a SQLite write lock held by another process (issue 13)', () => {
   it('gives up after databaseBusyTimeout with StorageUnavailableError, still without stalling', async () => {
     const storage = sqliteStorage(path, { busyTimeout: 300 });
     holder.exec('BEGIN IMMEDIATE');
-    for (const write of [() => storage.tokens.record(token()), () => storage.users.update(1, { firstName: 'Kim' })]) {
+    const writes: Array<() => Promise<unknown>> = [() => storage.tokens.record(token()), () => storage.users.update(1, { firstName: 'Kim' })];
+    for (const write of writes) {
       const t0 = performance.now();
       const { result, stallMs } = await worstLoopStall(write);
       expect(result.status).toBe('rejected');
