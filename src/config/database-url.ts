@@ -25,7 +25,7 @@ export function parseDatabaseUrl(value: unknown): DatabaseUrl {
   const match = /^(?:sqlite|file):(?:\/\/)?(.*)$/i.exec(text);
   const path = match ? match[1]! : /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? null : /\.(sqlite3?|db)$/i.test(text) ? text : null;
   if (path === null) {
-    throw new Error(`unsupported database "${text.split(':')[0]}:"; expected postgres://user:password@host:5432/database or sqlite:<path>`);
+    throw new Error(`unsupported database URL "${text.split(':')[0]}:"; expected postgres://user:password@host:5432/database or sqlite:<path>`);
   }
   if (path === '') throw new Error('sqlite: needs a file path, e.g. sqlite:./doorman.sqlite3 (or sqlite::memory:)');
   if (path === ':memory:') return { driver: 'sqlite', path };

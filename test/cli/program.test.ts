@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import BetterSqlite3 from 'better-sqlite3';
 import { cliSandbox, PASSWORD, type CliSandbox } from './cli-helpers.js';
 
 let box: CliSandbox;
@@ -49,10 +50,20 @@ describe('configuration and usage errors', () => {
     expect((await box.run(['migrate'], { env })).code).toBe(0);
   });
 
-  it('prints one line, no stack, for an unexpected failure (and the stack with --traceback)', async () => {
+  it('a SQLite path whose folder is missing is a configuration error, not a failure (issue 17)', async () => {
     await box.run(['migrate']);
-    // The database file exists, so a path "inside" it cannot be created.
-    const env = { DOORMAN_DATABASE_URL: `sqlite:${box.file}/not/a/dir/db.sqlite3` };
+    // The database file exists, so a path "inside" it has no folder.
+    const result = await box.run(['migrate'], { env: { DOORMAN_DATABASE_URL: `sqlite:${box.file}/not/a/dir/db.sqlite3` } });
+    expect(result.code).toBe(78);
+    expect(result.stderr).toBe(`doorman: configuration error: DOORMAN_DATABASE_URL: the folder ${box.file}/not/a/dir of the SQLite file does not exist; create it first (doorman does not create folders)\n`);
+  });
+
+  it('prints one line, no stack, for an unexpected failure (and the stack with --traceback)', async () => {
+    // A database doorman did not make: its "users" table is in the way of the first migration.
+    const foreign = new BetterSqlite3(box.file);
+    foreign.exec('CREATE TABLE users (id integer)');
+    foreign.close();
+    const env = {};
     const plain = await box.run(['migrate'], { env });
     expect(plain.code).toBe(1);
     expect(plain.stderr).toMatch(/^doorman: error: [^\n]+ \(run with --traceback for details\)\n$/);

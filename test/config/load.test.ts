@@ -72,7 +72,7 @@ describe('loadConfig', () => {
     const load = (url: string) => () => loadConfig({ env: { DOORMAN_SIGNING_KEY: strong, DOORMAN_DATABASE_URL: url } });
     expect(loadConfig({ env: { DOORMAN_SIGNING_KEY: strong, DOORMAN_DATABASE_URL: 'postgresql://db/auth' } }).databaseUrl).toEqual({ driver: 'postgres', url: 'postgresql://db/auth' });
     expect(loadConfig({ env: { DOORMAN_SIGNING_KEY: strong, DOORMAN_DATABASE_URL: 'sqlite::memory:' } }).databaseUrl).toEqual({ driver: 'sqlite', path: ':memory:' });
-    expect(load('mysql://u:secret@x/db')).toThrow(/^DOORMAN_DATABASE_URL: unsupported database "mysql:"; expected postgres:\/\/user:password@host:5432\/database or sqlite:<path>$/);
+    expect(load('mysql://u:secret@x/db')).toThrow(/^DOORMAN_DATABASE_URL: unsupported database URL "mysql:"; expected postgres:\/\/user:password@host:5432\/database or sqlite:<path>$/);
     expect(load('postgres://u:secret@db.internal:5432')).toThrow(/^DOORMAN_DATABASE_URL: the postgres:\/\/ URL names no database/);
     expect(load('postgres://u:secret@:5432/db')).toThrow(/^DOORMAN_DATABASE_URL: /);
     expect(load('postgres://u:secret@db:port/db')).toThrow(/^DOORMAN_DATABASE_URL: not a valid postgres:\/\/ URL/);
