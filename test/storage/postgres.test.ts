@@ -25,6 +25,32 @@ describe.skipIf(!POSTGRES_URL)('postgres', () => {
     return { storage, dispose: () => storage.close() };
   });
 
+  it('rotations sent together share one statement: each distinct token rotates, and of two rotations of one token exactly one wins', async () => {
+    await query(database.url, 'TRUNCATE users, refresh_tokens RESTART IDENTITY CASCADE');
+    const storage = postgresStorage(database.url, { poolSize: 2 });
+    try {
+      const user = await storage.users.create({ email: 'batch@example.com', password: null });
+      const token = (sessionId: string) => ({
+        jti: crypto.randomUUID().replaceAll('-', ''), userId: user.id, sessionId, tokenType: 'refresh' as const,
+        createdAt: new Date(), expiresAt: new Date(Date.now() + 60_000), revokedAt: null,
+      });
+      const originals = Array.from({ length: 50 }, (_, i) => token(`s${i}`));
+      for (const t of originals) await storage.tokens.record(t);
+      const successors = originals.map((t) => token(t.sessionId));
+      const twin = token('s0');
+      const results = await Promise.all([...originals.map((t, i) => storage.tokens.rotate(t.jti, successors[i]!, new Date())), storage.tokens.rotate(originals[0]!.jti, twin, new Date())]);
+      expect(results.slice(1, 50).every(Boolean)).toBe(true);
+      expect([results[0], results[50]].filter(Boolean)).toHaveLength(1);
+      const winner = results[0] ? successors[0]! : twin;
+      const loser = results[0] ? twin : successors[0]!;
+      expect(await storage.tokens.find(winner.jti)).toMatchObject({ revokedAt: null, sessionId: 's0' });
+      expect(await storage.tokens.find(loser.jti)).toBeNull();
+      for (const t of originals) expect((await storage.tokens.find(t.jti))?.revokedAt).toBeInstanceOf(Date);
+    } finally {
+      await storage.close();
+    }
+  });
+
   it('migrates idempotently: a second run applies nothing', async () => {
     const storage = postgresStorage(database.url);
     expect(await storage.migrate()).toEqual([]);
