@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt } from '../dist-build.js';
+import { ensureBuilt, ROOT } from '../dist-build.js';
 import { createTestDatabase, noteSkippedPostgres, POSTGRES_URL, query, type TestDatabase } from '../postgres-helpers.js';
-import { bearer, get, percentile, post, startInstance, type Instance } from './processes.js';
+import { bearer, childEnv, get, percentile, post, SHARED_KEY, startInstance, type Instance } from './processes.js';
 
 noteSkippedPostgres('three doorman processes on one PostgreSQL database');
 
@@ -88,6 +90,47 @@ describe.skipIf(!POSTGRES_URL)('three instances on one PostgreSQL database', () 
     expect(median).toBeLessThanOrEqual(100);
     expect(worst).toBeLessThanOrEqual(1000);
   }, 120_000);
+
+  /** From `changedAt` until `access` is refused (401) on every instance: the delay per instance. */
+  async function refusedEverywhere(access: string, changedAt: number, on: Instance[]): Promise<number[]> {
+    return Promise.all(
+      on.map(async (instance) => {
+        for (;;) {
+          const answer = await get(instance.url, '/account/mypage/', bearer(access));
+          if (answer.status === 401) return performance.now() - changedAt;
+          expect(answer.status).toBe(200);
+          if (performance.now() - changedAt > 5000) throw new Error(`${instance.name} still accepts the token 5 s after the change`);
+        }
+      }),
+    );
+  }
+
+  it('a password change on one instance ends the other sessions on all three (measured)', async () => {
+    await post(instances[0]!.url, '/account/join/', { email: 'pw@example.com', password1: PASSWORD, password2: PASSWORD });
+    const other = (await post(instances[1]!.url, '/api/token/', { email: 'pw@example.com', password: PASSWORD })).body.access as string;
+    const mine = (await post(instances[2]!.url, '/api/token/', { email: 'pw@example.com', password: PASSWORD })).body.access as string;
+    for (const i of instances) expect((await get(i.url, '/account/mypage/', bearer(other))).status).toBe(200);
+    const changed = await post(instances[2]!.url, '/account/password/change/', { old_password: PASSWORD, new_password1: 'another long passphrase', new_password2: 'another long passphrase' }, bearer(mine));
+    expect(changed.status).toBe(200);
+    const delays = await refusedEverywhere(other, performance.now(), instances);
+    console.log(`password change → other session refused: ${delays.map((d) => d.toFixed(1)).join(' / ')} ms on the three instances`);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(1000);
+  });
+
+  it('`doorman deactivate` run against the database is seen by all three at once (measured)', async () => {
+    await post(instances[0]!.url, '/account/join/', { email: 'off@example.com', password1: PASSWORD, password2: PASSWORD });
+    const access = (await post(instances[1]!.url, '/api/token/', { email: 'off@example.com', password: PASSWORD })).body.access as string;
+    for (const i of instances) expect((await get(i.url, '/account/mypage/', bearer(access))).status).toBe(200);
+    const cli = spawnSync(process.execPath, [join(ROOT, 'bin', 'doorman.js'), 'deactivate', 'off@example.com'], {
+      env: childEnv({ DOORMAN_DATABASE_URL: database.url, DOORMAN_ENVIRONMENT: 'production', DOORMAN_SIGNING_KEY: SHARED_KEY }),
+      encoding: 'utf8',
+    });
+    const doneAt = performance.now();
+    expect(cli.status, cli.stderr).toBe(0);
+    const delays = await refusedEverywhere(access, doneAt, instances);
+    console.log(`doorman deactivate (CLI exit) → token refused: ${delays.map((d) => d.toFixed(1)).join(' / ')} ms on the three instances`);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(1000);
+  });
 
   it('one instance killed with SIGKILL while the others rotate: no 5xx, no acknowledged rotation lost', async () => {
     const [a, b, c] = instances as [Instance, Instance, Instance];
