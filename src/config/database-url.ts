@@ -12,10 +12,6 @@ export const DEFAULT_DATABASE_URL: DatabaseUrl = Object.freeze({ driver: 'sqlite
  * `postgres://user:pass@host:5432/db` (or `postgresql://`), `sqlite:<path>`, `sqlite::memory:`,
  * `file:<path>`, or a bare `*.sqlite3` / `*.db` path. Throws one plain line (load.ts adds the
  * setting's name); the message never repeats the URL, which may hold a password.
- *
- * A SQLite file's folder must exist: a typo in the path would otherwise create a new, empty
- * database somewhere unexpected (issue 17). The default `./doorman.sqlite3` lives in the working
- * directory, which always exists.
  */
 export function parseDatabaseUrl(value: unknown): DatabaseUrl {
   if (typeof value === 'object' && value !== null && 'driver' in value) return value as DatabaseUrl;
@@ -28,11 +24,21 @@ export function parseDatabaseUrl(value: unknown): DatabaseUrl {
     throw new Error(`unsupported database URL "${text.split(':')[0]}:"; expected postgres://user:password@host:5432/database or sqlite:<path>`);
   }
   if (path === '') throw new Error('sqlite: needs a file path, e.g. sqlite:./doorman.sqlite3 (or sqlite::memory:)');
-  if (path === ':memory:') return { driver: 'sqlite', path };
-  const folder = dirname(path);
-  if (!existsSync(folder)) throw new Error(`the folder ${folder} of the SQLite file does not exist; create it first (doorman does not create folders)`);
-  if (!statSync(folder).isDirectory()) throw new Error(`${folder} (the folder of the SQLite file) is not a folder`);
   return { driver: 'sqlite', path };
+}
+
+/**
+ * Why a SQLite file cannot be opened at `path` because of its folder, or null. Checked when the
+ * database is opened (not when the settings load, which touch no file): a typo in the path must
+ * not silently create a new, empty database somewhere unexpected (issue 17), so doorman never
+ * creates folders. The default `./doorman.sqlite3` lives in the working directory, which exists.
+ */
+export function sqliteFolderProblem(path: string): string | null {
+  if (path === ':memory:') return null;
+  const folder = dirname(path);
+  if (!existsSync(folder)) return `the folder ${folder} of the SQLite file does not exist; create it first (doorman does not create folders)`;
+  if (!statSync(folder).isDirectory()) return `${folder} (the folder of the SQLite file) is not a folder`;
+  return null;
 }
 
 function parsePostgres(text: string): string {

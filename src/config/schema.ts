@@ -108,7 +108,7 @@ export const SETTINGS = {
     shown: 'sqlite:./doorman.sqlite3',
     parse: parseDatabaseUrl,
     secret: true,
-    doc: 'postgres://user:password@host:5432/database (several instances share it; see "Running several instances" in the README), or sqlite:<path> (the file is created and migrated on first start; its folder must exist), or sqlite::memory:. DATABASE_URL is read too.',
+    doc: 'postgres://user:password@host:5432/database (several instances share it; see "Running several instances" in the README), or sqlite:<path> (the file is created and migrated on first start; its folder must exist: doorman does not create folders), or sqlite::memory:. DATABASE_URL is read too.',
   }),
   databasePoolSize: setting({ default: 10, parse: parseInteger(1, 1000), doc: 'PostgreSQL: connections in each instance\'s pool (plus one for LISTEN). Size it so instances × (pool + 1) stays under the server\'s max_connections.' }),
   databaseBusyTimeout: setting({ default: 5000, parse: parseInteger(0, 600_000), doc: 'How long (ms) a request waits for the database before it answers 503 service_unavailable: a SQLite write lock held by another process (waited for without blocking the server), or a PostgreSQL connection from the pool.' }),

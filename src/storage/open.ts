@@ -1,5 +1,5 @@
 import { ConfigError } from '../config/load.js';
-import { parseDatabaseUrl, type DatabaseUrl } from '../config/database-url.js';
+import { parseDatabaseUrl, sqliteFolderProblem, type DatabaseUrl } from '../config/database-url.js';
 import type { Config } from '../config/schema.js';
 import type { Storage } from './ports.js';
 import { postgresStorage } from './postgres/index.js';
@@ -16,8 +16,9 @@ export interface OpenStorageOptions {
 
 /**
  * Opens the storage the database setting names (parsed and checked when the settings load;
- * a plain string is parsed here for library callers). A SQLite file that cannot be opened is
- * a ConfigError naming the setting: one clear line at start-up, not a stack.
+ * a plain string is parsed here for library callers). A SQLite file that cannot be opened, or
+ * whose folder does not exist, is a ConfigError naming the setting: one clear line at start-up,
+ * not a stack.
  */
 export function openStorage(database: DatabaseUrl | string, options: OpenStorageOptions = {}): Storage {
   let target: DatabaseUrl;
@@ -29,6 +30,8 @@ export function openStorage(database: DatabaseUrl | string, options: OpenStorage
   if (target.driver === 'postgres') {
     return postgresStorage(target.url, { poolSize: options.poolSize, connectTimeout: options.busyTimeout, onError: options.onError });
   }
+  const folder = sqliteFolderProblem(target.path);
+  if (folder) throw new ConfigError('DOORMAN_DATABASE_URL', folder);
   try {
     return sqliteStorage(target.path, { busyTimeout: options.busyTimeout });
   } catch (error) {

@@ -82,14 +82,6 @@ describe('loadConfig', () => {
     }
   });
 
-  it('refuses a SQLite path whose folder does not exist rather than creating a database somewhere unexpected', () => {
-    const missing = join(dir, 'no-such-folder', 'db.sqlite3');
-    expect(() => loadConfig({ env: { DOORMAN_SIGNING_KEY: strong, DOORMAN_DATABASE_URL: `sqlite:${missing}` } })).toThrow(
-      new ConfigError('DOORMAN_DATABASE_URL', `the folder ${join(dir, 'no-such-folder')} of the SQLite file does not exist; create it first (doorman does not create folders)`),
-    );
-    expect(loadConfig({ env: { DOORMAN_SIGNING_KEY: strong, DOORMAN_DATABASE_URL: `sqlite:${join(dir, 'db.sqlite3')}` } }).databaseUrl).toEqual({ driver: 'sqlite', path: join(dir, 'db.sqlite3') });
-  });
-
   it('rejects an unknown DOORMAN_ variable by name', () => {
     expect(() => loadConfig({ env: { DOORMAN_SIGNING_KEY: strong, DOORMAN_ACESS_TOKEN_LIFETIME: '5m' } })).toThrow(/DOORMAN_ACESS_TOKEN_LIFETIME: unknown setting/);
   });

@@ -44,6 +44,11 @@ export function postgresStorage(connectionString: string, options: PostgresStora
   // An idle client whose server went away emits 'error' on the pool; without a listener that
   // would crash the process. The pool drops the client and opens a new one when needed.
   pool.on('error', onError);
+  // pg-pool takes its listener off a client while it is checked out, and a connection that dies
+  // then (PostgreSQL restarted, pg_terminate_backend) emits 'error' on the client besides failing
+  // its query: with no listener, an uncaught exception. The query's own error becomes the 503;
+  // the pool discards the broken client when it is released.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const dialect = guardDialect(new PostgresDialect({ pool }), { translate: translatePostgresError });
   const db = new Kysely<Database>({ dialect });
   const storage = kyselyStorage(db, () => db.destroy());
