@@ -41,7 +41,8 @@ describe.skipIf(!POSTGRES_URL)('three instances on one PostgreSQL database', () 
   it('all three came up on the empty database and are ready', async () => {
     for (const i of instances) expect(await get(i.url, '/readyz')).toEqual({ status: 200, body: { status: 'ready' } });
     const applied = await query(database.url, 'SELECT name FROM doorman_migrations ORDER BY name');
-    expect(applied.map((r) => r.name)).toEqual(['0001-initial', '0002-permissions']);
+    expect(applied.map((r) => r.name)).toContain('0001-initial');
+    expect(applied.map((r) => r.name)).toContain('0002-permissions');
   });
 
   it('200 parallel refreshes of one token spread over the three: exactly one wins, the rest 401, no 5xx', async () => {

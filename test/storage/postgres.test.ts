@@ -66,7 +66,11 @@ describe.skipIf(!POSTGRES_URL)('postgres: several instances', () => {
     try {
       const applied = await Promise.all(storages.map((s) => s.migrate()));
       // Exactly one ran the migrations; the others waited on the lock and found nothing to do.
-      expect(applied.flat().sort()).toEqual(['0001-initial', '0002-permissions']);
+      const all = await storages[0]!.migrate(); // nothing left: every migration this version knows ran once
+      expect(all).toEqual([]);
+      const names = (await query(database.url, 'SELECT name FROM doorman_migrations ORDER BY name')).map((r) => r.name);
+      expect(applied.flat().sort()).toEqual(names);
+      expect(names).toContain('0001-initial');
       for (const s of storages) expect(await s.unready()).toBeNull();
     } finally {
       await Promise.all(storages.map((s) => s.close()));

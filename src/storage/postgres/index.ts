@@ -8,6 +8,7 @@ import { translatePostgresError } from './errors.js';
 import { listenForEvents, postgresEventStore } from './events.js';
 import { migrateWithLock } from './migrate.js';
 import { postgresTokenStore } from './tokens.js';
+import { postgresUserStore } from './users.js';
 
 export interface PostgresStorageOptions {
   /** Connections in the pool (default 10). */
@@ -27,7 +28,8 @@ const types = {
 
 /**
  * PostgreSQL: Kysely's PostgresDialect over a `pg` pool, with the generic Kysely stores. What
- * is PostgreSQL's own: rotation in one statement (tokens.ts), ordered event appends with NOTIFY
+ * is PostgreSQL's own: rotation in one statement (tokens.ts), the id sequence after an explicit
+ * id (users.ts), ordered event appends with NOTIFY
  * and a LISTEN connection (events.ts), migrations under an advisory lock (migrate.ts), and
  * outage errors turned into StorageUnavailableError (errors.ts). The pool reconnects by itself
  * when PostgreSQL comes back: no restart needed.
@@ -52,6 +54,7 @@ export function postgresStorage(connectionString: string, options: PostgresStora
   const dialect = guardDialect(new PostgresDialect({ pool }), { translate: translatePostgresError });
   const db = new Kysely<Database>({ dialect });
   const storage = kyselyStorage(db, () => db.destroy());
+  storage.users = postgresUserStore(db);
   storage.tokens = postgresTokenStore(db);
   storage.events = postgresEventStore(db);
   storage.events.listen = (wake, onListenError) => listenForEvents(connectionString, wake, onListenError);
