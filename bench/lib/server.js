@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 
 // Starts a server as a child process on a free loopback port and waits until it
@@ -44,19 +45,26 @@ function probe(port, path) {
  * @param {string} [o.cwd]
  * @param {string} [o.readyPath]     path polled until any HTTP answer
  * @param {number} [o.timeoutMs]
+ * @param {string} [o.stdoutFile]    write the child's stdout to this file (as `> file` would)
+ *                                   instead of piping it through this process
+ * @param {string} [o.dropEnvPrefix] leave out inherited variables with this prefix, so only the
+ *                                   ones `env` gives reach the child
  */
-export async function startServer({ name, args, env, cwd, readyPath = '/', timeoutMs = 20000 }) {
+export async function startServer({ name, args, env, cwd, readyPath = '/', timeoutMs = 20000, stdoutFile, dropEnvPrefix }) {
   const port = await freePort();
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !dropEnvPrefix || !k.startsWith(dropEnvPrefix)));
+  const out = stdoutFile ? openSync(stdoutFile, 'a') : 'pipe';
   const child = spawn(process.execPath, args, {
     cwd,
-    env: { ...process.env, ...env(port, HOST) },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...inherited, ...env(port, HOST) },
+    stdio: ['ignore', out, 'pipe'],
   });
+  if (typeof out === 'number') closeSync(out); // the child has its own copy
   live.add(child);
   // Keep a tail of the output: it is the skip reason when the server dies.
   let tail = '';
   const keep = (chunk) => { tail = (tail + chunk).slice(-2000); };
-  child.stdout.on('data', keep);
+  child.stdout?.on('data', keep);
   child.stderr.on('data', keep);
   let exited = null;
   const exitP = new Promise((resolve) => child.on('exit', (code, signal) => {

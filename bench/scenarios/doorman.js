@@ -4,8 +4,12 @@ import { randomBytes } from 'node:crypto';
 import { SkipError } from '../lib/skip.js';
 import { MYPAGE_PATH } from '../floors/payload.js';
 
-// Starts `node dist/server.js` the way it runs in production, against its own
-// temp SQLite file, and talks to it only through the public HTTP contract.
+// Starts `node dist/server.js` the way the README starts it in production
+// (`NODE_ENV=production npm start` with a signing key), with only the settings a
+// user sets -- port, host, database, key; and throttling off, since the load
+// generator is one address -- so the default logging is what is measured. Its stdout goes to a file, as
+// `npm start > doorman.log` would; no DOORMAN_* variable of the bench's own
+// environment leaks in. It talks to doorman only through the public HTTP contract.
 // Any failure here becomes "skipped: <reason>" -- the server may not exist yet.
 
 export const PATHS = {
@@ -38,11 +42,12 @@ export async function startDoorman(ctx, label) {
         DOORMAN_DATABASE_URL: `sqlite:${dbFile}`,
         DOORMAN_SIGNING_KEY: signingKey,
         NODE_ENV: 'production',
-        DOORMAN_LOG_LEVEL: 'warn',
         // The load generator is one address: throttling and per-address admission would answer it 429.
         DOORMAN_THROTTLE: 'false',
       }),
       readyPath: MYPAGE_PATH,
+      stdoutFile: join(ctx.tmpdir, `doorman-${label}.log`),
+      dropEnvPrefix: 'DOORMAN_',
     });
   } catch (e) {
     throw new SkipError(`doorman did not start: ${e.message}`);
