@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { SkipError } from '../lib/skip.js';
 import { MYPAGE_PATH } from '../floors/payload.js';
 
-// Starts `node dist/server.js` the way the README starts it in production
+// Starts doorman the way the README starts it in production
 // (`NODE_ENV=production npm start` with a signing key), with only the settings a
 // user sets -- port, host, database, key; and throttling off, since the load
 // generator is one address -- so the default logging is what is measured. Its stdout goes to a file, as
@@ -26,8 +26,11 @@ export function strongPassword() {
 }
 
 export async function startDoorman(ctx, label) {
-  const entry = join(ctx.root, 'dist', 'server.js');
-  if (!existsSync(entry)) throw new SkipError('dist/server.js not found (run `npm run build`)');
+  if (!existsSync(join(ctx.root, 'dist', 'server.js'))) throw new SkipError('dist/server.js not found (run `npm run build`)');
+  // What `npm start` runs (scripts/start.js: dist/server.js in-process); older checkouts
+  // benched through DOORMAN_BENCH_ROOT have only dist/server.js.
+  const start = join(ctx.root, 'scripts', 'start.js');
+  const entry = existsSync(start) ? start : join(ctx.root, 'dist', 'server.js');
   const signingKey = randomBytes(48).toString('base64url'); // 64 chars
   const dbFile = join(ctx.tmpdir, `doorman-${label}.sqlite3`);
   let server;
