@@ -2,7 +2,7 @@ import type { DestinationStream } from 'pino';
 import fastifyCors from '@fastify/cors';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { pino } from 'pino';
-import { AccessLog } from './access-log.js';
+import { AccessLog } from './http/access-log.js';
 import type { Doorman } from './core.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { answerClientError } from './http/client-errors.js';
@@ -26,7 +26,7 @@ export interface BuildAppOptions {
  * The pino redaction list: credentials never reach the logs, in the shapes a log line can carry
  * them (a request or response serialized, a body). Exact paths only: pino's wildcard paths
  * (`*.password`) made every request's child logger cost ~1 µs more and every line ~3.5 µs more
- * (issue 13). doorman's own lines carry no header, body or query string (src/access-log.ts);
+ * (issue 13). doorman's own lines carry no header, body or query string (src/http/access-log.ts);
  * test/http/logging.test.ts checks that no credential reaches the log.
  */
 export function redactPaths(authHeaderName = 'authorization'): string[] {
@@ -62,7 +62,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const own = options.loggerInstance === undefined && options.logger === undefined ? defaultLogger(config.logLevel, config.authHeaderName, options.logDestination) : null;
   const app = Fastify({
     ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : own ? { loggerInstance: own } : { logger: options.logger }),
-    // One access line per request instead of Fastify's two (src/access-log.ts).
+    // One access line per request instead of Fastify's two (src/http/access-log.ts).
     logController: new AccessLog(config.accessLog),
     bodyLimit: config.bodyLimit,
     // Slow clients: the whole request (head and body) must arrive within requestTimeout and the

@@ -153,7 +153,7 @@ export function createTokenCodec(config: Config, now: () => number = Date.now): 
   const verifiers = new Map<KeySpec, { strict: Verify; relaxed: Verify }>();
   for (const key of config.keys) {
     if (key.alg === 'HS256' || key.alg === 'HS384' || key.alg === 'HS512') {
-      const hmac = { alg: key.alg, secret: key.verify, requiredClaims, clockToleranceMs: common.clockTolerance, audience: config.audience, issuer: config.issuer };
+      const hmac = { alg: key.alg, secret: key.verify, requiredClaims, clockToleranceMs: common.clockTolerance, audience: config.audience, issuer: config.issuer, clock: Date.now };
       verifiers.set(key, { strict: createHmacVerifier({ ...hmac, ignoreExpiration: false }), relaxed: createHmacVerifier({ ...hmac, ignoreExpiration: true }) });
       continue;
     }

@@ -11,6 +11,11 @@ export interface HmacVerifierOptions {
   issuer: string | null;
   /** Sliding tokens: an expired token still decodes (exp must still be present). */
   ignoreExpiration: boolean;
+  /**
+   * The clock exp and nbf are checked against, epoch ms: the codec passes the wall clock, the
+   * one fast-jwt (asymmetric keys) and the verified-token cache use.
+   */
+  clock: () => number;
 }
 
 // RFC 4648 §3.3: a segment with any character outside the base64url alphabet is refused,
@@ -42,7 +47,7 @@ export function createHmacVerifier(options: HmacVerifierOptions): (token: string
   const key: KeyObject = createSecretKey(typeof options.secret === 'string' ? Buffer.from(options.secret, 'utf8') : options.secret);
   const hash = `sha${options.alg.slice(2)}`;
   const digestBytes = Number(options.alg.slice(2)) / 8;
-  const { alg, requiredClaims, clockToleranceMs: tolerance, audience, issuer, ignoreExpiration } = options;
+  const { alg, requiredClaims, clockToleranceMs: tolerance, audience, issuer, ignoreExpiration, clock } = options;
   // The exact header text (with its dot) of tokens that verified: the same few bytes on every
   // token we sign, so their checks (regex, base64, JSON.parse, alg, crit) are not redone.
   const knownHeaders: string[] = [];
@@ -98,7 +103,7 @@ export function createHmacVerifier(options: HmacVerifierOptions): (token: string
     for (const claim of requiredClaims) {
       if (!(claim in payload)) return claim === 'exp' ? NO_EXP : INVALID;
     }
-    const now = Date.now();
+    const now = clock();
     if ('nbf' in payload) {
       const nbf = dateOf(payload.nbf);
       if (nbf === null || now < nbf * 1000 - tolerance) return INVALID;

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loggedPath } from '../../src/access-log.js';
+import { loggedPath } from '../../src/http/access-log.js';
 import { buildApp, redactPaths } from '../../src/app.js';
 import type { ConfigInput } from '../../src/config/schema.js';
 import { createDoorman } from '../../src/core.js';

@@ -110,7 +110,7 @@ const CONFIGS: Array<Partial<HmacVerifierOptions>> = [
   { audience: 'api', issuer: 'me', requiredClaims: ['exp', 'aud', 'iss'], clockToleranceMs: 10_000, ignoreExpiration: true },
 ];
 const options = (c: Partial<HmacVerifierOptions>, alg: Alg = 'HS256'): HmacVerifierOptions => ({
-  alg, secret: SECRET, requiredClaims: ['exp'], clockToleranceMs: 0, audience: null, issuer: null, ignoreExpiration: false, ...c,
+  alg, secret: SECRET, requiredClaims: ['exp'], clockToleranceMs: 0, audience: null, issuer: null, ignoreExpiration: false, clock: () => Date.now(), ...c,
 });
 
 describe('createHmacVerifier answers exactly as fast-jwt did', () => {
