@@ -11,7 +11,7 @@ import { TOKEN_POOL } from '../floors/hmac.js';
 // than over HTTP, because over HTTP the framework cost would hide it.
 //
 // The hook: doorman's built core (dist/core.js): tokens are issued by
-// doorman.tokens.issuePair and checked by doorman.tokens.verifyAccess, the
+// doorman.tokens.issuePair and checked by doorman.tokens.verifyOwnAccess, the
 // synchronous check every authenticated request runs before its cached
 // user-state lookup. Memory storage: no I/O is involved in verification.
 const MODULE = process.env.DOORMAN_BENCH_TOKENS_MODULE || join('dist', 'core.js');
@@ -26,7 +26,10 @@ async function bind(modulePath, signingKey) {
   const storage = memoryStorage();
   const doorman = createDoorman({ config, storage });
   const user = await storage.users.create({ email: 'bench@example.com', password: null });
-  return { sign: async () => (await doorman.tokens.issuePair(user)).access, verify: (t) => doorman.tokens.verifyAccess(t) };
+  // verifyOwnAccess: the synchronous check of doorman's own tokens (verifyAccess became the
+  // async one that may fall back to JWK_URL); older checkouts only have verifyAccess.
+  const own = doorman.tokens.verifyOwnAccess ? (t) => doorman.tokens.verifyOwnAccess(t) : (t) => doorman.tokens.verifyAccess(t);
+  return { sign: async () => (await doorman.tokens.issuePair(user)).access, verify: own };
 }
 
 // Called inside the micro-benchmark child. variant 'distinct' cycles through
@@ -48,7 +51,7 @@ export async function prepare({ modulePath, variant }) {
 export default {
   name: 'token-verify',
   kind: 'micro',
-  description: 'in-process doorman.tokens.verifyAccess vs node:crypto HS256 verify',
+  description: 'in-process doorman.tokens.verifyOwnAccess vs node:crypto HS256 verify',
   floor: 'hmac',
   metric: 'us_per_op',
   compare: { us_per_op_same_token: 'us_per_op' },
