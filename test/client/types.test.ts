@@ -1,0 +1,26 @@
+import type { Static } from '@fastify/type-provider-typebox';
+import { describe, expectTypeOf, it } from 'vitest';
+import type { AuthResponse, JoinInput, MypageResponse, PasswordChangeInput, ProfileInput, RefreshResponse, User } from '../../src/client/index.js';
+import type * as schemas from '../../src/http/schemas.js';
+
+type Wire<K extends keyof typeof schemas> = Static<(typeof schemas)[K]>;
+
+/**
+ * doorman/client writes the wire types out instead of importing server code; these checks
+ * (run by `npm run typecheck`, which covers test/) keep them equal to the route schemas.
+ */
+describe('doorman/client wire types match the route schemas', () => {
+  it('answers: what the server sends is what the client types say', () => {
+    expectTypeOf<User>().toEqualTypeOf<Wire<'PublicUserSchema'>>();
+    expectTypeOf<AuthResponse>().toEqualTypeOf<Wire<'AuthResponse'>>();
+    expectTypeOf<RefreshResponse>().toEqualTypeOf<Wire<'RefreshResponse'>>();
+    expectTypeOf<MypageResponse>().toEqualTypeOf<Wire<'MypageResponse'>>();
+  });
+
+  it('requests: whatever the client lets you send, the server schema accepts', () => {
+    expectTypeOf<JoinInput>().toExtend<Wire<'JoinBody'>>();
+    expectTypeOf<ProfileInput>().toExtend<Wire<'ProfileBody'>>();
+    expectTypeOf<PasswordChangeInput>().toEqualTypeOf<Wire<'PasswordChangeBody'>>();
+    expectTypeOf<{ email: string; password: string }>().toEqualTypeOf<Wire<'LoginBody'>>();
+  });
+});
