@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { DestinationStream } from 'pino';
 import fastifyCors from '@fastify/cors';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -6,7 +7,9 @@ import { AccessLog } from './http/access-log.js';
 import type { Doorman } from './core.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { answerClientError } from './http/client-errors.js';
+import { registerApiDocs } from './http/openapi.js';
 import { doormanPlugin } from './http/plugin.js';
+import { HealthResponse } from './http/schemas.js';
 import { securityHeaders } from './http/security-headers.js';
 
 export interface BuildAppOptions {
@@ -53,6 +56,11 @@ function defaultLogger(level: string, authHeaderName: string, destination?: Dest
   return pino({ level, redact: [...new Set(redactPaths(authHeaderName))] }, destination ?? pino.destination({ dest: 1, sync: false }));
 }
 
+/** doorman's version, for the OpenAPI document (package.json sits beside src/ and dist/). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 /**
  * The standalone server's Fastify app. Never listens (server.ts does), so tests drive it
  * with inject() (fastify's testing guide).
@@ -96,6 +104,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     if (problem === null) return { status: 'ready' };
     return reply.status(503).header('Retry-After', '1').send({ status: 'unavailable', detail: problem });
   });
+
+  // Before the routes: the document is collected from them as they are added.
+  if (config.apiDocs) await registerApiDocs(app, config, packageVersion());
+  app.get('/healthz', { schema: { tags: ['operations'], summary: 'Liveness: 200 while the process serves', response: { 200: HealthResponse } } }, async () => ({ status: 'ok' }));
   await app.register(doormanPlugin, { doorman: options.doorman, errorHandler: false });
   return app;
 }

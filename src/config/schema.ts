@@ -191,6 +191,7 @@ export const SETTINGS = {
   csrfSecret: setting({ default: null as string | null, parse: parseOptionalString, secret: true, doc: 'Key of the HMAC that binds CSRF tokens to a session; unset derives one from the signing key (so rotation renews CSRF tokens at the next refresh).' }),
   corsOrigins: setting({ default: [] as string[], parse: parseList, doc: 'Origins allowed by CORS (e.g. "https://app.example.com"); empty turns CORS off. "*" is refused when corsCredentials is on.' }),
   corsCredentials: setting({ default: false, parse: parseBoolean, doc: 'CORS: allow cookies/credentials from the allowed origins (Access-Control-Allow-Credentials).' }),
+  apiDocs: setting({ default: true, parse: parseBoolean, doc: 'Serve the OpenAPI 3.1 document at /openapi.json and its interactive page at /docs (standalone server).' }),
 
   passwordValidators: setting({
     default: [...PASSWORD_VALIDATORS] as PasswordValidatorName[],

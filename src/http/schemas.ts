@@ -1,4 +1,4 @@
-import { Type, type Static } from '@fastify/type-provider-typebox';
+import { Type, type Static, type TSchema } from '@fastify/type-provider-typebox';
 import { EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, PASSWORD_MAX_LENGTH } from '../users/fields.js';
 import { MAX_TOKEN_LENGTH } from '../tokens/verify.js';
 
@@ -65,7 +65,82 @@ export const RefreshResponse = Type.Object({ access: Type.String(), refresh: Typ
 export const SlidingResponse = Type.Object({ token: Type.String() });
 export const DetailResponse = Type.Object({ detail: Type.String() });
 export const EmptyResponse = Type.Object({});
-export const MypageResponse = Type.Object({ message: Type.String() });
+export const MypageResponse = Type.Object({ message: Type.String() }, { examples: [{ message: '반갑습니다, kim@example.com님!' }] });
+export const HealthResponse = Type.Object({ status: Type.String() }, { examples: [{ status: 'ok' }] });
 
 export type JoinBody = Static<typeof JoinBody>;
 export type LoginBody = Static<typeof LoginBody>;
+
+// ---- Error answers (DRF's bodies), for the route schemas and so for OpenAPI --------------
+// Each error schema allows properties beyond those listed: Fastify serialises an error with
+// the route's schema for its status, and a documented schema must never drop a field of a body.
+
+const open = { additionalProperties: true } as const;
+const detailBody = (description: string, examples: Array<Record<string, unknown>>) =>
+  Type.Object({ detail: Type.String(), code: Type.String({ description: 'A stable machine code (docs/errors.md)' }) }, { ...open, description, examples });
+
+/** DRF's field errors: `{"<field>": ["message", ...]}`, `non_field_errors` for the rest. */
+export const FieldErrorsResponse = Type.Object({}, {
+  additionalProperties: Type.Array(Type.String()),
+  description: 'Field errors: each field with its messages; errors not tied to one field in non_field_errors',
+  examples: [{ email: ['This field is required.'], password1: ['This password is too short. It must contain at least 8 characters.'] }, { non_field_errors: ['Unable to log in with provided credentials.'] }],
+});
+
+const ParseErrorResponse = detailBody('A body that is not JSON (or not a form)', [{ detail: 'JSON parse error - the request body is not valid JSON.', code: 'parse_error' }]);
+
+export const BadRequestResponse = Type.Union([FieldErrorsResponse, ParseErrorResponse], { description: 'Invalid input: field errors, or a body that could not be parsed' });
+
+const TokenMessage = Type.Object({ token_class: Type.String(), token_type: Type.String(), message: Type.String() }, open);
+
+export const UnauthorizedResponse = Type.Object({
+  detail: Type.String(),
+  code: Type.String({ description: 'not_authenticated, token_not_valid, authentication_failed, user_not_found, user_inactive, ...' }),
+  messages: Type.Optional(Type.Array(TokenMessage, { description: 'simplejwt: why each token type refused the token' })),
+}, {
+  ...open,
+  description: 'Not authenticated: no credentials, or a token that is invalid, expired or revoked (with WWW-Authenticate: Bearer realm="api")',
+  examples: [
+    { detail: 'Authentication credentials were not provided.', code: 'not_authenticated' },
+    { detail: 'Given token not valid for any token type', code: 'token_not_valid', messages: [{ token_class: 'AccessToken', token_type: 'access', message: 'Token is invalid or expired' }] },
+  ],
+});
+
+export const ForbiddenResponse = detailBody('Authenticated but not allowed: a missing permission, or (cookie mode) a missing or wrong CSRF token', [
+  { detail: 'You do not have permission to perform this action.', code: 'permission_denied' },
+  { detail: 'CSRF Failed: CSRF token missing.', code: 'csrf_failed' },
+]);
+export const NotFoundResponse = detailBody('No such object', [{ detail: 'Not found.', code: 'not_found' }]);
+export const PayloadTooLargeResponse = detailBody('The body is larger than bodyLimit', [{ detail: 'Request body is too large.', code: 'payload_too_large' }]);
+export const UnsupportedMediaResponse = detailBody('A body that is neither JSON nor a form', [{ detail: 'Unsupported media type "text/plain" in request.', code: 'unsupported_media_type' }]);
+export const ThrottledResponse = detailBody('Too many requests (with Retry-After)', [{ detail: 'Request was throttled. Expected available in 30 seconds.', code: 'throttled' }]);
+export const NoContentResponse = Type.Null({ description: 'No content' });
+
+/** The error answers a route can give, by what it does. */
+export const ERROR_CASES = {
+  /** It reads a body: field errors, unparsable or oversized bodies, other media types. */
+  body: { 400: BadRequestResponse, 413: PayloadTooLargeResponse, 415: UnsupportedMediaResponse },
+  /** It needs a user (401), and in cookie mode an unsafe method needs the CSRF header (403). */
+  auth: { 401: UnauthorizedResponse, 403: ForbiddenResponse },
+  /** It refuses tokens by itself (refresh, verify, logout): 401 token_not_valid. */
+  token: { 401: UnauthorizedResponse },
+  /** It needs a permission (403). */
+  permission: { 403: ForbiddenResponse },
+  /** It looks an object up by id (404). */
+  lookup: { 404: NotFoundResponse },
+  /** It is throttled (429). */
+  throttled: { 429: ThrottledResponse },
+} as const;
+
+export type ErrorCase = keyof typeof ERROR_CASES;
+
+/**
+ * A route's `response` schemas: its success answers plus the DRF error bodies of the cases
+ * that apply, so the OpenAPI document lists every answer.
+ *
+ * @example
+ * app.post('/login/', { schema: { body: LoginBody, response: replies({ 200: AuthResponse }, 'body', 'throttled') } }, login);
+ */
+export function replies<S extends Record<number, TSchema>>(success: S, ...cases: ErrorCase[]): S {
+  // Typed as the success answers only: handlers return those; the error handler sends the rest.
+  return Object.assign({}, ...cases.map((c) => ERROR_CASES[c]), success) as S;
+}
