@@ -52,21 +52,29 @@ export const PublicUserSchema = Type.Object({
   last_name: Type.String(),
   gender: Type.Union([Type.Literal('male'), Type.Literal('female'), Type.Null()]),
   date_of_birth: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
-});
+}, { description: 'The user (never a password hash)', examples: [{ pk: 1, email: 'kim@example.com', first_name: '', last_name: '', gender: 'female', date_of_birth: '1999-02-03' }] });
+
+const JWT_EXAMPLE = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIn0.c2lnbmF0dXJl';
 
 const expirations = {
   access_expiration: Type.Optional(Type.String({ description: 'ISO 8601, when returnExpiration is on' })),
   refresh_expiration: Type.Optional(Type.String({ description: 'ISO 8601, when returnExpiration is on' })),
 };
 
-export const AuthResponse = Type.Object({ access: Type.String(), refresh: Type.Optional(Type.String()), user: PublicUserSchema, ...expirations });
-export const PairResponse = Type.Object({ access: Type.String(), refresh: Type.String() });
-export const RefreshResponse = Type.Object({ access: Type.String(), refresh: Type.Optional(Type.String()), ...expirations });
-export const SlidingResponse = Type.Object({ token: Type.String() });
-export const DetailResponse = Type.Object({ detail: Type.String() });
-export const EmptyResponse = Type.Object({});
-export const MypageResponse = Type.Object({ message: Type.String() }, { examples: [{ message: '반갑습니다, kim@example.com님!' }] });
-export const HealthResponse = Type.Object({ status: Type.String() }, { examples: [{ status: 'ok' }] });
+export const AuthResponse = Type.Object({ access: Type.String({ description: 'Access token (JWT)' }), refresh: Type.Optional(Type.String({ description: 'Refresh token (JWT); left out when it is set as an HttpOnly cookie instead' })), user: PublicUserSchema, ...expirations }, {
+  description: 'Signed in: a new session\'s tokens (also set as cookies in cookie mode) and the user',
+  examples: [{ access: JWT_EXAMPLE, refresh: JWT_EXAMPLE, user: { pk: 1, email: 'kim@example.com', first_name: '', last_name: '', gender: null, date_of_birth: null } }],
+});
+export const PairResponse = Type.Object({ access: Type.String(), refresh: Type.String() }, { description: 'A new token pair', examples: [{ access: JWT_EXAMPLE, refresh: JWT_EXAMPLE }] });
+export const RefreshResponse = Type.Object({ access: Type.String(), refresh: Type.Optional(Type.String({ description: 'With rotation; left out when it came from the HttpOnly cookie' })), ...expirations }, {
+  description: 'A new access token (and with rotation a new refresh token; the old one is spent)',
+  examples: [{ access: JWT_EXAMPLE, refresh: JWT_EXAMPLE }],
+});
+export const SlidingResponse = Type.Object({ token: Type.String() }, { description: 'A sliding token', examples: [{ token: JWT_EXAMPLE }] });
+export const DetailResponse = Type.Object({ detail: Type.String() }, { description: 'Done', examples: [{ detail: 'Successfully logged out.' }] });
+export const EmptyResponse = Type.Object({}, { description: 'OK (an empty object, as simplejwt)', examples: [{}] });
+export const MypageResponse = Type.Object({ message: Type.String() }, { description: 'The greeting', examples: [{ message: '반갑습니다, kim@example.com님!' }] });
+export const HealthResponse = Type.Object({ status: Type.String() }, { description: 'Serving', examples: [{ status: 'ok' }] });
 
 export type JoinBody = Static<typeof JoinBody>;
 export type LoginBody = Static<typeof LoginBody>;
@@ -113,22 +121,26 @@ export const NotFoundResponse = detailBody('No such object', [{ detail: 'Not fou
 export const PayloadTooLargeResponse = detailBody('The body is larger than bodyLimit', [{ detail: 'Request body is too large.', code: 'payload_too_large' }]);
 export const UnsupportedMediaResponse = detailBody('A body that is neither JSON nor a form', [{ detail: 'Unsupported media type "text/plain" in request.', code: 'unsupported_media_type' }]);
 export const ThrottledResponse = detailBody('Too many requests (with Retry-After)', [{ detail: 'Request was throttled. Expected available in 30 seconds.', code: 'throttled' }]);
-export const NoContentResponse = Type.Null({ description: 'No content' });
+export const NoContentResponse = Type.Unsafe<void>({ type: 'null', description: 'No content' });
+
+export const ServerBusyResponse = detailBody('Too many password hashes queued (passwordHashQueueLimit): try again shortly', [{ detail: 'The server is busy; try again shortly.', code: 'server_busy' }]);
 
 /** The error answers a route can give, by what it does. */
 export const ERROR_CASES = {
   /** It reads a body: field errors, unparsable or oversized bodies, other media types. */
   body: { 400: BadRequestResponse, 413: PayloadTooLargeResponse, 415: UnsupportedMediaResponse },
-  /** It needs a user (401), and in cookie mode an unsafe method needs the CSRF header (403). */
-  auth: { 401: UnauthorizedResponse, 403: ForbiddenResponse },
-  /** It refuses tokens by itself (refresh, verify, logout): 401 token_not_valid. */
-  token: { 401: UnauthorizedResponse },
+  /** It needs a user, or refuses a token it is given (401). */
+  auth: { 401: UnauthorizedResponse },
+  /** Cookie mode: the request is authenticated by a cookie and changes something, so it needs the CSRF header (403). */
+  csrf: { 403: ForbiddenResponse },
   /** It needs a permission (403). */
   permission: { 403: ForbiddenResponse },
   /** It looks an object up by id (404). */
   lookup: { 404: NotFoundResponse },
   /** It is throttled (429). */
   throttled: { 429: ThrottledResponse },
+  /** It hashes a password, and the hashing queue may be full (503). */
+  hashing: { 503: ServerBusyResponse },
 } as const;
 
 export type ErrorCase = keyof typeof ERROR_CASES;

@@ -7,26 +7,26 @@ import { toPublicUser, type User } from '../../users/types.js';
 import type { CookieMode } from '../cookies.js';
 import { authenticateRequest, requirePermission, userOf } from '../permissions.js';
 import { authBody } from '../responses.js';
-import { AuthResponse, DetailResponse, JoinBody, LoginBody, MypageResponse, OptionalRefreshBody, PasswordChangeBody, ProfileBody, PublicUserSchema } from '../schemas.js';
+import { AuthResponse, DetailResponse, JoinBody, LoginBody, MypageResponse, OptionalRefreshBody, PasswordChangeBody, ProfileBody, PublicUserSchema, replies } from '../schemas.js';
 
 const tags = ['account'];
 const security = [{ bearerAuth: [] }];
 const signedIn = requirePermission(isAuthenticated);
 
-const join = { schema: { tags, summary: 'Register (dj-rest-auth RegisterView)', body: JoinBody, response: { 201: AuthResponse } } };
-const login = { schema: { tags, summary: 'Log in (dj-rest-auth LoginView)', body: LoginBody, response: { 200: AuthResponse } } };
+const join = { schema: { tags, summary: 'Register (dj-rest-auth RegisterView)', body: JoinBody, response: replies({ 201: AuthResponse }, 'body', 'hashing') } };
+const login = { schema: { tags, summary: 'Log in (dj-rest-auth LoginView)', body: LoginBody, response: replies({ 200: AuthResponse }, 'body', 'hashing') } };
 const logout = {
-  schema: { tags, summary: 'Log out: blacklist the refresh token and end its session', body: OptionalRefreshBody, response: { 200: DetailResponse } },
+  schema: { tags, summary: 'Log out: blacklist the refresh token and end its session', body: OptionalRefreshBody, response: replies({ 200: DetailResponse }, 'body', 'auth', 'csrf') },
 };
 const passwordChange = {
   preValidation: signedIn,
-  schema: { tags, security, summary: 'Change password; other sessions end', body: PasswordChangeBody, response: { 200: DetailResponse } },
+  schema: { tags, security, summary: 'Change password; other sessions end', body: PasswordChangeBody, response: replies({ 200: DetailResponse }, 'body', 'auth', 'csrf', 'hashing') },
 };
-const mypage = { preValidation: signedIn, schema: { tags, security, summary: "The seed's greeting", response: { 200: MypageResponse } } };
-const currentUser = { preValidation: signedIn, schema: { tags, security, summary: 'The current user', response: { 200: PublicUserSchema } } };
+const mypage = { preValidation: signedIn, schema: { tags, security, summary: "The seed's greeting", response: replies({ 200: MypageResponse }, 'auth') } };
+const currentUser = { preValidation: signedIn, schema: { tags, security, summary: 'The current user', response: replies({ 200: PublicUserSchema }, 'auth') } };
 const updateUser = {
   preValidation: signedIn,
-  schema: { tags, security, summary: "Update the current user's profile", body: ProfileBody, response: { 200: PublicUserSchema } },
+  schema: { tags, security, summary: "Update the current user's profile", body: ProfileBody, response: replies({ 200: PublicUserSchema }, 'body', 'auth', 'csrf') },
 };
 
 /** dj-rest-auth's account endpoints and the seed's mypage, under /account. */

@@ -4,6 +4,7 @@ import { AuthError } from '../../errors/auth-error.js';
 import { staffWith, superuserOnly } from '../../permissions/admin-rules.js';
 import { isAdminUser } from '../../permissions/builtin.js';
 import { requirePermission } from '../permissions.js';
+import { NoContentResponse, replies, type ErrorCase } from '../schemas.js';
 
 const tags = ['admin'];
 const security = [{ bearerAuth: [] }];
@@ -11,24 +12,36 @@ const GroupBody = Type.Object({ name: Type.String({ minLength: 1, maxLength: 150
 const PermissionBody = Type.Object({ permission: Type.String({ minLength: 1, maxLength: 201 }) });
 const MemberBody = Type.Object({ user: Type.Integer({ minimum: 1 }) });
 const PathPart = Type.String({ maxLength: 201 });
-const GroupResponse = Type.Object({ id: Type.Integer(), name: Type.String(), permissions: Type.Array(Type.String()) });
+const GroupResponse = Type.Object({ id: Type.Integer(), name: Type.String(), permissions: Type.Array(Type.String()) }, { description: 'A group and its permissions', examples: [{ id: 1, name: 'editors', permissions: ['board.change_post'] }] });
+const UserPermissionsResponse = Type.Object({
+  user: Type.Integer(),
+  email: Type.String(),
+  is_staff: Type.Boolean(),
+  is_superuser: Type.Boolean(),
+  groups: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String() })),
+  user_permissions: Type.Array(Type.String(), { description: 'Granted to the user directly' }),
+  all_permissions: Type.Array(Type.String(), { description: 'Direct and through groups (all, for an active superuser)' }),
+}, { description: "A user's groups and permissions" });
+/** Every admin route needs a staff user; those with an id in the path answer 404 for an unknown one. */
+const staffOnly: ErrorCase[] = ['auth', 'csrf', 'permission'];
+const byId: ErrorCase[] = [...staffOnly, 'lookup'];
 const GroupPath = Type.Object({ id: PathPart });
 const GroupPermissionPath = Type.Object({ id: PathPart, permission: PathPart });
 const MemberPath = Type.Object({ id: PathPart, user: PathPart });
 const UserPath = Type.Object({ user: PathPart });
 const UserPermissionPath = Type.Object({ user: PathPart, permission: PathPart });
 
-const listGroups = { schema: { tags, security, summary: 'Groups and their permissions', response: { 200: Type.Array(GroupResponse) } } };
-const createGroup = { schema: { tags, security, summary: 'Create a group', body: GroupBody, response: { 201: GroupResponse } } };
-const getGroup = { schema: { params: GroupPath, tags, security, response: { 200: GroupResponse } } };
-const deleteGroup = { schema: { params: GroupPath, tags, security } };
-const grantToGroup = { schema: { params: GroupPath, tags, security, summary: 'Grant a permission to a group', body: PermissionBody, response: { 200: GroupResponse } } };
-const revokeFromGroup = { schema: { params: GroupPermissionPath, tags, security, response: { 200: GroupResponse } } };
-const addMember = { schema: { params: GroupPath, tags, security, summary: 'Add a user to a group', body: MemberBody } };
-const removeMember = { schema: { params: MemberPath, tags, security } };
-const userPermissions = { schema: { params: UserPath, tags, security, summary: "A user's groups and permissions" } };
-const grantToUser = { schema: { params: UserPath, tags, security, summary: 'Grant a permission to a user', body: PermissionBody } };
-const revokeFromUser = { schema: { params: UserPermissionPath, tags, security } };
+const listGroups = { schema: { tags, security, summary: 'Groups and their permissions', response: replies({ 200: Type.Array(GroupResponse, { description: 'Every group' }) }, ...staffOnly) } };
+const createGroup = { schema: { tags, security, summary: 'Create a group', body: GroupBody, response: replies({ 201: GroupResponse }, 'body', ...staffOnly) } };
+const getGroup = { schema: { params: GroupPath, tags, security, summary: 'A group and its permissions', response: replies({ 200: GroupResponse }, ...byId) } };
+const deleteGroup = { schema: { params: GroupPath, tags, security, summary: 'Delete a group', response: replies({ 204: NoContentResponse }, ...byId) } };
+const grantToGroup = { schema: { params: GroupPath, tags, security, summary: 'Grant a permission to a group', body: PermissionBody, response: replies({ 200: GroupResponse }, 'body', ...byId) } };
+const revokeFromGroup = { schema: { params: GroupPermissionPath, tags, security, summary: 'Take a permission from a group', response: replies({ 200: GroupResponse }, ...byId) } };
+const addMember = { schema: { params: GroupPath, tags, security, summary: 'Add a user to a group', body: MemberBody, response: replies({ 200: UserPermissionsResponse }, 'body', ...byId) } };
+const removeMember = { schema: { params: MemberPath, tags, security, summary: 'Remove a user from a group', response: replies({ 200: UserPermissionsResponse }, ...byId) } };
+const userPermissions = { schema: { params: UserPath, tags, security, summary: "A user's groups and permissions", response: replies({ 200: UserPermissionsResponse }, ...byId) } };
+const grantToUser = { schema: { params: UserPath, tags, security, summary: 'Grant a permission to a user', body: PermissionBody, response: replies({ 200: UserPermissionsResponse }, 'body', ...byId) } };
+const revokeFromUser = { schema: { params: UserPermissionPath, tags, security, summary: 'Take a permission from a user', response: replies({ 200: UserPermissionsResponse }, ...byId) } };
 
 /** A path id, or 404 (as a URL that matches nothing) when it is not a positive integer. */
 function id(value: string | undefined): number {

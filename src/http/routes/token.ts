@@ -3,19 +3,19 @@ import type { Doorman } from '../../core.js';
 import { AuthError, nonFieldError } from '../../errors/auth-error.js';
 import { TOKEN_TRANSPORT_HEADER, type CookieMode } from '../cookies.js';
 import { expirations } from '../responses.js';
-import { EmptyResponse, LoginBody, OptionalRefreshBody, PairResponse, RefreshBody, RefreshResponse, SlidingResponse, TokenBody } from '../schemas.js';
+import { EmptyResponse, LoginBody, OptionalRefreshBody, PairResponse, RefreshBody, RefreshResponse, SlidingResponse, TokenBody, replies } from '../schemas.js';
 
 const tags = ['token'];
 
 const cookieRefresh = {
-  schema: { tags, summary: 'Refresh (dj-rest-auth; the refresh cookie in cookie mode)', body: OptionalRefreshBody, response: { 200: RefreshResponse } },
+  schema: { tags, summary: 'Refresh (dj-rest-auth; the refresh cookie in cookie mode)', body: OptionalRefreshBody, response: replies({ 200: RefreshResponse }, 'body', 'auth', 'csrf') },
 };
-const verify = { schema: { tags, summary: 'Verify any token', body: TokenBody, response: { 200: EmptyResponse } } };
-const obtainPair = { schema: { tags, summary: 'Obtain a pair (simplejwt TokenObtainPairView)', body: LoginBody, response: { 200: PairResponse } } };
-const refresh = { schema: { tags, summary: 'Refresh (simplejwt TokenRefreshView)', body: RefreshBody, response: { 200: RefreshResponse } } };
-const blacklist = { schema: { tags, summary: 'Blacklist a refresh token and end its session', body: RefreshBody, response: { 200: EmptyResponse } } };
-const obtainSliding = { schema: { tags, summary: 'Obtain a sliding token', body: LoginBody, response: { 200: SlidingResponse } } };
-const refreshSliding = { schema: { tags, summary: 'Refresh a sliding token', body: TokenBody, response: { 200: SlidingResponse } } };
+const verify = { schema: { tags, summary: 'Verify any token', body: TokenBody, response: replies({ 200: EmptyResponse }, 'body', 'auth') } };
+const obtainPair = { schema: { tags, summary: 'Obtain a pair (simplejwt TokenObtainPairView)', body: LoginBody, response: replies({ 200: PairResponse }, 'body', 'auth', 'hashing') } };
+const refresh = { schema: { tags, summary: 'Refresh (simplejwt TokenRefreshView)', body: RefreshBody, response: replies({ 200: RefreshResponse }, 'body', 'auth') } };
+const blacklist = { schema: { tags, summary: 'Blacklist a refresh token and end its session', body: RefreshBody, response: replies({ 200: EmptyResponse }, 'body', 'auth') } };
+const obtainSliding = { schema: { tags, summary: 'Obtain a sliding token', body: LoginBody, response: replies({ 200: SlidingResponse }, 'body', 'auth', 'hashing') } };
+const refreshSliding = { schema: { tags, summary: 'Refresh a sliding token', body: TokenBody, response: replies({ 200: SlidingResponse }, 'body', 'auth') } };
 
 /** simplejwt's TokenVerifySerializer: a blacklisted token is a 400 field error; any other problem a 401. */
 async function verified(doorman: Doorman, token: string) {

@@ -8,7 +8,7 @@ const DiscoveryResponse = Type.Object({
   issuer: Type.String(),
   jwks_uri: Type.String(),
   id_token_signing_alg_values_supported: Type.Optional(Type.Array(Type.String())),
-});
+}, { description: 'OpenID Connect Discovery 1.0 (issuer and jwks_uri only)' });
 
 /** This server's public origin, from the settings only: PUBLIC_URL, else http://HOST:PORT. */
 function publicOrigin(doorman: Doorman): string {
