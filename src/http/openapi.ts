@@ -5,9 +5,10 @@ import type { Config } from '../config/schema.js';
 
 /**
  * The /docs page's Content-Security-Policy: Swagger UI's own files from this server only (no
- * CDN, no inline script), the spec fetched from here, no framing. Swagger UI sets `style`
- * attributes from script, which CSP counts as inline style, hence 'unsafe-inline' for styles
- * only (styles cannot run code); its logo is a data: image.
+ * CDN, no inline script), the spec fetched from here, no framing. Swagger UI's script adds
+ * <style> elements and style attributes, which CSP counts as inline style (Chromium reports
+ * `style-src-elem` without it), hence 'unsafe-inline' for styles only: styles cannot run
+ * code. Its logo is a data: image.
  */
 export const DOCS_CSP = [
   "default-src 'none'",
@@ -67,11 +68,16 @@ export async function registerApiDocs(app: FastifyInstance, config: Config, vers
     // Cookie mode: every route that takes a bearer token takes the access cookie too (with the
     // CSRF header on unsafe methods).
     transform: ({ schema, url, route }) => {
-      const security = (schema as { security?: Array<Record<string, string[]>> } | undefined)?.security;
-      if (!cookieMode || !security?.some((s) => 'bearerAuth' in s)) return { schema, url };
-      const methods = ([] as string[]).concat((route as RouteOptions).method);
-      const cookie = methods.every((m) => SAFE.has(m)) ? { cookieAuth: [] } : { cookieAuth: [], csrfToken: [] };
-      return { schema: { ...schema, security: [...security, cookie] } as never, url };
+      const given = schema as { body?: unknown; security?: Array<Record<string, string[]>> } | undefined;
+      if (!given) return { schema, url };
+      // Bodies are read as JSON or as a form, as DRF's default parsers.
+      const consumes = given.body ? { consumes: ['application/json', 'application/x-www-form-urlencoded'] } : {};
+      let security = given.security;
+      if (cookieMode && security?.some((s) => 'bearerAuth' in s)) {
+        const methods = ([] as string[]).concat((route as RouteOptions).method);
+        security = [...security, methods.every((m) => SAFE.has(m)) ? { cookieAuth: [] } : { cookieAuth: [], csrfToken: [] }];
+      }
+      return { schema: { ...given, ...consumes, ...(security ? { security } : {}) } as never, url };
     },
   });
   await app.register(fastifySwaggerUi, {

@@ -93,6 +93,7 @@ describe('OpenAPI 3.1 at /openapi.json', () => {
     t = await testApp();
     const document = await documentOf(t);
     const join = document.paths['/account/join/']!.post!;
+    expect(Object.keys(join.requestBody!.content)).toEqual(['application/json', 'application/x-www-form-urlencoded']);
     const badRequest = JSON.stringify(join.responses['400']);
     expect(badRequest).toContain('This password is too short.');
     expect(JSON.stringify(document.paths['/account/mypage/']!.get!.responses['401'])).toContain('not_authenticated');
