@@ -80,8 +80,7 @@ export function createDoormanClient(options: ClientOptions = {}): DoormanClient 
   });
   const { request, accountPath: account } = transport;
 
-  async function signIn(answer: AuthResponse | DetailResponse): Promise<User | null> {
-    if (!('access' in answer)) return null;
+  async function signIn(answer: AuthResponse): Promise<User> {
     // Cookie mode: the body's tokens are for native clients; this client leaves them to the cookies.
     await transport.signedIn(answer.access, answer.refresh);
     user = answer.user;
@@ -105,8 +104,12 @@ export function createDoormanClient(options: ClientOptions = {}): DoormanClient 
       return user;
     },
     tokens: transport.tokens,
-    join: async (input) => signIn(await request('POST', `${account}/join/`, { body: input, auth: false })),
-    login: async (email, password) => (await signIn(await request('POST', `${account}/login/`, { body: { email, password }, auth: false })))!,
+    async join(input) {
+      const answer = await request<AuthResponse | DetailResponse>('POST', `${account}/join/`, { body: input, auth: false });
+      // With mandatory e-mail verification the answer is `{"detail": "Verification e-mail sent."}`: no session yet.
+      return 'access' in answer ? signIn(answer) : null;
+    },
+    login: async (email, password) => signIn(await request<AuthResponse>('POST', `${account}/login/`, { body: { email, password }, auth: false })),
     async logout() {
       const refresh = (await transport.tokens())?.refresh;
       // The access token goes along, so the server ends its session too; no refresh for a logout.

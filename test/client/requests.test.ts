@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { createDoormanClient, type ClientOptions } from '../../src/client/index.js';
+
+interface Sent {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: unknown;
+  credentials: RequestCredentials | undefined;
+}
+
+const USER = { pk: 1, email: 'kim@example.com', first_name: '', last_name: '', gender: null, date_of_birth: null };
+
+/** A fetch that records each request and answers from a table (path → status and body). */
+function fakeServer(answers: Record<string, [number, unknown?]>) {
+  const sent: Sent[] = [];
+  const fetch: typeof globalThis.fetch = async (input, init) => {
+    const url = String(input);
+    sent.push({ method: init!.method!, url, headers: { ...(init!.headers as Record<string, string>) }, body: init!.body ? JSON.parse(String(init!.body)) : undefined, credentials: init!.credentials });
+    const [status, body] = answers[`${init!.method} ${new URL(url).pathname}`] ?? [404, { detail: 'Not found.', code: 'not_found' }];
+    return status === 204 ? new Response(null, { status }) : Response.json(body, { status });
+  };
+  return { sent, fetch };
+}
+
+const SIGNED_IN = { 'POST /auth/account/login/': [200, { access: 'A1', refresh: 'R1', user: USER }] } as const;
+
+function client(answers: Record<string, [number, unknown?]>, options: ClientOptions = {}) {
+  const server = fakeServer({ ...SIGNED_IN, ...answers });
+  return { server, client: createDoormanClient({ baseUrl: 'https://auth.example.com/auth/', fetch: server.fetch, ...options }) };
+}
+
+/** The requests each method sends (paths from docs/http-api.md), without a server. */
+describe('doorman/client requests', () => {
+  it('sends each call to its path with its method and body; credentials only where the route takes them', async () => {
+    const { client: c, server } = client({
+      'GET /auth/account/sessions/': [200, [{ id: 's1', created: '2026-12-02T00:00:00Z', last_used: null, user_agent: 'curl', ip: '127.0.0.1', current: true }]],
+      'DELETE /auth/account/sessions/a%2Fb/': [204],
+      'POST /auth/account/password/reset/': [200, { detail: 'Password reset e-mail has been sent.' }],
+      'POST /auth/account/password/reset/confirm/': [200, { detail: 'Password has been reset with the new password.' }],
+      'POST /auth/account/logout/all/': [200, { detail: 'Successfully logged out.' }],
+    });
+    await c.login('kim@example.com', 'pw');
+    expect(await c.sessions.list()).toEqual([expect.objectContaining({ id: 's1', current: true })]);
+    await expect(c.sessions.end('a/b')).resolves.toBeUndefined();
+    await c.requestPasswordReset('kim@example.com');
+    await c.confirmPasswordReset({ uid: 'u', token: 't', new_password1: 'p', new_password2: 'p' });
+    await c.logoutAll();
+
+    expect(server.sent.map((s) => [s.method, s.url, s.body, s.headers.Authorization])).toEqual([
+      ['POST', 'https://auth.example.com/auth/account/login/', { email: 'kim@example.com', password: 'pw' }, undefined],
+      ['GET', 'https://auth.example.com/auth/account/sessions/', undefined, 'Bearer A1'],
+      ['DELETE', 'https://auth.example.com/auth/account/sessions/a%2Fb/', undefined, 'Bearer A1'],
+      ['POST', 'https://auth.example.com/auth/account/password/reset/', { email: 'kim@example.com' }, undefined],
+      ['POST', 'https://auth.example.com/auth/account/password/reset/confirm/', { uid: 'u', token: 't', new_password1: 'p', new_password2: 'p' }, undefined],
+      ['POST', 'https://auth.example.com/auth/account/logout/all/', undefined, 'Bearer A1'],
+    ]);
+    expect(server.sent[0]!.headers['Content-Type']).toBe('application/json');
+    expect(server.sent.every((s) => s.credentials === undefined && s.headers['X-CSRFToken'] === undefined)).toBe(true);
+    // logout-all ended this session too.
+    expect(await c.tokens()).toBeNull();
+    expect(c.user).toBeNull();
+  });
+
+  it('join with mandatory e-mail verification resolves null and holds no session', async () => {
+    const { client: c } = client({ 'POST /auth/account/join/': [201, { detail: 'Verification e-mail sent.' }] });
+    expect(await c.join({ email: 'kim@example.com', password1: 'p', password2: 'p' })).toBeNull();
+    expect(await c.tokens()).toBeNull();
+  });
+
+  it('cookie mode: credentials on every request, the CSRF header on unsafe ones only, no token kept or sent', async () => {
+    const { client: c, server } = client(
+      { 'GET /auth/account/user/': [200, USER], 'PATCH /auth/account/user/': [200, USER], 'DELETE /auth/account/sessions/s1/': [204] },
+      { mode: 'cookie', readCookie: (name) => (name === 'csrftoken' ? 'CSRF1' : null) },
+    );
+    await c.login('kim@example.com', 'pw');
+    await c.getUser();
+    await c.updateUser({ first_name: 'Minji' });
+    await c.sessions.end('s1');
+    expect(await c.tokens()).toBeNull();
+    expect(server.sent.map((s) => [s.method, s.credentials, s.headers['X-CSRFToken'], s.headers.Authorization])).toEqual([
+      ['POST', 'include', 'CSRF1', undefined],
+      ['GET', 'include', undefined, undefined],
+      ['PATCH', 'include', 'CSRF1', undefined],
+      ['DELETE', 'include', 'CSRF1', undefined],
+    ]);
+  });
+
+  it('an accountPath and a CSRF header name of the server\'s choosing', async () => {
+    const { client: c, server } = client(
+      { 'POST /auth/users/login/': [200, { access: 'A', refresh: 'R', user: USER }] },
+      { mode: 'cookie', accountPath: '/users', csrfHeaderName: 'X-CSRF', csrfCookieName: 'csrf', readCookie: (name) => (name === 'csrf' ? 'C' : null) },
+    );
+    await c.login('kim@example.com', 'pw');
+    expect(server.sent[0]).toMatchObject({ url: 'https://auth.example.com/auth/users/login/', headers: { 'X-CSRF': 'C' } });
+  });
+
+  it('in a browser the CSRF token is read from document.cookie by default', async () => {
+    const { client: c, server } = client({ 'PATCH /auth/account/user/': [200, USER] }, { mode: 'cookie' });
+    (globalThis as { document?: unknown }).document = { cookie: 'theme=dark; csrftoken=abc%2Bdef; other=1' };
+    try {
+      await c.updateUser({ first_name: 'Minji' });
+    } finally {
+      delete (globalThis as { document?: unknown }).document;
+    }
+    expect(server.sent[0]!.headers['X-CSRFToken']).toBe('abc+def');
+  });
+});
