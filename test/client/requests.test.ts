@@ -6,7 +6,7 @@ interface Sent {
   url: string;
   headers: Record<string, string>;
   body: unknown;
-  credentials: RequestCredentials | undefined;
+  credentials: RequestInit['credentials'];
 }
 
 const USER = { pk: 1, email: 'kim@example.com', first_name: '', last_name: '', gender: null, date_of_birth: null };
@@ -23,7 +23,7 @@ function fakeServer(answers: Record<string, [number, unknown?]>) {
   return { sent, fetch };
 }
 
-const SIGNED_IN = { 'POST /auth/account/login/': [200, { access: 'A1', refresh: 'R1', user: USER }] } as const;
+const SIGNED_IN: Record<string, [number, unknown?]> = { 'POST /auth/account/login/': [200, { access: 'A1', refresh: 'R1', user: USER }] };
 
 function client(answers: Record<string, [number, unknown?]>, options: ClientOptions = {}) {
   const server = fakeServer({ ...SIGNED_IN, ...answers });
