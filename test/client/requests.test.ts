@@ -105,4 +105,21 @@ describe('doorman/client requests', () => {
     }
     expect(server.sent[0]!.headers['X-CSRFToken']).toBe('abc+def');
   });
+
+  it('a refresh that fails for a busy or broken server (429, 5xx) keeps the session: only a refusal ends it', async () => {
+    const expired = { detail: 'Given token not valid for any token type', code: 'token_not_valid' };
+    for (const [status, body] of [[503, { detail: 'The server is busy; try again shortly.', code: 'server_busy' }], [429, { detail: 'Request was throttled.', code: 'throttled' }], [502, null]] as const) {
+      let ended = 0;
+      const { client: c } = client(
+        { 'GET /auth/account/mypage/': [401, expired], 'POST /auth/account/token/refresh/': [status, body] },
+        { onSessionEnd: () => { ended += 1; } },
+      );
+      await c.login('kim@example.com', 'pw');
+      await expect(c.mypage()).rejects.toMatchObject({ status });
+      expect(await c.tokens()).toEqual({ access: 'A1', refresh: 'R1' });
+      expect(c.user).not.toBeNull();
+      expect(ended).toBe(0);
+    }
+  });
 });
+
