@@ -1,7 +1,7 @@
 import { DoormanError } from './errors.js';
 import { createTransport, type ClientOptions, type RequestOptions } from './transport.js';
 import type { Tokens } from './token-storage.js';
-import type { AuthResponse, DetailResponse, JoinInput, MypageResponse, PasswordChangeInput, PasswordResetConfirmInput, ProfileInput, Session, User } from './types.js';
+import type { AuthResponse, DetailResponse, JoinInput, MypageResponse, PasswordChangeInput, PasswordChangeResponse, PasswordResetConfirmInput, ProfileInput, Session, User } from './types.js';
 
 /** The client createDoormanClient returns. Every method rejects with a {@link DoormanError} on a non-2xx answer. */
 export interface DoormanClient {
@@ -29,7 +29,10 @@ export interface DoormanClient {
   getUser(): Promise<User>;
   /** PATCH /account/user/: changes only the fields given. */
   updateUser(changes: ProfileInput): Promise<User>;
-  /** POST /account/password/change/: this session goes on, every other one ends. */
+  /**
+   * POST /account/password/change/: every other session ends. When the server moves the caller
+   * to a new session (its answer then carries `access` and `refresh`), the client keeps those.
+   */
   changePassword(input: PasswordChangeInput): Promise<void>;
   /** POST /account/password/reset/: the same answer whether or not the address has an account. */
   requestPasswordReset(email: string): Promise<void>;
@@ -75,8 +78,11 @@ export interface DoormanClient {
  */
 export function createDoormanClient(options: ClientOptions = {}): DoormanClient {
   let user: User | null = null;
+  /** The session id that GET /account/sessions/ last marked as this client's (until the session changes). */
+  let currentSession: string | null = null;
   const transport = createTransport(options, () => {
     user = null;
+    currentSession = null;
   });
   const { request, accountPath: account } = transport;
 
@@ -84,6 +90,7 @@ export function createDoormanClient(options: ClientOptions = {}): DoormanClient 
     // Cookie mode: the body's tokens are for native clients; this client leaves them to the cookies.
     await transport.signedIn(answer.access, answer.refresh);
     user = answer.user;
+    currentSession = null;
     return user;
   }
 
@@ -125,12 +132,26 @@ export function createDoormanClient(options: ClientOptions = {}): DoormanClient 
       user = await request<User>('PATCH', `${account}/user/`, { body: changes });
       return user;
     },
-    changePassword: async (input) => void (await request('POST', `${account}/password/change/`, { body: input })),
+    async changePassword(input) {
+      const answer = await request<PasswordChangeResponse>('POST', `${account}/password/change/`, { body: input });
+      if (answer.access) {
+        await transport.signedIn(answer.access, answer.refresh);
+        currentSession = null;
+      }
+    },
     requestPasswordReset: async (email) => void (await request('POST', `${account}/password/reset/`, { body: { email }, auth: false })),
     confirmPasswordReset: async (input) => void (await request('POST', `${account}/password/reset/confirm/`, { body: input, auth: false })),
     sessions: {
-      list: () => request<Session[]>('GET', `${account}/sessions/`),
-      end: async (id) => void (await request('DELETE', `${account}/sessions/${encodeURIComponent(id)}/`)),
+      async list() {
+        const list = await request<Session[]>('GET', `${account}/sessions/`);
+        currentSession = list.find((s) => s.current)?.id ?? null;
+        return list;
+      },
+      async end(id) {
+        await request('DELETE', `${account}/sessions/${encodeURIComponent(id)}/`);
+        // Ending this client's own session is a logout.
+        if (id === currentSession) await transport.clear();
+      },
     },
     async verify(token) {
       try {

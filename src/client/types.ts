@@ -86,6 +86,13 @@ export interface MypageResponse {
   message: string;
 }
 
+/** POST /account/password/change/: `access` and `refresh` when the server moved the caller to a new session. */
+export interface PasswordChangeResponse {
+  detail: string;
+  access?: string;
+  refresh?: string;
+}
+
 /** `{"detail": "..."}` answers (logout, password change and reset). */
 export interface DetailResponse {
   detail: string;

@@ -121,5 +121,24 @@ describe('doorman/client requests', () => {
       expect(ended).toBe(0);
     }
   });
+
+  it('ending its own session (as listed) is a logout; a password change that hands over a new session keeps it', async () => {
+    const listed = [{ id: 'mine', created: '', last_used: '', user_agent: null, ip: null, current: true }, { id: 'phone', created: '', last_used: '', user_agent: null, ip: null, current: false }];
+    const { client: c } = client({
+      'GET /auth/account/sessions/': [200, listed],
+      'DELETE /auth/account/sessions/phone/': [204],
+      'DELETE /auth/account/sessions/mine/': [204],
+      'POST /auth/account/password/change/': [200, { detail: 'New password has been saved.', access: 'A2', refresh: 'R2' }],
+    });
+    await c.login('kim@example.com', 'pw');
+    await c.changePassword({ old_password: 'pw', new_password1: 'n', new_password2: 'n' });
+    expect(await c.tokens()).toEqual({ access: 'A2', refresh: 'R2' });
+    await c.sessions.list();
+    await c.sessions.end('phone');
+    expect(await c.tokens()).toEqual({ access: 'A2', refresh: 'R2' });
+    await c.sessions.end('mine');
+    expect(await c.tokens()).toBeNull();
+    expect(c.user).toBeNull();
+  });
 });
 
