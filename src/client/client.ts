@@ -65,7 +65,7 @@ export interface DoormanClient {
  *
  * @example
  * // A SPA on the API's own site, in cookie mode (DOORMAN_AUTH_COOKIE set on the server):
- * import { createDoormanClient, DoormanError } from 'doorman/client';
+ * import { createDoormanClient, DoormanError } from '@doorman-auth/server/client';
  * const client = createDoormanClient({ mode: 'cookie', onSessionEnd: () => showLogin() });
  * await client.login('kim@example.com', 'correct horse 9');
  * const { message } = await client.mypage();   // "반갑습니다, kim@example.com님!"

@@ -1,9 +1,9 @@
 /**
- * `doorman/client`: a typed client for doorman's account API, for browsers and Node 20+.
+ * `@doorman-auth/server/client`: a typed client for doorman's account API, for browsers and Node 20+.
  * No dependencies and no Node built-ins; it imports nothing from the server.
  *
  * @example
- * import { createDoormanClient, DoormanError } from 'doorman/client';
+ * import { createDoormanClient, DoormanError } from '@doorman-auth/server/client';
  * const client = createDoormanClient({ mode: 'cookie' });
  * await client.login('kim@example.com', 'correct horse 9');
  */

@@ -1,6 +1,6 @@
 /**
  * The wire shapes of doorman's account API, as the client sees them (docs/http-api.md).
- * Written out here rather than imported from the server, so that `doorman/client` carries no
+ * Written out here rather than imported from the server, so that `@doorman-auth/server/client` carries no
  * server code into a browser bundle; test/client/types.test.ts checks them against the
  * route schemas in src/http/schemas.ts.
  */

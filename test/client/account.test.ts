@@ -6,7 +6,7 @@ import { liveDoorman, type LiveDoorman } from './live.js';
 const caught = (promise: Promise<unknown>) => promise.then(() => { throw new Error('expected a rejection'); }, (error: unknown) => error);
 
 /** The SDK's account calls and typed errors, against a real doorman (bearer mode). */
-describe('doorman/client account calls and typed errors (real server)', () => {
+describe('@doorman-auth/server/client account calls and typed errors (real server)', () => {
   let t: LiveDoorman;
   let client: DoormanClient;
 

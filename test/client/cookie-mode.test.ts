@@ -8,7 +8,7 @@ const REFRESH = '/account/token/refresh/';
 const COOKIES = { authCookie: 'doorman-auth', refreshCookie: 'doorman-refresh', accessTokenLifetime: 2 };
 
 /** The SDK in cookie mode against a real doorman, with a browser-like cookie jar around Node's fetch. */
-describe('doorman/client cookie mode with CSRF (real server)', () => {
+describe('@doorman-auth/server/client cookie mode with CSRF (real server)', () => {
   let t: LiveDoorman;
   let jar: ReturnType<typeof cookieJar>;
   let client: DoormanClient;

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 const root = resolve(import.meta.dirname, '../..');
 const clientDir = join(root, 'src/client');
 
-describe('doorman/client', () => {
+describe('@doorman-auth/server/client', () => {
   it('imports nothing: no package, no Node built-in, no server module (type imports included)', () => {
     for (const file of readdirSync(clientDir)) {
       const source = readFileSync(join(clientDir, file), 'utf8');

@@ -7,7 +7,7 @@ import { liveDoorman, type LiveDoorman } from './live.js';
 const REFRESH = '/account/token/refresh/';
 
 /** The SDK against a real doorman over HTTP (bearer mode): the refresh-once-and-retry rule. */
-describe('doorman/client refresh (bearer mode, real server)', () => {
+describe('@doorman-auth/server/client refresh (bearer mode, real server)', () => {
   let t: LiveDoorman;
   let client: DoormanClient;
   const ended = vi.fn();

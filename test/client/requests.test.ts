@@ -31,7 +31,7 @@ function client(answers: Record<string, [number, unknown?]>, options: ClientOpti
 }
 
 /** The requests each method sends (paths from docs/http-api.md), without a server. */
-describe('doorman/client requests', () => {
+describe('@doorman-auth/server/client requests', () => {
   it('sends each call to its path with its method and body; credentials only where the route takes them', async () => {
     const { client: c, server } = client({
       'GET /auth/account/sessions/': [200, [{ id: 's1', created: '2026-12-02T00:00:00Z', last_used: null, user_agent: 'curl', ip: '127.0.0.1', current: true }]],

@@ -6,10 +6,10 @@ import type * as schemas from '../../src/http/schemas.js';
 type Wire<K extends keyof typeof schemas> = Static<(typeof schemas)[K]>;
 
 /**
- * doorman/client writes the wire types out instead of importing server code; these checks
+ * @doorman-auth/server/client writes the wire types out instead of importing server code; these checks
  * (run by `npm run typecheck`, which covers test/) keep them equal to the route schemas.
  */
-describe('doorman/client wire types match the route schemas', () => {
+describe('@doorman-auth/server/client wire types match the route schemas', () => {
   it('answers: what the server sends is what the client types say', () => {
     expectTypeOf<User>().toEqualTypeOf<Wire<'PublicUserSchema'>>();
     expectTypeOf<AuthResponse>().toEqualTypeOf<Wire<'AuthResponse'>>();
