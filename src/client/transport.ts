@@ -136,7 +136,10 @@ export function createTransport(options: ClientOptions, onEnd: () => void) {
    */
   async function after401(error: DoormanError, sent: number): Promise<'retry' | 'refresh' | DoormanError> {
     if (!REFRESHABLE.has(error.code ?? '')) return error;
-    if (sent !== generation) return ended?.generation === generation ? ended.error : 'retry';
+    // The session ended and nothing came since: calls sent before get that end's error, calls
+    // sent after get their own (no new refresh per call for a signed-out cookie-mode page).
+    if (ended?.generation === generation) return sent === generation ? error : ended.error;
+    if (sent !== generation) return 'retry';
     if (mode === 'cookie' || (await tokens())?.refresh) return 'refresh';
     // Bearer mode with nothing to refresh with: a refused token means this session is over.
     return error.code === 'token_not_valid' && (await tokens())?.access ? await endSession(error) : error;

@@ -140,5 +140,22 @@ describe('@doorman-auth/server/client requests', () => {
     expect(await c.tokens()).toBeNull();
     expect(c.user).toBeNull();
   });
+
+  it('cookie mode, signed out: one refresh attempt, then plain 401s until the next sign-in', async () => {
+    let ended = 0;
+    const anonymous = { detail: 'Authentication credentials were not provided.', code: 'not_authenticated' };
+    const { client: c, server } = client(
+      { 'GET /auth/account/mypage/': [401, anonymous], 'POST /auth/account/token/refresh/': [401, { detail: 'No valid refresh token found.', code: 'token_not_valid' }] },
+      { mode: 'cookie', readCookie: () => null, onSessionEnd: () => { ended += 1; } },
+    );
+    await expect(c.mypage()).rejects.toMatchObject({ status: 401, code: 'token_not_valid' });
+    await expect(c.mypage()).rejects.toMatchObject({ status: 401, code: 'not_authenticated' });
+    expect(server.sent.filter((s) => s.url.endsWith('/token/refresh/'))).toHaveLength(1);
+    expect(ended).toBe(1);
+    // A sign-in starts over: an expiry then refreshes again.
+    await c.login('kim@example.com', 'pw');
+    await expect(c.mypage()).rejects.toMatchObject({ status: 401 });
+    expect(server.sent.filter((s) => s.url.endsWith('/token/refresh/'))).toHaveLength(2);
+  });
 });
 
