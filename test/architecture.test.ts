@@ -17,6 +17,11 @@ export const PACKAGE_RULES: ReadonlyArray<{ name: string; packages: RegExp; allo
   { name: 'JWT libraries', packages: /^(fast-jwt|jose)(\/.*)?$/, allowed: ['tokens/codec.ts', 'tokens/remote.ts', 'verify/', 'keys/'] },
 ];
 
+/** Folders that import nothing outside themselves, not even a package or a Node built-in. */
+export const SELF_CONTAINED: ReadonlyArray<{ path: string; why: string }> = [
+  { path: 'client/', why: 'doorman/client runs in browsers: no server code, no Node built-in, no dependency' },
+];
+
 /** Where the wall clock may be read (`Date.now()`, `new Date()`); everything else takes the injected `now`. */
 export const CLOCK_EXCEPTIONS: ReadonlyArray<{ path: string; why: string }> = [
   { path: 'cli/', why: 'a command runs once, at the time it is run' },
@@ -117,6 +122,9 @@ export function violations(modules: Map<string, Module>): string[] {
       }
     }
     for (const next of m.imports) if (!modules.has(next)) problems.push(`${m.file} imports ${next}, which does not exist`);
+    for (const { path } of SELF_CONTAINED.filter((s) => m.file.startsWith(s.path))) {
+      for (const name of [...m.packages, ...m.imports.filter((i) => !i.startsWith(path))]) problems.push(`${m.file} imports ${name}: ${path} imports only itself`);
+    }
     if (m.clockReads.length > 0 && !under(m.file, CLOCK_EXCEPTIONS.map((e) => e.path))) {
       problems.push(`${m.file}:${m.clockReads.join(',')} reads the wall clock: take the injected now`);
     }
@@ -148,12 +156,15 @@ describe('architecture (docs/architecture.md)', () => {
     add('users/accounts.ts', { packages: ['kysely', 'fastify'], clockReads: [7] });
     add('tokens/issue.ts', { packages: ['jose'] });
     add('keys/algorithms.ts', { imports: ['tokens/rules.ts'] });
+    add('client/transport.ts', { packages: ['node:crypto'], imports: [...broken.get('client/transport.ts')!.imports, 'http/schemas.ts'] });
     expect(violations(broken).sort()).toEqual([
       'tokens/issue.ts imports jose: JWT libraries only in tokens/codec.ts, tokens/remote.ts, verify/, keys/',
       'users/accounts.ts imports kysely: database drivers only in storage/',
       'users/accounts.ts imports fastify: Fastify only in http/, app.ts',
       'users/accounts.ts:7 reads the wall clock: take the injected now',
       'import cycle among: keys/algorithms.ts, tokens/rules.ts',
+      'client/transport.ts imports node:crypto: client/ imports only itself',
+      'client/transport.ts imports http/schemas.ts: client/ imports only itself',
     ].sort());
   });
 });
