@@ -56,12 +56,13 @@ describe('the OpenAPI document matches the real answers', () => {
         expect(valid, `${where}: ${answer.body} ${ajv.errorsText()}`).toBe(true);
       }
       expect(checked.size).toBeGreaterThan(40);
+      if (name === 'cookie mode') expect([...checked]).toEqual(expect.arrayContaining(['PATCH /account/user/ → 403', 'POST /account/token/refresh/ → 403']));
     });
   }
 });
 
 /** Successes and failures of every public endpoint. */
-async function runThrough(t: TestApp, send: (o: InjectOptions) => Promise<{ json(): any; statusCode: number }>) {
+async function runThrough(t: TestApp, send: (o: InjectOptions) => Promise<{ json(): any; statusCode: number; cookies: Array<{ name: string; value: string }> }>) {
   const post = (url: string, payload?: unknown, headers: Record<string, string> = {}) => send({ method: 'POST', url, payload: payload as never, headers });
   await send({ url: '/healthz' });
   await send({ url: '/.well-known/jwks.json' });
@@ -80,6 +81,12 @@ async function runThrough(t: TestApp, send: (o: InjectOptions) => Promise<{ json
   await post('/account/login/', { email: 'kim@example.com', password: 'wrong password 1' });
   const login = await post('/account/login/', { email: 'kim@example.com', password: PASSWORD });
   const { access, refresh } = login.json() as { access: string; refresh: string };
+  if (t.doorman.config.authCookie) {
+    // Cookie mode: a cookie-authenticated change and a cookie refresh without the CSRF header (403).
+    const cookies = Object.fromEntries(login.cookies.map((c) => [c.name, c.value]));
+    await send({ method: 'PATCH', url: '/account/user/', cookies, payload: { first_name: 'X' } });
+    await send({ method: 'POST', url: '/account/token/refresh/', cookies, payload: {} });
+  }
   await send({ url: '/account/mypage/' });
   await send({ url: '/account/mypage/', headers: bearer('garbage') });
   await send({ url: '/account/mypage/', headers: bearer(access) });
