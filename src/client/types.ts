@@ -67,7 +67,8 @@ export interface Session {
 /** The login and join answer: `{access, refresh, user}` (+ expirations when the server returns them). */
 export interface AuthResponse {
   access: string;
-  refresh: string;
+  /** Left out in HttpOnly cookie mode, where the refresh token is set as a cookie only. */
+  refresh?: string;
   user: User;
   access_expiration?: string;
   refresh_expiration?: string;

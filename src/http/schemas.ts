@@ -131,7 +131,7 @@ export const ERROR_CASES = {
   body: { 400: BadRequestResponse, 413: PayloadTooLargeResponse, 415: UnsupportedMediaResponse },
   /** It needs a user, or refuses a token it is given (401). */
   auth: { 401: UnauthorizedResponse },
-  /** Cookie mode: the request is authenticated by a cookie and changes something, so it needs the CSRF header (403). */
+  /** Cookie mode: a change authenticated by cookie without the CSRF header, or a cross-site login/join/refresh/logout (403). */
   csrf: { 403: ForbiddenResponse },
   /** It needs a permission (403). */
   permission: { 403: ForbiddenResponse },

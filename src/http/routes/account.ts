@@ -13,8 +13,8 @@ const tags = ['account'];
 const security = [{ bearerAuth: [] }];
 const signedIn = requirePermission(isAuthenticated);
 
-const join = { schema: { tags, summary: 'Register (dj-rest-auth RegisterView)', body: JoinBody, response: replies({ 201: AuthResponse }, 'body', 'hashing') } };
-const login = { schema: { tags, summary: 'Log in (dj-rest-auth LoginView)', body: LoginBody, response: replies({ 200: AuthResponse }, 'body', 'hashing') } };
+const join = { schema: { tags, summary: 'Register (dj-rest-auth RegisterView)', body: JoinBody, response: replies({ 201: AuthResponse }, 'body', 'csrf', 'throttled', 'hashing') } };
+const login = { schema: { tags, summary: 'Log in (dj-rest-auth LoginView)', body: LoginBody, response: replies({ 200: AuthResponse }, 'body', 'csrf', 'throttled', 'hashing') } };
 const logout = {
   schema: { tags, summary: 'Log out: blacklist the refresh token and end its session', body: OptionalRefreshBody, response: replies({ 200: DetailResponse }, 'body', 'auth', 'csrf') },
 };

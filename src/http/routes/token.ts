@@ -11,10 +11,10 @@ const cookieRefresh = {
   schema: { tags, summary: 'Refresh (dj-rest-auth; the refresh cookie in cookie mode)', body: OptionalRefreshBody, response: replies({ 200: RefreshResponse }, 'body', 'auth', 'csrf') },
 };
 const verify = { schema: { tags, summary: 'Verify any token', body: TokenBody, response: replies({ 200: EmptyResponse }, 'body', 'auth') } };
-const obtainPair = { schema: { tags, summary: 'Obtain a pair (simplejwt TokenObtainPairView)', body: LoginBody, response: replies({ 200: PairResponse }, 'body', 'auth', 'hashing') } };
+const obtainPair = { schema: { tags, summary: 'Obtain a pair (simplejwt TokenObtainPairView)', body: LoginBody, response: replies({ 200: PairResponse }, 'body', 'auth', 'throttled', 'hashing') } };
 const refresh = { schema: { tags, summary: 'Refresh (simplejwt TokenRefreshView)', body: RefreshBody, response: replies({ 200: RefreshResponse }, 'body', 'auth') } };
 const blacklist = { schema: { tags, summary: 'Blacklist a refresh token and end its session', body: RefreshBody, response: replies({ 200: EmptyResponse }, 'body', 'auth') } };
-const obtainSliding = { schema: { tags, summary: 'Obtain a sliding token', body: LoginBody, response: replies({ 200: SlidingResponse }, 'body', 'auth', 'hashing') } };
+const obtainSliding = { schema: { tags, summary: 'Obtain a sliding token', body: LoginBody, response: replies({ 200: SlidingResponse }, 'body', 'auth', 'throttled', 'hashing') } };
 const refreshSliding = { schema: { tags, summary: 'Refresh a sliding token', body: TokenBody, response: replies({ 200: SlidingResponse }, 'body', 'auth') } };
 
 /** simplejwt's TokenVerifySerializer: a blacklisted token is a 400 field error; any other problem a 401. */
