@@ -9,7 +9,7 @@ import { installErrorHandling } from './http/error-handler.js';
 import { answerClientError } from './http/client-errors.js';
 import { registerApiDocs } from './http/openapi.js';
 import { doormanPlugin } from './http/plugin.js';
-import { HealthResponse } from './http/schemas.js';
+import { HealthResponse, ReadyResponse, UnreadyResponse } from './http/schemas.js';
 import { securityHeaders } from './http/security-headers.js';
 
 export interface BuildAppOptions {
@@ -96,18 +96,16 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       maxAge: 600,
     });
   }
+  // Before the routes: the document is collected from them as they are added.
+  if (config.apiDocs) await registerApiDocs(app, config, packageVersion());
   // Liveness: the process serves. Readiness: the database answers and is migrated, so a load
   // balancer sends traffic elsewhere while PostgreSQL is away (issue 13).
-  app.get('/healthz', { schema: { hide: true } as never }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { hide: true } as never }, async (_request, reply) => {
+  app.get('/healthz', { schema: { tags: ['operations'], summary: 'Liveness: 200 while the process serves', response: { 200: HealthResponse } } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { tags: ['operations'], summary: 'Readiness: the database answers and its migrations are current', response: { 200: ReadyResponse, 503: UnreadyResponse } } }, async (_request, reply) => {
     const problem = await options.doorman.unready();
     if (problem === null) return { status: 'ready' };
     return reply.status(503).header('Retry-After', '1').send({ status: 'unavailable', detail: problem });
   });
-
-  // Before the routes: the document is collected from them as they are added.
-  if (config.apiDocs) await registerApiDocs(app, config, packageVersion());
-  app.get('/healthz', { schema: { tags: ['operations'], summary: 'Liveness: 200 while the process serves', response: { 200: HealthResponse } } }, async () => ({ status: 'ok' }));
   await app.register(doormanPlugin, { doorman: options.doorman, errorHandler: false });
   return app;
 }

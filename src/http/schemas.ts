@@ -75,6 +75,8 @@ export const DetailResponse = Type.Object({ detail: Type.String() }, { descripti
 export const EmptyResponse = Type.Object({}, { description: 'OK (an empty object, as simplejwt)', examples: [{}] });
 export const MypageResponse = Type.Object({ message: Type.String() }, { description: 'The greeting', examples: [{ message: '반갑습니다, kim@example.com님!' }] });
 export const HealthResponse = Type.Object({ status: Type.String() }, { description: 'Serving', examples: [{ status: 'ok' }] });
+export const ReadyResponse = Type.Object({ status: Type.String() }, { description: 'Ready for traffic', examples: [{ status: 'ready' }] });
+export const UnreadyResponse = Type.Object({ status: Type.String(), detail: Type.String() }, { description: 'Not ready (with Retry-After): the database does not answer or is not migrated', examples: [{ status: 'unavailable', detail: 'database unreachable' }] });
 
 export type JoinBody = Static<typeof JoinBody>;
 export type LoginBody = Static<typeof LoginBody>;
