@@ -37,7 +37,9 @@ describe('SIGTERM (issue 13)', () => {
   }, 60_000);
 
   it('a request still running after shutdownTimeout has its connection closed, and the process still exits 0', async () => {
-    const server: Instance = await start({ DOORMAN_SHUTDOWN_TIMEOUT: '50', DOORMAN_ARGON2_TIME_COST: '6', DOORMAN_ARGON2_MEMORY_COST: '65536' });
+    // Hashing slow enough (about a second a login here) that the four are surely still running
+    // when SIGTERM comes: the access log is off by default, so the wait below is its 500 ms bound.
+    const server: Instance = await start({ DOORMAN_SHUTDOWN_TIMEOUT: '50', DOORMAN_ARGON2_TIME_COST: '20', DOORMAN_ARGON2_MEMORY_COST: '262144' });
     await post(server.url, '/account/join/', { email: 'slow@example.com', password1: PASSWORD, password2: PASSWORD });
     const slow = Array.from({ length: 4 }, () => post(server.url, '/api/token/', { email: 'slow@example.com', password: PASSWORD }).catch(() => 'cut'));
     const since = performance.now();
