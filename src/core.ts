@@ -11,7 +11,8 @@ import type { Storage } from './storage/ports.js';
 import { claimNames } from './tokens/claims.js';
 import { createTokenCodec } from './tokens/codec.js';
 import { defaultCustomClaims, type CustomClaims, type TokenContext } from './tokens/context.js';
-import { issuePair, issueSliding, type IssuedToken, type TokenPair } from './tokens/issue.js';
+import { createSessions, type Sessions } from './sessions/sessions.js';
+import { issuePair, issueSliding, type IssuedToken, type SessionOrigin, type TokenPair } from './tokens/issue.js';
 import { blacklistToken, logout, refreshSliding, refreshTokens, type RefreshResult } from './tokens/rotate.js';
 import { inspectToken, verifyOwnToken, verifyToken, type InspectedToken, type VerifiedToken } from './tokens/verify.js';
 import { pino } from 'pino';
@@ -38,16 +39,26 @@ export interface DoormanOptions {
 
 /** Issuing, refreshing, blacklisting and verifying doorman's tokens (simplejwt's views, without HTTP). */
 export interface Tokens {
-  issuePair(user: User): Promise<TokenPair>;
-  issueSliding(user: User): Promise<IssuedToken>;
+  /**
+   * A new session for `user` (login, join, token obtain), recorded with where it came from.
+   * `no_active_account` when the password changed (or the user was deactivated) meanwhile.
+   */
+  issuePair(user: User, origin?: SessionOrigin): Promise<TokenPair>;
+  issueSliding(user: User, origin?: SessionOrigin): Promise<IssuedToken>;
   /** simplejwt TokenRefreshView: a new access token (and refresh token when rotating), and their session. */
   refresh(raw: string): Promise<RefreshResult>;
   /** simplejwt TokenRefreshSlidingView: the sliding token with a new exp. */
   refreshSliding(raw: string): Promise<string>;
-  /** Blacklists a refresh or sliding token and ends its session; returns the session id. */
+  /**
+   * Blacklists a refresh or sliding token and ends its session; returns the session id. A spent
+   * token (rotated away) ends its session too and answers "Token is blacklisted".
+   */
   blacklist(raw: string): Promise<string>;
-  /** dj-rest-auth's logout: blacklist the refresh token, end its session and the access token's session. */
-  logout(refresh: string, accessSessionId: string | null): Promise<void>;
+  /**
+   * dj-rest-auth's logout: ends the refresh token's session and the access token's session,
+   * the latter even when the refresh token is spent, invalid or missing (which still throw).
+   */
+  logout(refresh: string | null, accessSessionId: string | null): Promise<void>;
   /**
    * The synchronous hot-path check of a token presented as credentials (one of
    * AUTH_TOKEN_CLASSES) with doorman's own keys: signature, pinned alg, exp, type, jti, session
@@ -74,6 +85,8 @@ export interface Doorman {
   readonly storage: Storage;
   readonly accounts: Accounts;
   readonly revocation: Revocation;
+  /** The session rules: list, end one, end all, password change, credentials changed. */
+  readonly sessions: Sessions;
   /** Groups and model permissions (Django's auth admin), and each user's cached permission set. */
   readonly permissions: PermissionAdmin;
   /** simplejwt's JWTAuthentication for a raw token: the user and claims, or 401 AuthError. */
@@ -107,18 +120,20 @@ export interface Doorman {
 export function createDoorman(options: DoormanOptions): Doorman {
   const { config, storage } = options;
   const now = options.now ?? Date.now;
-  const view = new RevocationView(config.userCacheSize);
+  const view = new RevocationView(config.userCacheSize, config.userCacheTtl);
   const hasher: PasswordHasher = createPasswordHasher(
     { memoryCost: config.argon2MemoryCost, timeCost: config.argon2TimeCost, parallelism: config.argon2Parallelism },
     new Limiter(config.passwordHashConcurrency, config.passwordHashQueueLimit),
     config.passwordHashPriority,
   );
+  const revocation: Revocation = createRevocation(config, storage, view, now);
   const ctx: TokenContext = {
     config,
     names: claimNames(config),
     codec: createTokenCodec(config, now),
     storage,
     view,
+    revocation,
     customClaims: options.customClaims ?? defaultCustomClaims,
     now,
   };
@@ -126,7 +141,6 @@ export function createDoorman(options: DoormanOptions): Doorman {
   // Redis counters (storage/redis/) when REDIS_URL is set, shared by every instance; else memory.
   const counters = options.throttleStore ?? (config.throttle && config.redisUrl ? redisCounterStore({ url: config.redisUrl, keyPrefix: `${config.redisKeyPrefix}:throttle`, log }) : undefined);
   const throttle = createThrottle(config, counters);
-  const revocation: Revocation = createRevocation(config, storage, view, now);
   const sync: RevocationSync = createRevocationSync(storage, view, config.revocationPollInterval, now, options.onError ?? (() => {}));
   const accounts = createAccounts({
     users: storage.users,
@@ -136,6 +150,7 @@ export function createDoorman(options: DoormanOptions): Doorman {
     revocation,
     now,
   });
+  const sessions: Sessions = createSessions(ctx, storage, revocation, accounts);
 
   return {
     config,
@@ -145,16 +160,17 @@ export function createDoorman(options: DoormanOptions): Doorman {
     /** Brute-force throttles and the per-address admission to the hash queue (throttle/). */
     throttle,
     log,
-    permissions: createPermissionAdmin(storage, view, now),
+    sessions,
+    permissions: createPermissionAdmin(storage, view, now, revocation),
     authenticate: createAuthenticator(ctx),
     keys: { jwks: () => buildJwks(ctx.codec.keystore, now()) },
     tokens: {
-      issuePair: (user) => issuePair(ctx, user),
-      issueSliding: (user) => issueSliding(ctx, user),
+      issuePair: (user, origin) => issuePair(ctx, user, origin),
+      issueSliding: (user, origin) => issueSliding(ctx, user, origin),
       refresh: (raw) => refreshTokens(ctx, raw),
       refreshSliding: (raw) => refreshSliding(ctx, raw),
-      blacklist: (raw) => blacklistToken(ctx, raw, revocation.revokeSession),
-      logout: (refresh, accessSessionId) => logout(ctx, refresh, accessSessionId, revocation.revokeSession),
+      blacklist: (raw) => blacklistToken(ctx, raw),
+      logout: (refresh, accessSessionId) => logout(ctx, refresh, accessSessionId),
       verifyOwnAccess: (raw) => verifyOwnToken(ctx, raw, config.authTokenClasses),
       verifyAccess: (raw) => verifyToken(ctx, raw, config.authTokenClasses),
       verify: (raw) => inspectToken(ctx, raw),

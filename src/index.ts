@@ -39,7 +39,8 @@ export type { Revocation } from './revocation/revocation.js';
 
 // Accounts and tokens
 export type { Accounts, Registration, PasswordChange, ProfileInput } from './users/accounts.js';
-export type { TokenPair, IssuedToken } from './tokens/issue.js';
+export type { TokenPair, IssuedToken, SessionOrigin } from './tokens/issue.js';
+export type { Sessions, SessionView } from './sessions/sessions.js';
 export type { RefreshResult } from './tokens/rotate.js';
 export type { VerifiedToken, InspectedToken } from './tokens/verify.js';
 export type { TokenType } from './tokens/rules.js';
@@ -63,7 +64,7 @@ export {
 } from './permissions/model.js';
 export { modelPermission, parsePermissionName, type ModelAction } from './permissions/names.js';
 export { assertPermission, assertObjectPermission } from './permissions/check.js';
-export type { PermissionAdmin, GroupView, UserPermissionsView } from './permissions/admin.js';
+export type { PermissionAdmin, GroupView, UserPermissionsView, StaffView } from './permissions/admin.js';
 
 // Storage
 export { kyselyStorage } from './storage/kysely/index.js';
@@ -77,7 +78,9 @@ export {
   DuplicateGroupError,
   type Storage,
   type UserStore,
-  type TokenStore,
+  type SessionStore,
+  type Session,
+  type NewSession,
   type EventStore,
   type PermissionStore,
   type Group,

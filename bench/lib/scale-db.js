@@ -59,7 +59,7 @@ export async function seed(file, { users, tokens, log = () => {} }) {
     db.pragma('temp_store = FILE');
     db.pragma('threads = 2'); // sorter helper threads for CREATE INDEX
     const count = (table) => db.prepare(`SELECT count(*) FROM ${table}`).pluck().get();
-    if (count('users') || count('refresh_tokens')) throw new Error(`${file} is not empty`);
+    if (count('users') || count('sessions')) throw new Error(`${file} is not empty`);
 
     const series = 'WITH RECURSIVE s(n) AS (SELECT 1 WHERE @count > 0 UNION ALL SELECT n + 1 FROM s WHERE n < @count)';
     db.transaction(() => {
@@ -71,7 +71,7 @@ export async function seed(file, { users, tokens, log = () => {} }) {
     })();
     lap('users');
 
-    const secondary = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'refresh_tokens' AND sql IS NOT NULL").all();
+    const secondary = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sessions' AND sql IS NOT NULL").all();
     db.transaction(() => {
       for (const { name } of secondary) db.exec(`DROP INDEX "${name}"`);
     })();
@@ -79,8 +79,8 @@ export async function seed(file, { users, tokens, log = () => {} }) {
     // stay outstanding for as long as the cache is likely to live.
     const stride = Math.floor(2 ** 32 / Math.max(tokens, 1));
     db.transaction(() => {
-      db.prepare(`INSERT INTO refresh_tokens (jti, user_id, family_id, token_type, created_at, expires_at, revoked_at)
-        SELECT jti, user_id, family_id, 'refresh', created_at, created_at + 365 * @day, NULL FROM (
+      db.prepare(`INSERT INTO sessions (id, user_id, token_type, current_jti, created_at, last_used_at, expires_at, credentials_epoch)
+        SELECT family_id, user_id, 'refresh', jti, created_at, created_at, created_at + 365 * @day, 0 FROM (
           ${series}
           SELECT printf('%08x', (n - 1) * @stride + abs(random() % @stride)) || lower(hex(randomblob(12))) AS jti,
             1 + (n - 1) % @users AS user_id, lower(hex(randomblob(16))) AS family_id,

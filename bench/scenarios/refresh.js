@@ -34,6 +34,7 @@ function minterFrom(template, key) {
     const c = { ...claims };
     if (life !== null) { c.iat = Math.floor(Date.now() / 1000); c.exp = c.iat + life; }
     c.jti = hexJti ? randomBytes(16).toString('hex') : randomUUID();
+    if ('sid' in c) c.sid = randomBytes(16).toString('hex'); // one session per minted token: a session has one current jti
     const body = Buffer.from(JSON.stringify(c)).toString('base64url');
     return { token: `${h}.${body}.${createHmac(alg, keyObject).update(`${h}.${body}`).digest('base64url')}`, claims: c };
   };
@@ -43,10 +44,10 @@ function minterFrom(template, key) {
 function record(dbFile, minted) {
   const db = new Database(dbFile);
   db.pragma('busy_timeout = 5000');
-  const insert = db.prepare('INSERT INTO refresh_tokens (jti, user_id, family_id, token_type, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, NULL)');
+  const insert = db.prepare("INSERT INTO sessions (id, user_id, token_type, current_jti, created_at, last_used_at, expires_at, credentials_epoch) VALUES (?, ?, 'refresh', ?, ?, ?, ?, 0)");
   const now = Date.now();
   db.transaction(() => {
-    for (const { claims } of minted) insert.run(claims.jti, claims.user_id, claims.sid, 'refresh', now, claims.exp * 1000);
+    for (const { claims } of minted) insert.run(claims.sid, claims.user_id, claims.jti, now, now, claims.exp * 1000);
   })();
   db.close();
 }

@@ -98,9 +98,9 @@ async function buildSide(ctx, size, migratedFile, tag, note) {
     side.db = new Database(dbFile, { fileMustExist: true });
     side.db.pragma('busy_timeout = 5000');
     side.db.pragma('cache_size = -262144'); // 256 MiB: recording into a 10M-row table
-    side.insert = side.db.prepare('INSERT INTO refresh_tokens (jti, user_id, family_id, token_type, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, NULL)');
+    side.insert = side.db.prepare("INSERT INTO sessions (id, user_id, token_type, current_jti, created_at, last_used_at, expires_at, credentials_epoch) VALUES (?, ?, 'refresh', ?, ?, ?, ?, 0)");
     // Seeded rows have rowids 1..tokens: anything above was added by the bench.
-    side.cleanupStmt = side.db.prepare('DELETE FROM refresh_tokens WHERE rowid > ?');
+    side.cleanupStmt = side.db.prepare('DELETE FROM sessions WHERE rowid > ?');
     const probe = side.mint(randomInt(1, size.users + 1));
     record(side, [probe]);
     const r = await fetch(d.url + PATHS.refresh, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refresh: probe.token }) });
@@ -159,8 +159,8 @@ async function release() {
   if (!f) return;
   for (const s of Object.values(f.sides)) {
     if (s.prune) continue;
-    const added = s.db.prepare('SELECT count(*) FROM refresh_tokens WHERE rowid > ?').pluck().get(s.size.tokens);
-    f.note(`${label(s.size)}: rows the run added to refresh_tokens were left in (${added.toLocaleString('en-US')}, +${(100 * added / s.size.tokens).toFixed(2)}%)`);
+    const added = s.db.prepare('SELECT count(*) FROM sessions WHERE rowid > ?').pluck().get(s.size.tokens);
+    f.note(`${label(s.size)}: rows the run added to sessions were left in (${added.toLocaleString('en-US')}, +${(100 * added / s.size.tokens).toFixed(2)}%)`);
   }
   await closeSides(f.sides);
 }
@@ -168,7 +168,7 @@ async function release() {
 function record(side, minted) {
   const now = Date.now();
   side.db.transaction(() => {
-    for (const { claims } of minted) side.insert.run(claims.jti, claims.user_id, claims.sid, 'refresh', now, claims.exp * 1000);
+    for (const { claims } of minted) side.insert.run(claims.sid, claims.user_id, claims.jti, now, now, claims.exp * 1000);
   })();
 }
 

@@ -27,14 +27,14 @@ export function createAuthenticator(ctx: TokenContext) {
   const accepted = ctx.config.authTokenClasses;
 
   async function userState(key: string): Promise<UserState | null> {
-    const cached = ctx.view.user(key);
+    const cached = ctx.view.user(key, ctx.now());
     if (cached !== undefined) return cached;
     const user = await userForClaim(ctx.storage.users, ctx.config.userIdField, key);
     if (!user) return null;
     const state = { id: user.id, email: user.email, isActive: user.isActive, isStaff: user.isStaff, isSuperuser: user.isSuperuser };
     // Only users that exist are cached: "no such user" can stop being true without any event
     // (a join reusing a deleted account's e-mail under USER_ID_FIELD=email, in any process).
-    ctx.view.cacheUser(key, state);
+    ctx.view.cacheUser(key, state, ctx.now());
     return state;
   }
 

@@ -29,7 +29,7 @@ export function cliConfig(io: CliIO): Config {
  * run first, as they do when the server starts, unless `migrate` is false (the migrate command).
  *
  * @example
- * await withStorage(io, (storage) => storage.tokens.deleteExpired(new Date()));
+ * await withStorage(io, (storage) => storage.sessions.deleteExpired(new Date()));
  */
 export async function withStorage<T>(io: CliIO, run: (storage: Storage, config: Config) => Promise<T>, options: { migrate?: boolean } = {}): Promise<T> {
   const config = cliConfig(io);

@@ -220,6 +220,16 @@ export const SETTINGS = {
 
   userCacheSize: setting({ default: 100_000, parse: parseInteger(0, 10_000_000), doc: 'Users kept in memory for the per-request active check.' }),
   revocationPollInterval: setting({ default: 1000, parse: parseInteger(50, 60_000), doc: 'How often (ms) the server reads revocations written by other processes (CLI, other instances). On PostgreSQL they are also pushed at once (LISTEN/NOTIFY); the poll is the safety net.' }),
+  userCacheTtl: setting({
+    default: 5000,
+    parse: parseInteger(0, 3_600_000),
+    doc: 'How long (ms) a cached user state (active, staff, superuser) is trusted. Changes made through doorman (any process) are seen at once through events; this bounds how long a change made directly in the database goes unseen. 0 reads the user on every request.',
+  }),
+  refreshReuseGrace: setting({
+    default: 0,
+    parse: parseDuration,
+    doc: 'Seconds after a rotation during which the token it replaced, presented again, is refused without ending the session (two browser tabs refreshing at once). 0 (default): any reuse ends the session. Above 0, a thief replaying a stolen token within the window is refused but the session survives.',
+  }),
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

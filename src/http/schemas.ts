@@ -77,6 +77,23 @@ export const MypageResponse = Type.Object({ message: Type.String() }, { descript
 export const HealthResponse = Type.Object({ status: Type.String() }, { description: 'Serving', examples: [{ status: 'ok' }] });
 export const ReadyResponse = Type.Object({ status: Type.String() }, { description: 'Ready for traffic', examples: [{ status: 'ready' }] });
 export const UnreadyResponse = Type.Object({ status: Type.String(), detail: Type.String() }, { description: 'Not ready (with Retry-After): the database does not answer or is not migrated', examples: [{ status: 'unavailable', detail: 'database unreachable' }] });
+/** The password change's answer: the detail, and the tokens of the caller's new session. */
+export const PasswordChangeResponse = Type.Object({ detail: Type.String(), access: Type.String(), refresh: Type.String() }, {
+  description: "Saved: every session ended, the caller's goes on as a new one with these tokens",
+  examples: [{ detail: 'New password has been saved.', access: JWT_EXAMPLE, refresh: JWT_EXAMPLE }],
+});
+export const SessionParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+export const SessionListResponse = Type.Array(
+  Type.Object({
+    id: Type.String(),
+    created: Type.String(),
+    last_used: Type.String(),
+    user_agent: Type.Union([Type.String(), Type.Null()]),
+    ip: Type.Union([Type.String(), Type.Null()]),
+    current: Type.Boolean(),
+  }),
+  { description: "The caller's live sessions, newest first" },
+);
 
 export type JoinBody = Static<typeof JoinBody>;
 export type LoginBody = Static<typeof LoginBody>;

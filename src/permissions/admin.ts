@@ -1,5 +1,6 @@
 import { AuthError, invalidFields } from '../errors/auth-error.js';
 import { publish } from '../revocation/events.js';
+import type { Revocation } from '../revocation/revocation.js';
 import type { RevocationView } from '../revocation/view.js';
 import { DuplicateGroupError, type Group, type Storage } from '../storage/ports.js';
 import { parsePermissionName } from './names.js';
@@ -40,6 +41,18 @@ export interface PermissionAdmin {
   removeFromGroup(userId: number, groupId: number): Promise<void>;
   /** Tells every process that grants changed, after a bulk change made through the store (import-django). */
   changed(): Promise<void>;
+  /**
+   * Grants or takes away staff status (Django's is_staff, what IsAdminUser checks). Every
+   * process drops its cached state of the user: here at once, elsewhere at the next poll.
+   */
+  setStaff(userId: number, isStaff: boolean): Promise<StaffView>;
+}
+
+/** A user's staff status, as the admin API answers it. */
+export interface StaffView {
+  pk: number;
+  email: string;
+  is_staff: boolean;
 }
 
 /**
@@ -52,7 +65,7 @@ export interface PermissionAdmin {
  * await doorman.permissions.grantToGroup(group.id, 'board.change_post');
  * await doorman.permissions.addToGroup(user.id, group.id);
  */
-export function createPermissionAdmin(storage: Storage, view: RevocationView, now: () => number): PermissionAdmin {
+export function createPermissionAdmin(storage: Storage, view: RevocationView, now: () => number, revocation: Pick<Revocation, 'userChanged'>): PermissionAdmin {
   const store = storage.permissions;
 
   async function changed(): Promise<void> {
@@ -115,6 +128,12 @@ export function createPermissionAdmin(storage: Storage, view: RevocationView, no
       await group(groupId);
       if (await store.revokeFromGroup(groupId, name)) await changed();
       return group(groupId);
+    },
+    async setStaff(userId: number, isStaff: boolean): Promise<StaffView> {
+      const updated = await storage.users.update(userId, { isStaff });
+      if (!updated) throw new AuthError('not_found');
+      await revocation.userChanged(updated);
+      return { pk: updated.id, email: updated.email, is_staff: updated.isStaff };
     },
     async describeUser(userId: number): Promise<UserPermissionsView> {
       const found = await user(userId);

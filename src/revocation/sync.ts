@@ -31,7 +31,8 @@ export function createRevocationSync(storage: Storage, view: RevocationView, int
       for (const { id, event } of batch) {
         if (event.kind === 'session_revoked') view.revokeSession(event.subject, event.expiresAt.getTime());
         else if (event.kind === 'permissions_changed') view.forgetAllPermissions();
-        else view.forgetUser(event.subject);
+        else if (event.kind === 'user_changed') view.forgetUser(event.subject);
+        // refresh_reuse is an audit record; the session_revoked beside it does the revoking.
         cursor = id;
         applied++;
       }

@@ -14,10 +14,18 @@ export interface UserState {
 
 export class RevocationView {
   readonly #sessions = new Map<string, number>();
-  readonly #users = new Map<string, UserState | null>();
+  readonly #users = new Map<string, { state: UserState | null; until: number }>();
   readonly #permissions = new Map<number, ReadonlySet<string>>();
 
-  constructor(readonly userCacheSize: number) {}
+  /**
+   * @param userCacheTtlMs how long a cached user state is trusted: changes made through doorman
+   *   arrive as events at once, but one made directly in the database (an SQL UPDATE, the
+   *   Django admin on a shared database) has no event, and this bounds how long it goes unseen.
+   */
+  constructor(
+    readonly userCacheSize: number,
+    readonly userCacheTtlMs: number = Number.POSITIVE_INFINITY,
+  ) {}
 
   revokeSession(sessionId: string, expiresAt: number): void {
     const current = this.#sessions.get(sessionId) ?? 0;
@@ -33,20 +41,20 @@ export class RevocationView {
    * A cached user state, keyed by the user id claim's value (the id, or the e-mail when
    * USER_ID_FIELD is email): a UserState, null for "no such user", undefined for "not cached".
    */
-  user(id: string): UserState | null | undefined {
-    const state = this.#users.get(id);
-    if (state !== undefined) {
-      // Map keeps insertion order; re-inserting makes this the most recently used entry.
-      this.#users.delete(id);
-      this.#users.set(id, state);
-    }
-    return state;
+  user(id: string, now: number): UserState | null | undefined {
+    const entry = this.#users.get(id);
+    if (entry === undefined) return undefined;
+    this.#users.delete(id);
+    if (entry.until <= now) return undefined;
+    // Map keeps insertion order; re-inserting makes this the most recently used entry.
+    this.#users.set(id, entry);
+    return entry.state;
   }
 
-  cacheUser(id: string, state: UserState | null): void {
-    if (this.userCacheSize === 0) return;
+  cacheUser(id: string, state: UserState | null, now: number): void {
+    if (this.userCacheSize === 0 || this.userCacheTtlMs === 0) return;
     this.#users.delete(id);
-    this.#users.set(id, state);
+    this.#users.set(id, { state, until: now + this.userCacheTtlMs });
     if (this.#users.size > this.userCacheSize) this.#users.delete(this.#users.keys().next().value!);
   }
 

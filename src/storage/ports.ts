@@ -35,46 +35,67 @@ export interface UserStore {
   update(id: number, patch: UserPatch): Promise<User | null>;
   delete(id: number): Promise<boolean>;
   count(): Promise<number>;
+  /**
+   * Sets a new password hash and bumps the user's credentials epoch in one write, so every
+   * session opened with the old password (including logins still in flight) can be told apart.
+   */
+  changeCredentials(id: number, password: string | null): Promise<User | null>;
 }
 
 export type StoredTokenType = 'refresh' | 'sliding';
 
-/** An issued refresh (or sliding) token, by jti: the raw token is never stored (simplejwt #373). */
-export interface OutstandingToken {
-  jti: string;
+/**
+ * A session: one login (or join, or token obtain) and everything issued from it. Storage grows
+ * with sessions, not with rotations: a refresh rotates the session's current jti in place, so a
+ * client refreshing a thousand times a second keeps one row. The raw token is never stored
+ * (simplejwt #373), only the jti of the one refresh (or sliding) token that may be used now.
+ *
+ * Spent-token detection stays exact: a validly signed refresh token of this session whose jti is
+ * not `currentJti` was rotated away (or is a copy of one that was), which is a reuse.
+ */
+export interface Session {
+  id: string;
   userId: number;
-  /** The session (token family) this token belongs to; rotation keeps it. */
-  sessionId: string;
   tokenType: StoredTokenType;
+  /** The jti of the session's usable refresh (or sliding) token. */
+  currentJti: string;
+  /** The jti `currentJti` replaced at the last rotation, and when (the reuse grace window). */
+  previousJti: string | null;
+  rotatedAt: Date | null;
   createdAt: Date;
+  /** Moves at refresh only, never per request. */
+  lastUsedAt: Date;
+  /** When the current refresh (or sliding) token stops being refreshable. */
   expiresAt: Date;
-  /** When it was blacklisted (rotated, logged out, revoked); null while it is usable. */
+  /** When the session ended (logout, reuse, password change, …); null while it is live. */
   revokedAt: Date | null;
+  userAgent: string | null;
+  ip: string | null;
+  /** The user's credentials epoch when the session was opened (a password change bumps it). */
+  credentialsEpoch: number;
 }
 
-export interface TokenStore {
-  record(token: OutstandingToken): Promise<void>;
-  find(jti: string): Promise<OutstandingToken | null>;
+export type NewSession = Omit<Session, 'previousJti' | 'rotatedAt' | 'revokedAt' | 'lastUsedAt'>;
+
+export interface SessionStore {
+  /** Records a new session (its id is new: time-ordered and random). */
+  create(session: NewSession): Promise<void>;
+  find(id: string): Promise<Session | null>;
   /**
-   * Blacklists the token if it is still usable and says whether THIS call did it. Of any
-   * number of concurrent calls for one jti, exactly one gets true: exactly-once rotation.
+   * Rotation in one atomic step: if the session is live and its current jti is `fromJti`, the
+   * current jti becomes `next.jti` (the old one is kept as previousJti), and expiry and last use
+   * move. Of any number of concurrent rotations from one jti exactly one gets true.
    */
-  consume(jti: string, at: Date): Promise<boolean>;
-  /**
-   * Rotation in one atomic step: consumes `jti` (as consume) and, only if this call
-   * consumed it, records `successor`. A crash can never leave a spent token without its
-   * successor, and of concurrent rotations of one token exactly one gets true.
-   */
-  rotate(jti: string, successor: OutstandingToken, at: Date): Promise<boolean>;
-  /** Blacklists the token (idempotent); false when the jti is unknown. */
-  revoke(jti: string, at: Date): Promise<boolean>;
-  /** Blacklists every usable token of the family; returns how many. */
-  revokeSession(sessionId: string, at: Date): Promise<number>;
-  /** The families of the user that still have a usable, unexpired token. */
-  liveSessions(userId: number, now: Date): Promise<string[]>;
-  /** Blacklists every usable token of the user; returns how many. */
-  revokeAllForUser(userId: number, at: Date): Promise<number>;
-  /** Deletes rows whose expiry has passed (flushexpiredtokens); returns how many. */
+  rotate(id: string, fromJti: string, next: { jti: string; expiresAt: Date }, at: Date): Promise<boolean>;
+  /** Moves last use of a live session (a refresh that does not rotate). */
+  touch(id: string, at: Date): Promise<void>;
+  /** Ends the session if it is live; true when this call ended it. */
+  revoke(id: string, at: Date): Promise<boolean>;
+  /** The user's live (not revoked, not expired) sessions, newest first. */
+  live(userId: number, now: Date): Promise<Session[]>;
+  /** Ends every live session of the user; returns their ids. */
+  revokeAllForUser(userId: number, at: Date): Promise<string[]>;
+  /** Deletes sessions whose expiry has passed (flushexpiredtokens); returns how many. */
   deleteExpired(now: Date): Promise<number>;
 }
 
@@ -83,7 +104,12 @@ export type AuthEvent =
   | { kind: 'session_revoked'; subject: string; expiresAt: Date }
   | { kind: 'user_changed'; subject: string; expiresAt: Date }
   /** Some grant, group or membership changed: every process drops its cached permissions. */
-  | { kind: 'permissions_changed'; subject: string; expiresAt: Date };
+  | { kind: 'permissions_changed'; subject: string; expiresAt: Date }
+  /**
+   * A security event, kept for the audit log (the hardening issue lists them): a spent refresh
+   * token of the session `subject` was presented again, so the session was ended.
+   */
+  | { kind: 'refresh_reuse'; subject: string; expiresAt: Date };
 
 export interface StoredAuthEvent {
   id: number;
@@ -160,7 +186,7 @@ export interface DjangoLinkStore {
 
 export interface Storage {
   users: UserStore;
-  tokens: TokenStore;
+  sessions: SessionStore;
   events: EventStore;
   permissions: PermissionStore;
   djangoLinks: DjangoLinkStore;

@@ -36,7 +36,7 @@ export type Claims = Readonly<Record<string, unknown> & { exp: number; iat: numb
 /**
  * 32 lowercase hex characters, as simplejwt's uuid4().hex, but time-ordered like UUIDv7
  * (RFC 9562 §5.7): 48 bits of milliseconds, then 80 random bits. New ids land at the right
- * edge of the refresh_tokens indexes instead of on a random page, which keeps inserts cheap
+ * edge of the sessions indexes instead of on a random page, which keeps inserts cheap
  * with tens of millions of rows (measured in the benchmark's scale scenario).
  */
 export function newJti(now: number): string {

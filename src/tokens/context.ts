@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema.js';
+import type { Revocation } from '../revocation/revocation.js';
 import type { RevocationView } from '../revocation/view.js';
 import type { Storage } from '../storage/ports.js';
 import type { User } from '../users/types.js';
@@ -18,6 +19,8 @@ export interface TokenContext {
   codec: TokenCodec;
   storage: Storage;
   view: RevocationView;
+  /** Ends sessions (reuse, stale credentials) here and in every process. */
+  revocation: Revocation;
   customClaims: CustomClaims;
   now: () => number;
 }

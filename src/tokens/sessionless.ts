@@ -5,9 +5,9 @@ import type { TokenContext } from './context.js';
  * tokens/transition.ts so that verify.ts can apply them without an import cycle.
  */
 
-/** The refresh_tokens key a spent simplejwt token is recorded under: apart from doorman's own jtis. */
+/** The session id (and first jti) a simplejwt token is recorded under: apart from doorman's own ids. */
 export const SIMPLEJWT_PREFIX = 'simplejwt:';
-/** simplejwt's jti is uuid4().hex (32 characters); refresh_tokens.jti holds 64. */
+/** simplejwt's jti is uuid4().hex (32 characters); sessions.id and current_jti hold 64. */
 const MAX_JTI = 64 - SIMPLEJWT_PREFIX.length;
 
 /**

@@ -1,15 +1,15 @@
-import type { OutstandingToken } from '../storage/ports.js';
+import type { Session } from '../storage/ports.js';
 import type { TokenContext } from './context.js';
-import { tokenError } from './verify.js';
+import { tokenError, type VerifiedToken } from './verify.js';
 
 /**
- * The stored record of a refresh or sliding token that may still be used: simplejwt's
- * OutstandingToken/BlacklistedToken check. Unknown → "Token is invalid"; revoked → "Token is
- * blacklisted". Used by refresh, sliding refresh, blacklist and the verify views.
+ * The live session a refresh (or sliding) token belongs to: simplejwt's OutstandingToken /
+ * BlacklistedToken check, per session. An unknown session is "Token is invalid", an ended one
+ * "Token is blacklisted". Used by refresh, sliding refresh and blacklist.
  */
-export async function liveRecord(ctx: TokenContext, jti: string): Promise<OutstandingToken> {
-  const stored = await ctx.storage.tokens.find(jti);
-  if (!stored) throw tokenError('Token is invalid');
-  if (stored.revokedAt) throw tokenError('Token is blacklisted');
-  return stored;
+export async function liveSession(ctx: TokenContext, verified: VerifiedToken, type: Session['tokenType']): Promise<Session> {
+  const session = verified.sessionId ? await ctx.storage.sessions.find(verified.sessionId) : null;
+  if (!session || session.tokenType !== type) throw tokenError('Token is invalid');
+  if (session.revokedAt) throw tokenError('Token is blacklisted');
+  return session;
 }

@@ -1,6 +1,6 @@
+import type { Session } from '../storage/ports.js';
 import type { User } from '../users/types.js';
 import { AuthError } from '../errors/auth-error.js';
-import { newJti } from './claims.js';
 import type { TokenContext } from './context.js';
 import { issueAccess, signRefresh, type IssuedToken } from './issue.js';
 import { recordedJti } from './sessionless.js';
@@ -48,52 +48,57 @@ async function tokenUser(ctx: TokenContext, userId: number | string | null): Pro
 }
 
 /**
- * A simplejwt refresh token presented at doorman's refresh: accepted once, then spent. It is
- * recorded (by jti, under its own prefix) in a new session and rotated in the same atomic step
- * as doorman's own tokens, so of any number of presentations, in parallel or later, exactly
- * one gets doorman's tokens and the rest "Token is blacklisted". A refresh token is always
- * returned, even with ROTATE_REFRESH_TOKENS off: the client cannot use the old one again.
+ * A simplejwt refresh token presented at doorman's refresh: accepted once, then spent. It opens
+ * a session of its own, whose id and first current jti are the token's jti under its own prefix
+ * (so every presentation finds the same row), and is rotated in the same atomic step as
+ * doorman's own tokens: of any number of presentations, in parallel or later, exactly one gets
+ * doorman's tokens and the rest "Token is blacklisted". A refresh token is always returned,
+ * even with ROTATE_REFRESH_TOKENS off: the client cannot use the old one again.
  */
 export async function refreshFromSimplejwt(ctx: TokenContext, verified: VerifiedToken): Promise<{ access: IssuedToken; refresh: IssuedToken; sessionId: string }> {
   const user = await tokenUser(ctx, verified.userId);
   if (!user || !user.isActive) throw new AuthError('no_active_account', { detail: 'No active account found for the given token.' });
-  const stored = await recordOnce(ctx, verified, user.id);
-  if (stored.revokedAt) throw tokenError('Token is blacklisted');
-  const refresh = signRefresh(ctx, user, stored.sessionId);
-  if (!(await ctx.storage.tokens.rotate(stored.jti, refresh.record, new Date(ctx.now())))) throw tokenError('Token is blacklisted');
-  return { access: issueAccess(ctx, user, stored.sessionId), refresh: refresh.issued, sessionId: stored.sessionId };
+  const session = await recordOnce(ctx, verified, user);
+  const jti = recordedJti(verified);
+  if (session.revokedAt || session.currentJti !== jti) throw tokenError('Token is blacklisted');
+  const refresh = signRefresh(ctx, user, session.id);
+  const next = { jti: refresh.jti, expiresAt: new Date(refresh.exp * 1000) };
+  if (!(await ctx.storage.sessions.rotate(session.id, jti, next, new Date(ctx.now())))) throw tokenError('Token is blacklisted');
+  return { access: issueAccess(ctx, user, session.id), refresh, sessionId: session.id };
 }
 
 /**
- * Logout or /api/token/blacklist/ with a simplejwt refresh token: it is recorded and spent,
- * so it can no longer be exchanged here. Returns the (new, empty) session id.
+ * Logout or /api/token/blacklist/ with a simplejwt refresh token: it is recorded and its session
+ * ended, so it can no longer be exchanged here. Returns that session's id.
  */
 export async function blacklistSimplejwt(ctx: TokenContext, verified: VerifiedToken): Promise<string> {
   const user = await tokenUser(ctx, verified.userId);
   if (!user) throw tokenError('Token is invalid');
-  const stored = await recordOnce(ctx, verified, user.id);
-  if (stored.revokedAt) throw tokenError('Token is blacklisted');
-  await ctx.storage.tokens.revoke(stored.jti, new Date(ctx.now()));
-  return stored.sessionId;
+  const session = await recordOnce(ctx, verified, user);
+  if (session.revokedAt || session.currentJti !== recordedJti(verified)) throw tokenError('Token is blacklisted');
+  await ctx.revocation.revokeSession(session.id);
+  return session.id;
 }
 
-/** The token's row, recorded by this call or an earlier (or concurrent) one: rotate decides who wins. */
-async function recordOnce(ctx: TokenContext, verified: VerifiedToken, userId: number) {
-  const jti = recordedJti(verified);
+/** The token's session, opened by this call or an earlier (or concurrent) one: rotate decides who wins. */
+async function recordOnce(ctx: TokenContext, verified: VerifiedToken, user: User): Promise<Session> {
+  const id = recordedJti(verified);
   try {
-    await ctx.storage.tokens.record({
-      jti,
-      userId,
-      sessionId: newJti(ctx.now()),
+    await ctx.storage.sessions.create({
+      id,
+      userId: user.id,
       tokenType: 'refresh',
+      currentJti: id,
       createdAt: new Date(verified.claims.iat * 1000),
       expiresAt: new Date(verified.claims.exp * 1000),
-      revokedAt: null,
+      userAgent: null,
+      ip: null,
+      credentialsEpoch: user.credentialsEpoch,
     });
   } catch {
     // Already recorded: the row below is the one that counts.
   }
-  const stored = await ctx.storage.tokens.find(jti);
-  if (!stored) throw tokenError('Token is invalid');
-  return stored;
+  const session = await ctx.storage.sessions.find(id);
+  if (!session) throw tokenError('Token is invalid');
+  return session;
 }

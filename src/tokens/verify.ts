@@ -78,7 +78,13 @@ export async function inspectToken(ctx: TokenContext, raw: string): Promise<Insp
   const verified = await verifyToken(ctx, raw, ['access', 'refresh', 'sliding'], { ignoreRevokedSession: true });
   if (verified.sessionId && ctx.view.isSessionRevoked(verified.sessionId, ctx.now())) return { ...verified, blacklisted: true };
   if (verified.type === 'access') return { ...verified, blacklisted: false };
-  // Only the blacklist is consulted, as simplejwt's verify view: an unknown jti is not "blacklisted".
-  const stored = await ctx.storage.tokens.find(recordedJti(verified));
-  return { ...verified, blacklisted: Boolean(stored?.revokedAt) };
+  // Only the blacklist is consulted, as simplejwt's verify view: an unknown session is not
+  // "blacklisted". A refresh token is once its session ended or (with blacklist-after-rotation)
+  // once it was rotated away; verifying it is not a use, so no reuse is signalled. A simplejwt
+  // token (transition mode) is recorded under a session of its own once it was used here.
+  const sessionId = verified.simplejwt ? recordedJti(verified) : verified.sessionId;
+  const session = sessionId ? await ctx.storage.sessions.find(sessionId) : null;
+  const strict = verified.simplejwt || (ctx.config.rotateRefreshTokens && ctx.config.blacklistAfterRotation);
+  const spent = strict && session !== null && session.currentJti !== recordedJti(verified);
+  return { ...verified, blacklisted: Boolean(session?.revokedAt) || spent };
 }

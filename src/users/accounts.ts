@@ -57,17 +57,20 @@ export interface Accounts {
   get(userId: number): Promise<User>;
   /**
    * Django's PasswordChangeForm: old password first, then the two new ones, then the validators.
-   * Then, like Django's update_session_auth_hash, every session of the user ends but `keepSession`
-   * (the one asking goes on).
+   * Then every session of the user ends, the caller's too (copies of its tokens may be out
+   * there); sessions.changePassword opens the caller's new session. Returns the updated user.
    */
-  changePassword(user: User, input: PasswordChange, keepSession: string | null): Promise<User>;
+  changePassword(user: User, input: PasswordChange): Promise<User>;
   /**
    * Creates a user with flags as given (createsuperuser, admin tools): the password, if any, is
    * hashed first, so no row ever exists without its hash. No validators run here; callers decide.
    * Throws DuplicateEmailError.
    */
   createUser(input: Omit<NewUser, 'password'> & { password: string | null }): Promise<User>;
-  /** Sets a password with no checks beyond hashing (CLI changepassword, createsuperuser). */
+  /**
+   * Sets a password with no checks beyond hashing (CLI changepassword, createsuperuser) and bumps
+   * the credentials epoch with it; the caller ends the sessions (sessions.credentialsChanged).
+   */
   setPassword(userId: number, password: string): Promise<User>;
   updateProfile(user: User, input: ProfileInput): Promise<User>;
   /**
@@ -175,7 +178,7 @@ export function createAccounts(deps: AccountDeps): Accounts {
       return user;
     },
 
-    async changePassword(user: User, input: PasswordChange, keepSession: string | null): Promise<User> {
+    async changePassword(user: User, input: PasswordChange): Promise<User> {
       if (!user.password || !(await hasher.verify(user.password, input.old_password))) {
         throw invalidFields({ old_password: ['Your old password was entered incorrectly. Please enter it again.'] });
       }
@@ -183,7 +186,7 @@ export function createAccounts(deps: AccountDeps): Accounts {
       const problems = validatePassword(input.new_password2, { email: user.email, first_name: user.firstName, last_name: user.lastName }, policy);
       if (problems.length > 0) throw invalidFields({ new_password2: problems });
       const updated = await this.setPassword(user.id, input.new_password1);
-      await deps.revocation.revokeUserSessions(user.id, keepSession);
+      await deps.revocation.revokeUserSessions(user.id);
       return updated;
     },
 
@@ -193,7 +196,7 @@ export function createAccounts(deps: AccountDeps): Accounts {
     },
 
     async setPassword(userId: number, password: string): Promise<User> {
-      const updated = await users.update(userId, { password: await hasher.hash(password) });
+      const updated = await users.changeCredentials(userId, await hasher.hash(password));
       if (!updated) throw new AuthError('user_not_found');
       return updated;
     },

@@ -16,6 +16,8 @@ export interface User {
   isSuperuser: boolean;
   dateJoined: Date;
   lastLogin: Date | null;
+  /** Bumped by every password change (UserStore.changeCredentials); sessions carry the value they were opened with. */
+  credentialsEpoch: number;
 }
 
 export interface NewUser {

@@ -44,6 +44,13 @@ describe('changepassword', () => {
     await expect(server.doorman.authenticate(pairs[0]!.access)).rejects.toThrow();
   });
 
+  it('refuses a login that verified the old password before the change and issues after it', async () => {
+    const { server, user } = await userWithSessions();
+    await box.run(['changepassword', 'kim@example.com'], { input: `${NEW_PASSWORD}\n${NEW_PASSWORD}\n` });
+    await expect(server.doorman.tokens.issuePair(user)).rejects.toMatchObject({ code: 'no_active_account' });
+    expect(await server.storage.sessions.live(user.id, new Date())).toEqual([]);
+  });
+
   it('re-prompts when the passwords differ or fail the validators, and gives up after 3 tries', async () => {
     await userWithSessions();
     const input = `${NEW_PASSWORD}\nother\n1234\n1234\n\n\n`;
@@ -91,5 +98,25 @@ describe('deactivate / activate', () => {
     expect(await server.doorman.accounts.authenticate('kim@example.com', PASSWORD)).not.toBeNull();
     // Old sessions stay ended.
     await expect(server.doorman.tokens.refresh(pairs[0]!.refresh)).rejects.toThrow();
+  });
+});
+
+describe('staff', () => {
+  it('grants staff and takes it away with --remove; a running server sees it at its next poll', async () => {
+    const { server, pairs } = await userWithSessions();
+    const staffOf = async () => (await server.doorman.authenticate(pairs[0]!.access)).user.isStaff;
+    expect(await staffOf()).toBe(true); // createsuperuser made them staff; now cached
+    expect(await box.run(['staff', 'kim@example.com', '--remove'])).toEqual({ code: 0, stdout: 'User "kim@example.com" is no longer staff.\n', stderr: '' });
+    await server.doorman.syncRevocations();
+    expect(await staffOf()).toBe(false);
+    expect(await box.run(['staff', 'kim@example.com'])).toEqual({ code: 0, stdout: 'User "kim@example.com" is now staff.\n', stderr: '' });
+    await server.doorman.syncRevocations();
+    expect(await staffOf()).toBe(true);
+  });
+
+  it('exits 1 for an unknown user', async () => {
+    const result = await box.run(['staff', 'nobody@example.com', '--remove']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('doorman: error: user "nobody@example.com" does not exist\n');
   });
 });

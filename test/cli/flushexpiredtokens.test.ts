@@ -10,38 +10,43 @@ afterEach(() => box.cleanup());
 const HOUR = 3_600_000;
 
 describe('flushexpiredtokens', () => {
-  it('deletes only expired outstanding and blacklisted tokens and expired auth events', async () => {
+  it('deletes only expired sessions, ended or not, and expired auth events', async () => {
     await box.run(['createsuperuser', '--no-input', '--email', 'kim@example.com'], { env: { DOORMAN_SUPERUSER_PASSWORD: PASSWORD } });
     const { storage } = await box.open();
     const user = (await storage.users.findByEmail('kim@example.com'))!;
     const now = Date.now();
-    const row = (jti: string, expiresIn: number, revoked: boolean) => ({
-      jti,
-      userId: user.id,
-      sessionId: `family-${jti}`,
-      tokenType: 'refresh' as const,
-      createdAt: new Date(now - 48 * HOUR),
-      expiresAt: new Date(now + expiresIn),
-      revokedAt: revoked ? new Date(now - HOUR) : null,
-    });
-    await storage.tokens.record(row('expired-outstanding', -HOUR, false));
-    await storage.tokens.record(row('expired-blacklisted', -HOUR, true));
-    await storage.tokens.record(row('live-outstanding', HOUR, false));
-    await storage.tokens.record(row('live-blacklisted', HOUR, true));
+    const session = async (id: string, expiresIn: number, revoked: boolean) => {
+      await storage.sessions.create({
+        id,
+        userId: user.id,
+        tokenType: 'refresh',
+        currentJti: `jti-${id}`,
+        createdAt: new Date(now - 48 * HOUR),
+        expiresAt: new Date(now + expiresIn),
+        userAgent: null,
+        ip: null,
+        credentialsEpoch: user.credentialsEpoch,
+      });
+      if (revoked) await storage.sessions.revoke(id, new Date(now - HOUR));
+    };
+    await session('expired-live', -HOUR, false);
+    await session('expired-ended', -HOUR, true);
+    await session('live', HOUR, false);
+    await session('live-ended', HOUR, true);
     await storage.events.append({ kind: 'session_revoked', subject: 'old', expiresAt: new Date(now - HOUR) });
     await storage.events.append({ kind: 'session_revoked', subject: 'current', expiresAt: new Date(now + HOUR) });
 
     const result = await box.run(['flushexpiredtokens']);
-    expect(result).toEqual({ code: 0, stdout: 'Deleted 2 expired tokens and 1 expired auth event.\n', stderr: '' });
+    expect(result).toEqual({ code: 0, stdout: 'Deleted 2 expired sessions and 1 expired auth event.\n', stderr: '' });
 
-    expect(await storage.tokens.find('expired-outstanding')).toBeNull();
-    expect(await storage.tokens.find('expired-blacklisted')).toBeNull();
-    expect(await storage.tokens.find('live-outstanding')).toMatchObject({ revokedAt: null });
-    expect((await storage.tokens.find('live-blacklisted'))!.revokedAt).toBeInstanceOf(Date);
+    expect(await storage.sessions.find('expired-live')).toBeNull();
+    expect(await storage.sessions.find('expired-ended')).toBeNull();
+    expect(await storage.sessions.find('live')).toMatchObject({ revokedAt: null });
+    expect((await storage.sessions.find('live-ended'))!.revokedAt).toBeInstanceOf(Date);
     const revoked = await storage.events.activeSessionRevocations(new Date(now));
     expect(revoked.map((r) => r.sessionId)).toEqual(['current']);
 
     const again = await box.run(['flushexpiredtokens']);
-    expect(again.stdout).toBe('Deleted 0 expired tokens and 0 expired auth events.\n');
+    expect(again.stdout).toBe('Deleted 0 expired sessions and 0 expired auth events.\n');
   });
 });

@@ -54,3 +54,48 @@ describe('admin API (staff only)', () => {
     expect((await t.app.inject({ method: 'PUT', url: '/admin/groups/', headers: h })).statusCode).toBe(405);
   });
 });
+
+describe('PATCH /admin/users/{id}/ (staff status, superusers only)', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await testApp();
+  });
+  afterEach(() => t.close());
+
+  const promote = async (email: string, flags: { isStaff?: boolean; isSuperuser?: boolean }) => {
+    const joined = await join(t.app, email);
+    await t.storage.users.update(joined.user.pk, flags);
+    await t.doorman.revocation.userChanged({ id: joined.user.pk, email });
+    return joined;
+  };
+
+  it('takes staff status away: the user is refused by the admin API at once', async () => {
+    const root = await promote('root@example.com', { isStaff: true, isSuperuser: true });
+    const staff = await promote('staff@example.com', { isStaff: true });
+    expect((await t.app.inject({ url: '/admin/groups/', headers: bearer(staff.access) })).statusCode).toBe(200);
+    const response = await t.app.inject({ method: 'PATCH', url: `/admin/users/${staff.user.pk}/`, headers: bearer(root.access), payload: { is_staff: false } });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ pk: staff.user.pk, email: 'staff@example.com', is_staff: false });
+    expect((await t.app.inject({ url: '/admin/groups/', headers: bearer(staff.access) })).statusCode).toBe(403);
+    const again = await t.app.inject({ method: 'PATCH', url: `/admin/users/${staff.user.pk}/`, headers: bearer(root.access), payload: { is_staff: true } });
+    expect(again.json()).toMatchObject({ is_staff: true });
+  });
+
+  it('refuses a staff member who is not a superuser (403), and non-staff (403)', async () => {
+    const staff = await promote('staff@example.com', { isStaff: true });
+    const other = await promote('other@example.com', { isStaff: true });
+    const kim = await join(t.app, 'kim@example.com');
+    const denied = await t.app.inject({ method: 'PATCH', url: `/admin/users/${other.user.pk}/`, headers: bearer(staff.access), payload: { is_staff: false } });
+    expect(denied.statusCode).toBe(403);
+    expect(denied.json()).toEqual({ detail: 'You do not have permission to perform this action.', code: 'permission_denied' });
+    expect((await t.app.inject({ method: 'PATCH', url: `/admin/users/${staff.user.pk}/`, headers: bearer(kim.access), payload: { is_staff: true } })).statusCode).toBe(403);
+    expect((await t.app.inject({ url: '/admin/groups/', headers: bearer(other.access) })).statusCode).toBe(200);
+  });
+
+  it('answers 404 for an unknown user and 400 for a body without a boolean', async () => {
+    const root = await promote('root@example.com', { isStaff: true, isSuperuser: true });
+    expect((await t.app.inject({ method: 'PATCH', url: '/admin/users/999/', headers: bearer(root.access), payload: { is_staff: false } })).statusCode).toBe(404);
+    expect((await t.app.inject({ method: 'PATCH', url: `/admin/users/${root.user.pk}/`, headers: bearer(root.access), payload: { is_staff: 'no' } })).statusCode).toBe(400);
+  });
+});
+

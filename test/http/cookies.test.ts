@@ -131,6 +131,33 @@ describe('cookie mode (dj-rest-auth JWT_AUTH_COOKIE) with CSRF protection', () =
     expect(again.statusCode).toBe(401);
     expect(cookie(again, 'doorman-auth').value).toBe('');
   });
+  it('password change moves the browser to the new session: new token and CSRF cookies, the old cookies dead', async () => {
+    const { access, csrf } = await login();
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/account/password/change/',
+      cookies: { 'doorman-auth': access },
+      headers: { 'x-csrftoken': csrf },
+      payload: { old_password: PASSWORD, new_password1: 'battery staple horse', new_password2: 'battery staple horse' },
+    });
+    expect(response.statusCode).toBe(200);
+    const next = cookie(response, 'doorman-auth').value;
+    expect(next).toBe(response.json().access);
+    expect(cookie(response, 'csrftoken').value).not.toBe(csrf);
+    expect((await t.app.inject({ url: '/account/mypage/', cookies: { 'doorman-auth': next } })).statusCode).toBe(200);
+    expect((await t.app.inject({ url: '/account/mypage/', cookies: { 'doorman-auth': access } })).statusCode).toBe(401);
+  });
+
+  it('logout everywhere clears the cookies and needs the CSRF header', async () => {
+    const { access, csrf } = await login();
+    const forged = await t.app.inject({ method: 'POST', url: '/account/logout/all/', cookies: { 'doorman-auth': access } });
+    expect(forged.statusCode).toBe(403);
+    expect((await t.app.inject({ url: '/account/mypage/', cookies: { 'doorman-auth': access } })).statusCode).toBe(200);
+    const response = await t.app.inject({ method: 'POST', url: '/account/logout/all/', cookies: { 'doorman-auth': access }, headers: { 'x-csrftoken': csrf } });
+    expect(response.statusCode).toBe(200);
+    expect(cookie(response, 'doorman-auth').value).toBe('');
+    expect((await t.app.inject({ url: '/account/mypage/', cookies: { 'doorman-auth': access } })).statusCode).toBe(401);
+  });
 });
 
 describe('cookie mode settings', () => {

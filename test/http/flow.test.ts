@@ -26,10 +26,6 @@ describe('the seed flow', () => {
     expect(next.refresh).toEqual(expect.any(String));
     expect(next.refresh).not.toBe(refresh);
 
-    const again = await t.app.inject({ method: 'POST', url: '/account/token/refresh/', payload: { refresh } });
-    expect(again.statusCode).toBe(401);
-    expect(again.json()).toEqual({ detail: 'Token is blacklisted', code: 'token_not_valid' });
-
     const change = await t.app.inject({
       method: 'POST',
       url: '/account/password/change/',
@@ -37,15 +33,22 @@ describe('the seed flow', () => {
       payload: { old_password: PASSWORD, new_password1: 'battery staple horse', new_password2: 'battery staple horse' },
     });
     expect(change.statusCode).toBe(200);
-    expect(change.json()).toEqual({ detail: 'New password has been saved.' });
+    // The caller goes on in a new session; the one the old password opened is over.
+    const moved = change.json();
+    expect(moved).toEqual({ detail: 'New password has been saved.', access: expect.any(String), refresh: expect.any(String) });
+    expect((await t.app.inject({ url: '/account/mypage/', headers: bearer(next.access) })).statusCode).toBe(401);
 
-    const logout = await t.app.inject({ method: 'POST', url: '/account/logout/', headers: bearer(next.access), payload: { refresh: next.refresh } });
+    const logout = await t.app.inject({ method: 'POST', url: '/account/logout/', headers: bearer(moved.access), payload: { refresh: moved.refresh } });
     expect(logout.statusCode).toBe(200);
     expect(logout.json()).toEqual({ detail: 'Successfully logged out.' });
 
-    const after = await t.app.inject({ method: 'POST', url: '/account/token/refresh/', payload: { refresh: next.refresh } });
+    const after = await t.app.inject({ method: 'POST', url: '/account/token/refresh/', payload: { refresh: moved.refresh } });
     expect(after.statusCode).toBe(401);
-    const stale = await t.app.inject({ url: '/account/mypage/', headers: bearer(next.access) });
+    const stale = await t.app.inject({ url: '/account/mypage/', headers: bearer(moved.access) });
     expect(stale.statusCode).toBe(401);
+
+    const again = await t.app.inject({ method: 'POST', url: '/account/token/refresh/', payload: { refresh } });
+    expect(again.statusCode).toBe(401);
+    expect(again.json()).toEqual({ detail: 'Token is blacklisted', code: 'token_not_valid' });
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearer, join, PASSWORD, type SessionApp, withSession } from '../helpers.js';
+import { bearer, claimsOf, join, PASSWORD, type SessionApp, withSession } from '../helpers.js';
 import { BAD_CREDENTIALS, BLACKLISTED, CHALLENGE, invalidAccess, login, NOT_AUTHENTICATED, post, REQUIRED } from './bodies.js';
 
 const URL = '/account/password/change/';
@@ -15,10 +15,13 @@ describe('POST /account/password/change/', () => {
   });
   afterEach(() => t.close());
 
-  it('answers 200 "New password has been saved."', async () => {
+  it('answers 200 "New password has been saved." with the tokens of the caller\'s new session', async () => {
     const response = await post(t.app, URL, change(), bearer(session.access));
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ detail: 'New password has been saved.' });
+    const body = response.json();
+    expect(body).toEqual({ detail: 'New password has been saved.', access: expect.any(String), refresh: expect.any(String) });
+    expect(claimsOf(body.access).sid).toBe(claimsOf(body.refresh).sid);
+    expect(claimsOf(body.access).sid).not.toBe(claimsOf(session.access).sid);
   });
 
   it('lets the user log in with the new password', async () => {
@@ -34,12 +37,28 @@ describe('POST /account/password/change/', () => {
     expect(response.json()).toEqual(BAD_CREDENTIALS);
   });
 
-  it('keeps the session that changed the password working', async () => {
-    await post(t.app, URL, change(), bearer(session.access));
+  it('moves the caller to a new session: the new tokens work, the old session\'s tokens are dead', async () => {
+    const moved = (await post(t.app, URL, change(), bearer(session.access))).json();
+    expect((await t.app.inject({ url: '/account/mypage/', headers: bearer(moved.access) })).statusCode).toBe(200);
+    expect((await post(t.app, '/api/token/refresh/', { refresh: moved.refresh })).statusCode).toBe(200);
     const mypage = await t.app.inject({ url: '/account/mypage/', headers: bearer(session.access) });
-    expect(mypage.statusCode).toBe(200);
-    const refresh = await post(t.app, '/api/token/refresh/', { refresh: session.refresh });
-    expect(refresh.statusCode).toBe(200);
+    expect(mypage.json()).toEqual(invalidAccess('Token is blacklisted'));
+    expect((await post(t.app, '/api/token/refresh/', { refresh: session.refresh })).json()).toEqual(BLACKLISTED);
+  });
+
+  it('kills a thief\'s copy of the current session: the thief rotated first, the victim changes the password', async () => {
+    const thief = (await post(t.app, '/api/token/refresh/', { refresh: session.refresh })).json();
+    const moved = (await post(t.app, URL, change(), bearer(session.access))).json();
+    expect((await t.app.inject({ url: '/account/mypage/', headers: bearer(thief.access) })).statusCode).toBe(401);
+    expect((await post(t.app, '/api/token/refresh/', { refresh: thief.refresh })).json()).toEqual(BLACKLISTED);
+    expect((await t.app.inject({ url: '/account/mypage/', headers: bearer(moved.access) })).statusCode).toBe(200);
+  });
+
+  it('lists only the new session afterwards, marked current', async () => {
+    await login(t.app);
+    const moved = (await post(t.app, URL, change(), bearer(session.access))).json();
+    const list = (await t.app.inject({ url: '/account/sessions/', headers: bearer(moved.access) })).json();
+    expect(list).toEqual([expect.objectContaining({ id: claimsOf(moved.access).sid, current: true })]);
   });
 
   it('blacklists the refresh tokens of the user\'s other sessions', async () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DuplicateEmailError, DuplicateGroupError, type OutstandingToken, type Storage } from '../../src/storage/ports.js';
+import { DuplicateEmailError, DuplicateGroupError, type NewSession, type Storage } from '../../src/storage/ports.js';
 
 /**
  * ONE suite every storage backend must pass (Lucia's adapter-test idea). Each backend's test
@@ -14,14 +14,17 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     });
     afterEach(() => dispose());
 
-    const token = (overrides: Partial<OutstandingToken> = {}): OutstandingToken => ({
-      jti: crypto.randomUUID().replaceAll('-', ''),
+    const id = () => crypto.randomUUID().replaceAll('-', '');
+    const session = (overrides: Partial<NewSession> = {}): NewSession => ({
+      id: id(),
       userId: 1,
-      sessionId: 'family-a',
       tokenType: 'refresh',
+      currentJti: id(),
       createdAt: new Date(1_000_000),
       expiresAt: new Date(Date.now() + 3_600_000),
-      revokedAt: null,
+      userAgent: 'Mozilla/5.0 (X11; Linux x86_64)',
+      ip: '203.0.113.7',
+      credentialsEpoch: 0,
       ...overrides,
     });
 
@@ -62,13 +65,13 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
         expect(await storage.users.update(999, { firstName: 'x' })).toBeNull();
       });
 
-      it('deletes a user and its tokens', async () => {
+      it('deletes a user and its sessions', async () => {
         const created = await storage.users.create({ email: 'a@example.com', password: null });
-        const t = token({ userId: created.id });
-        await storage.tokens.record(t);
+        const s = session({ userId: created.id });
+        await storage.sessions.create(s);
         expect(await storage.users.delete(created.id)).toBe(true);
         expect(await storage.users.findById(created.id)).toBeNull();
-        expect(await storage.tokens.find(t.jti)).toBeNull();
+        expect(await storage.sessions.find(s.id)).toBeNull();
         expect(await storage.users.delete(created.id)).toBe(false);
       });
 
@@ -96,6 +99,22 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
         expect(await storage.djangoLinks.userFor(7)).toBeNull();
       });
 
+      it('changes credentials: the new hash and a bumped epoch together', async () => {
+        const created = await storage.users.create({ email: 'a@example.com', password: 'h1' });
+        expect(created.credentialsEpoch).toBe(0);
+        const changed = await storage.users.changeCredentials(created.id, 'h2');
+        expect(changed).toMatchObject({ password: 'h2', credentialsEpoch: 1 });
+        expect(await storage.users.changeCredentials(created.id, 'h3')).toMatchObject({ password: 'h3', credentialsEpoch: 2 });
+        expect((await storage.users.findById(created.id))?.credentialsEpoch).toBe(2);
+        expect(await storage.users.changeCredentials(999, 'h')).toBeNull();
+      });
+
+      it('keeps the epoch through other updates', async () => {
+        const created = await storage.users.create({ email: 'a@example.com', password: 'h1' });
+        await storage.users.changeCredentials(created.id, 'h2');
+        expect(await storage.users.update(created.id, { password: 'rehashed', firstName: 'A' })).toMatchObject({ credentialsEpoch: 1 });
+      });
+
       it('counts users', async () => {
         expect(await storage.users.count()).toBe(0);
         await storage.users.create({ email: 'a@example.com', password: null });
@@ -104,117 +123,143 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
       });
     });
 
-    describe('tokens', () => {
+    describe('sessions', () => {
       let userId: number;
       beforeEach(async () => {
         userId = (await storage.users.create({ email: 'owner@example.com', password: null })).id;
       });
 
-      it('records a token by jti and finds it', async () => {
-        const t = token({ userId });
-        await storage.tokens.record(t);
-        expect(await storage.tokens.find(t.jti)).toEqual(t);
-        expect(await storage.tokens.find('unknown')).toBeNull();
+      it('creates a session and finds it by id, live and never rotated', async () => {
+        const s = session({ userId, credentialsEpoch: 3 });
+        await storage.sessions.create(s);
+        expect(await storage.sessions.find(s.id)).toEqual({ ...s, previousJti: null, rotatedAt: null, lastUsedAt: s.createdAt, revokedAt: null });
+        expect(await storage.sessions.find('unknown')).toBeNull();
       });
 
-      it('consumes a token exactly once', async () => {
-        const t = token({ userId });
-        await storage.tokens.record(t);
-        expect(await storage.tokens.consume(t.jti, new Date(5000))).toBe(true);
-        expect(await storage.tokens.consume(t.jti, new Date(6000))).toBe(false);
-        expect((await storage.tokens.find(t.jti))?.revokedAt).toEqual(new Date(5000));
+      it('keeps a missing user agent and ip as null', async () => {
+        const s = session({ userId, userAgent: null, ip: null });
+        await storage.sessions.create(s);
+        expect(await storage.sessions.find(s.id)).toMatchObject({ userAgent: null, ip: null });
       });
 
-      it('gives exactly one winner among concurrent consumes', async () => {
-        const t = token({ userId });
-        await storage.tokens.record(t);
-        const results = await Promise.all(Array.from({ length: 20 }, () => storage.tokens.consume(t.jti, new Date())));
+      it('rotates in place: the current jti moves, the old one is kept as previous, expiry and last use move', async () => {
+        const s = session({ userId });
+        await storage.sessions.create(s);
+        const next = { jti: id(), expiresAt: new Date(Date.now() + 7_200_000) };
+        expect(await storage.sessions.rotate(s.id, s.currentJti, next, new Date(9000))).toBe(true);
+        expect(await storage.sessions.find(s.id)).toMatchObject({
+          currentJti: next.jti,
+          previousJti: s.currentJti,
+          rotatedAt: new Date(9000),
+          lastUsedAt: new Date(9000),
+          expiresAt: next.expiresAt,
+          createdAt: s.createdAt,
+          revokedAt: null,
+        });
+      });
+
+      it('refuses a rotation from a jti that is not the current one (a spent token)', async () => {
+        const s = session({ userId });
+        await storage.sessions.create(s);
+        const first = { jti: id(), expiresAt: s.expiresAt };
+        expect(await storage.sessions.rotate(s.id, s.currentJti, first, new Date(1))).toBe(true);
+        expect(await storage.sessions.rotate(s.id, s.currentJti, { jti: id(), expiresAt: s.expiresAt }, new Date(2))).toBe(false);
+        expect((await storage.sessions.find(s.id))?.currentJti).toBe(first.jti);
+        expect(await storage.sessions.rotate('unknown', s.currentJti, first, new Date(2))).toBe(false);
+      });
+
+      it('gives exactly one winner among 20 concurrent rotations from one jti', async () => {
+        const s = session({ userId });
+        await storage.sessions.create(s);
+        const successors = Array.from({ length: 20 }, () => ({ jti: id(), expiresAt: s.expiresAt }));
+        const results = await Promise.all(successors.map((next) => storage.sessions.rotate(s.id, s.currentJti, next, new Date())));
         expect(results.filter(Boolean)).toHaveLength(1);
+        const winner = successors[results.indexOf(true)]!;
+        expect((await storage.sessions.find(s.id))?.currentJti).toBe(winner.jti);
       });
 
-      it('rotates: spends the token and records its successor, once', async () => {
-        const old = token({ userId });
-        const next = token({ userId });
-        await storage.tokens.record(old);
-        expect(await storage.tokens.rotate(old.jti, next, new Date(9000))).toBe(true);
-        expect((await storage.tokens.find(old.jti))?.revokedAt).toEqual(new Date(9000));
-        expect(await storage.tokens.find(next.jti)).toEqual(next);
-        const other = token({ userId });
-        expect(await storage.tokens.rotate(old.jti, other, new Date())).toBe(false);
-        expect(await storage.tokens.find(other.jti)).toBeNull();
+      it('never rotates an ended session back to life', async () => {
+        const s = session({ userId });
+        await storage.sessions.create(s);
+        expect(await storage.sessions.revoke(s.id, new Date(5))).toBe(true);
+        expect(await storage.sessions.rotate(s.id, s.currentJti, { jti: id(), expiresAt: s.expiresAt }, new Date(6))).toBe(false);
+        expect(await storage.sessions.find(s.id)).toMatchObject({ currentJti: s.currentJti, revokedAt: new Date(5) });
       });
 
-      it('gives exactly one winner among concurrent rotations, and records one successor', async () => {
-        const old = token({ userId });
-        await storage.tokens.record(old);
-        const successors = Array.from({ length: 20 }, () => token({ userId }));
-        const results = await Promise.all(successors.map((s) => storage.tokens.rotate(old.jti, s, new Date())));
-        expect(results.filter(Boolean)).toHaveLength(1);
-        const recorded = await Promise.all(successors.map((s) => storage.tokens.find(s.jti)));
-        expect(recorded.filter(Boolean)).toHaveLength(1);
+      it('gives exactly one of concurrent rotations and revocations effect: never a live rotated session after a revoke', async () => {
+        for (let i = 0; i < 10; i++) {
+          const s = session({ userId });
+          await storage.sessions.create(s);
+          await Promise.all([storage.sessions.rotate(s.id, s.currentJti, { jti: id(), expiresAt: s.expiresAt }, new Date()), storage.sessions.revoke(s.id, new Date())]);
+          expect((await storage.sessions.find(s.id))?.revokedAt).toBeInstanceOf(Date);
+        }
       });
 
-      it('does not rotate an unknown token', async () => {
-        const next = token({ userId });
-        expect(await storage.tokens.rotate('unknown', next, new Date())).toBe(false);
-        expect(await storage.tokens.find(next.jti)).toBeNull();
+      it('revokes once and keeps the first revocation time', async () => {
+        const s = session({ userId });
+        await storage.sessions.create(s);
+        expect(await storage.sessions.revoke(s.id, new Date(100))).toBe(true);
+        expect(await storage.sessions.revoke(s.id, new Date(200))).toBe(false);
+        expect((await storage.sessions.find(s.id))?.revokedAt).toEqual(new Date(100));
+        expect(await storage.sessions.revoke('unknown', new Date(200))).toBe(false);
       });
 
-      it('does not consume an unknown or revoked token', async () => {
-        expect(await storage.tokens.consume('nope', new Date())).toBe(false);
-        const t = token({ userId, revokedAt: new Date(1) });
-        await storage.tokens.record(t);
-        expect(await storage.tokens.consume(t.jti, new Date())).toBe(false);
+      it('touches last use of a live session only', async () => {
+        const s = session({ userId });
+        await storage.sessions.create(s);
+        await storage.sessions.touch(s.id, new Date(4000));
+        expect((await storage.sessions.find(s.id))?.lastUsedAt).toEqual(new Date(4000));
+        await storage.sessions.revoke(s.id, new Date(5000));
+        await storage.sessions.touch(s.id, new Date(6000));
+        expect((await storage.sessions.find(s.id))?.lastUsedAt).toEqual(new Date(4000));
       });
 
-      it('revokes idempotently and keeps the first revocation time', async () => {
-        const t = token({ userId });
-        await storage.tokens.record(t);
-        expect(await storage.tokens.revoke(t.jti, new Date(100))).toBe(true);
-        expect(await storage.tokens.revoke(t.jti, new Date(200))).toBe(true);
-        expect((await storage.tokens.find(t.jti))?.revokedAt).toEqual(new Date(100));
-        expect(await storage.tokens.revoke('unknown', new Date())).toBe(false);
-      });
-
-      it('revokes a whole family and nothing else', async () => {
-        const a1 = token({ userId, sessionId: 'a' });
-        const a2 = token({ userId, sessionId: 'a' });
-        const b1 = token({ userId, sessionId: 'b' });
-        for (const t of [a1, a2, b1]) await storage.tokens.record(t);
-        expect(await storage.tokens.revokeSession('a', new Date(7))).toBe(2);
-        expect((await storage.tokens.find(a2.jti))?.revokedAt).toEqual(new Date(7));
-        expect((await storage.tokens.find(b1.jti))?.revokedAt).toBeNull();
-      });
-
-      it('lists the live families of a user', async () => {
+      it('lists the live sessions of a user, newest first', async () => {
         const other = (await storage.users.create({ email: 'other@example.com', password: null })).id;
-        await storage.tokens.record(token({ userId, sessionId: 'live' }));
-        await storage.tokens.record(token({ userId, sessionId: 'live' }));
-        await storage.tokens.record(token({ userId, sessionId: 'revoked', revokedAt: new Date(1) }));
-        await storage.tokens.record(token({ userId, sessionId: 'expired', expiresAt: new Date(Date.now() - 1000) }));
-        await storage.tokens.record(token({ userId: other, sessionId: 'theirs' }));
-        expect(await storage.tokens.liveSessions(userId, new Date())).toEqual(['live']);
+        const old = session({ userId, createdAt: new Date(1000) });
+        const newer = session({ userId, createdAt: new Date(3000) });
+        const middle = session({ userId, createdAt: new Date(2000) });
+        const ended = session({ userId, createdAt: new Date(4000) });
+        const expired = session({ userId, createdAt: new Date(5000), expiresAt: new Date(Date.now() - 1) });
+        const theirs = session({ userId: other });
+        for (const s of [old, newer, middle, ended, expired, theirs]) await storage.sessions.create(s);
+        await storage.sessions.revoke(ended.id, new Date());
+        expect((await storage.sessions.live(userId, new Date())).map((s) => s.id)).toEqual([newer.id, middle.id, old.id]);
+        expect((await storage.sessions.live(other, new Date())).map((s) => s.id)).toEqual([theirs.id]);
       });
 
-      it('revokes every token of a user', async () => {
+      it('revokes every live session of a user and returns their ids', async () => {
         const other = (await storage.users.create({ email: 'other@example.com', password: null })).id;
-        await storage.tokens.record(token({ userId }));
-        await storage.tokens.record(token({ userId, sessionId: 'b' }));
-        const theirs = token({ userId: other });
-        await storage.tokens.record(theirs);
-        expect(await storage.tokens.revokeAllForUser(userId, new Date())).toBe(2);
-        expect((await storage.tokens.find(theirs.jti))?.revokedAt).toBeNull();
+        const a = session({ userId });
+        const b = session({ userId });
+        const ended = session({ userId });
+        const theirs = session({ userId: other });
+        for (const s of [a, b, ended, theirs]) await storage.sessions.create(s);
+        await storage.sessions.revoke(ended.id, new Date(1));
+        expect((await storage.sessions.revokeAllForUser(userId, new Date(7))).sort()).toEqual([a.id, b.id].sort());
+        expect((await storage.sessions.find(a.id))?.revokedAt).toEqual(new Date(7));
+        expect((await storage.sessions.find(ended.id))?.revokedAt).toEqual(new Date(1));
+        expect((await storage.sessions.find(theirs.id))?.revokedAt).toBeNull();
+        expect(await storage.sessions.revokeAllForUser(userId, new Date(8))).toEqual([]);
       });
 
-      it('deletes only expired rows, revoked or not', async () => {
-        const now = new Date();
-        const live = token({ userId });
-        const expired = token({ userId, expiresAt: new Date(now.getTime() - 1) });
-        const expiredRevoked = token({ userId, expiresAt: new Date(now.getTime() - 1), revokedAt: new Date(1) });
-        for (const t of [live, expired, expiredRevoked]) await storage.tokens.record(t);
-        expect(await storage.tokens.deleteExpired(now)).toBe(2);
-        expect(await storage.tokens.find(live.jti)).not.toBeNull();
-        expect(await storage.tokens.find(expired.jti)).toBeNull();
+      it('deletes expired sessions in batches, all of them', async () => {
+        for (let i = 0; i < 1005; i++) await storage.sessions.create(session({ userId, expiresAt: new Date(Date.now() - 1000) }));
+        const live = session({ userId });
+        await storage.sessions.create(live);
+        expect(await storage.sessions.deleteExpired(new Date())).toBe(1005);
+        expect(await storage.sessions.live(userId, new Date())).toHaveLength(1);
+      });
+
+      it('deletes only expired sessions, ended or not', async () => {
+        const live = session({ userId });
+        const expired = session({ userId, expiresAt: new Date(Date.now() - 1000) });
+        const expiredEnded = session({ userId, expiresAt: new Date(Date.now() - 1000) });
+        for (const s of [live, expired, expiredEnded]) await storage.sessions.create(s);
+        await storage.sessions.revoke(expiredEnded.id, new Date());
+        expect(await storage.sessions.deleteExpired(new Date())).toBe(2);
+        expect(await storage.sessions.find(live.id)).not.toBeNull();
+        expect(await storage.sessions.find(expired.id)).toBeNull();
       });
 
       it('deletes expired rows beyond one batch (flushexpiredtokens deletes in batches of 1000)', async () => {

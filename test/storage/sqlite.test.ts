@@ -22,7 +22,7 @@ async function openSqlite(options: SqliteStorageOptions = {}) {
 }
 
 storageConformance('sqlite', () => openSqlite());
-storageConformance('sqlite, generic Kysely token store', () => openSqlite({ genericTokenStore: true }));
+storageConformance('sqlite, generic Kysely session store', () => openSqlite({ genericSessionStore: true }));
 
 describe('sqlite specifics', () => {
   it('migrates idempotently and keeps data across reopen', async () => {
@@ -66,6 +66,44 @@ describe('sqlite specifics', () => {
     const dir = mkdtempSync(join(tmpdir(), 'doorman-storage-'));
     expect(() => openStorage(`sqlite:${join(dir, 'nested', 'db.sqlite3')}`)).toThrow(/DOORMAN_DATABASE_URL: the folder .*nested of the SQLite file does not exist/);
     expect(existsSync(join(dir, 'nested'))).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('migration 0003: refresh_tokens become sessions', () => {
+  it('turns each family into one session: the newest usable token current, a fully spent family revoked, expired ones dropped', async () => {
+    const { Kysely, Migrator, SqliteDialect } = await import('kysely');
+    const BetterSqlite3 = (await import('better-sqlite3')).default;
+    const { MIGRATIONS } = await import('../../src/storage/kysely/migrate.js');
+    const dir = mkdtempSync(join(tmpdir(), 'doorman-storage-'));
+    const path = join(dir, 'db.sqlite3');
+    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new BetterSqlite3(path) }) });
+    const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS }, migrationTableName: 'doorman_migrations', migrationLockTableName: 'doorman_migrations_lock' });
+    expect((await migrator.migrateTo('0002-permissions')).error).toBeUndefined();
+    await db.insertInto('users').values({ email: 'a@example.com', email_key: 'a@example.com', password: 'h', date_joined: 1 }).execute();
+    const later = Date.now() + 3_600_000;
+    const row = (jti: string, family: string, created: number, revoked: number | null, expires = later) => ({ jti, user_id: 1, family_id: family, token_type: 'refresh', created_at: created, expires_at: expires, revoked_at: revoked });
+    await db
+      .insertInto('refresh_tokens')
+      .values([
+        row('a1', 'fam-a', 100, 150),
+        row('a2', 'fam-a', 150, 200),
+        row('a3', 'fam-a', 200, null),
+        row('b1', 'fam-b', 300, 400),
+        row('c1', 'fam-c', 500, null, Date.now() - 1000),
+        { ...row('s1', 'fam-s', 600, null), token_type: 'sliding' },
+      ])
+      .execute();
+    await db.destroy();
+
+    const storage = sqliteStorage(path);
+    expect(await storage.migrate()).toEqual(['0003-sessions', '0005-django-users']);
+    expect(await storage.sessions.find('fam-a')).toMatchObject({ userId: 1, tokenType: 'refresh', currentJti: 'a3', createdAt: new Date(100), revokedAt: null, expiresAt: new Date(later), credentialsEpoch: 0 });
+    expect(await storage.sessions.find('fam-b')).toMatchObject({ currentJti: 'b1', revokedAt: new Date(400) });
+    expect(await storage.sessions.find('fam-c')).toBeNull();
+    expect(await storage.sessions.find('fam-s')).toMatchObject({ tokenType: 'sliding', currentJti: 's1', revokedAt: null });
+    expect((await storage.users.findById(1))?.credentialsEpoch).toBe(0);
+    await storage.close();
     rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -47,16 +47,22 @@ describe('token claims (simplejwt-compatible)', () => {
     expect(claimsOf(session.access).jti).not.toBe(claimsOf(session.refresh).jti);
   });
 
-  it('records the refresh token by jti only, never the token itself', async () => {
+  it('records the session with its refresh token by jti only, never the token itself', async () => {
     const { jti, sid } = claimsOf(session.refresh);
-    expect(await t.storage.tokens.find(jti as string)).toEqual({
-      jti,
+    expect(await t.storage.sessions.find(sid as string)).toEqual({
+      id: sid,
       userId: 1,
-      sessionId: sid,
       tokenType: 'refresh',
+      currentJti: jti,
+      previousJti: null,
+      rotatedAt: null,
       createdAt: new Date(t.clock.now),
+      lastUsedAt: new Date(t.clock.now),
       expiresAt: new Date((iat() + 86_400) * 1000),
       revokedAt: null,
+      userAgent: 'lightMyRequest',
+      ip: '127.0.0.1',
+      credentialsEpoch: 0,
     });
   });
 });

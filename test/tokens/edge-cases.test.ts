@@ -246,10 +246,23 @@ describe('token edge cases', () => {
       expect(response.json()).toEqual({ detail: 'User not found', code: 'user_not_found' });
     });
 
-    it('refuses a signed refresh token that doorman never issued: "Token is invalid"', async () => {
-      const response = await refresh(sign({ ...claimsOf(session.refresh), jti: 'f'.repeat(32) }));
+    it('refuses a signed refresh token of a session doorman never opened: "Token is invalid"', async () => {
+      const response = await refresh(sign({ ...claimsOf(session.refresh), jti: 'f'.repeat(32), sid: 'e'.repeat(32) }));
       expect(response.statusCode).toBe(401);
       expect(response.json()).toEqual(tokenNotValid('Token is invalid'));
+    });
+
+    it('refuses a signed refresh token without a session claim: "Token is invalid"', async () => {
+      const { sid: _sid, ...claims } = claimsOf(session.refresh);
+      const response = await refresh(sign({ ...claims, jti: 'f'.repeat(32) }));
+      expect(response.json()).toEqual(tokenNotValid('Token is invalid'));
+    });
+
+    it('treats a signed refresh token of a live session with a jti that is not the current one as a reuse', async () => {
+      const response = await refresh(sign({ ...claimsOf(session.refresh), jti: 'f'.repeat(32) }));
+      expect(response.statusCode).toBe(401);
+      expect(response.json()).toEqual(tokenNotValid('Token is blacklisted'));
+      expect((await refresh(session.refresh)).json()).toEqual(tokenNotValid('Token is blacklisted'));
     });
   });
 

@@ -18,19 +18,52 @@ describe('concurrent refreshes with one refresh token (SQLite)', () => {
     for (const loser of responses.filter((r) => r.statusCode === 401)) expect(loser.json()).toEqual(BLACKLISTED);
   });
 
-  it('records exactly one new refresh token for the race', async () => {
+  it('installs exactly the winner\'s token as the session\'s current one: one row, not one per rotation', async () => {
     const responses = await Promise.all(Array.from({ length: 10 }, () => post(t.app, '/api/token/refresh/', { refresh: session.refresh })));
     const winner = responses.find((r) => r.statusCode === 200)!.json();
     const { sid } = claimsOf(session.refresh);
-    expect(await t.storage.tokens.liveSessions(1, new Date(t.clock.now))).toEqual([sid]);
-    expect((await t.storage.tokens.find(claimsOf(winner.refresh).jti as string))?.revokedAt).toBeNull();
+    expect(await t.storage.sessions.find(sid as string)).toMatchObject({ currentJti: claimsOf(winner.refresh).jti, previousJti: claimsOf(session.refresh).jti });
   });
 
-  it('leaves the winner logged in: its tokens keep working after the race', async () => {
+  it('treats the losers as reuse (no grace by default): the whole session ends, the winner\'s tokens too', async () => {
     const responses = await Promise.all(Array.from({ length: 10 }, () => post(t.app, '/api/token/refresh/', { refresh: session.refresh })));
+    const winner = responses.find((r) => r.statusCode === 200)!.json();
+    expect((await t.app.inject({ url: '/account/mypage/', headers: bearer(winner.access) })).statusCode).toBe(401);
+    expect((await post(t.app, '/api/token/refresh/', { refresh: winner.refresh })).json()).toEqual(BLACKLISTED);
+  });
+});
+
+describe('concurrent refreshes with DOORMAN_REFRESH_REUSE_GRACE (two tabs)', () => {
+  let t: TestApp;
+  let session: { access: string; refresh: string };
+  beforeEach(async () => {
+    t = await testApp({ storage: 'sqlite', config: { refreshReuseGrace: 10 } });
+    session = await join(t.app);
+  });
+  afterEach(() => t.close());
+
+  it('leaves the winner logged in: the losers are refused but end nothing', async () => {
+    const responses = await Promise.all(Array.from({ length: 10 }, () => post(t.app, '/api/token/refresh/', { refresh: session.refresh })));
+    expect(responses.filter((r) => r.statusCode === 200)).toHaveLength(1);
+    for (const loser of responses.filter((r) => r.statusCode === 401)) expect(loser.json()).toEqual(BLACKLISTED);
     const winner = responses.find((r) => r.statusCode === 200)!.json();
     expect((await t.app.inject({ url: '/account/mypage/', headers: bearer(winner.access) })).statusCode).toBe(200);
     expect((await post(t.app, '/api/token/refresh/', { refresh: winner.refresh })).statusCode).toBe(200);
+  });
+
+  it('ends the session for a reuse after the window', async () => {
+    const winner = (await post(t.app, '/api/token/refresh/', { refresh: session.refresh })).json();
+    t.clock.now += 11_000;
+    expect((await post(t.app, '/api/token/refresh/', { refresh: session.refresh })).json()).toEqual(BLACKLISTED);
+    expect((await post(t.app, '/api/token/refresh/', { refresh: winner.refresh })).json()).toEqual(BLACKLISTED);
+    expect((await t.app.inject({ url: '/account/mypage/', headers: bearer(winner.access) })).statusCode).toBe(401);
+  });
+
+  it('ends the session for a token older than the one just replaced, even within the window', async () => {
+    const first = (await post(t.app, '/api/token/refresh/', { refresh: session.refresh })).json();
+    const second = (await post(t.app, '/api/token/refresh/', { refresh: first.refresh })).json();
+    expect((await post(t.app, '/api/token/refresh/', { refresh: session.refresh })).json()).toEqual(BLACKLISTED);
+    expect((await post(t.app, '/api/token/refresh/', { refresh: second.refresh })).json()).toEqual(BLACKLISTED);
   });
 });
 

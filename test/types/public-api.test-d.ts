@@ -15,6 +15,7 @@ import type {
   RefreshResult,
   Registration,
   RequestAuthenticator,
+  SessionView,
   TokenPair,
   Tokens,
   User,
@@ -47,7 +48,8 @@ expectTypeOf<InspectedToken['blacklisted']>().toEqualTypeOf<boolean>();
 expectTypeOf<Tokens['issuePair']>().returns.resolves.toEqualTypeOf<TokenPair>();
 expectTypeOf<Tokens['refresh']>().returns.resolves.toEqualTypeOf<RefreshResult>();
 expectTypeOf<RefreshResult['sessionId']>().toEqualTypeOf<string>();
-expectTypeOf<Tokens['logout']>().parameters.toEqualTypeOf<[string, string | null]>();
+expectTypeOf<Tokens['logout']>().parameters.toEqualTypeOf<[string | null, string | null]>();
+expectTypeOf<Doorman['sessions']['list']>().returns.resolves.toEqualTypeOf<SessionView[]>();
 
 // Permissions.
 expectTypeOf<PermissionAdmin['createGroup']>().returns.resolves.toEqualTypeOf<GroupView>();

@@ -44,8 +44,9 @@ export async function changePassword(io: CliIO, email: string): Promise<void> {
     const user = await findUser(doorman, email);
     io.stdout.write(`Changing password for user ${JSON.stringify(user.email)}\n`);
     const password = await askNewPassword(io, doorman, user);
-    await doorman.accounts.setPassword(user.id, password);
-    const ended = await doorman.revocation.revokeUserSessions(user.id);
+    const changed = await doorman.accounts.setPassword(user.id, password);
+    // The same rule as the HTTP change: every session the old password opened ends, logins in flight too.
+    const ended = await doorman.sessions.credentialsChanged(changed);
     io.stdout.write(`Password changed successfully for user ${JSON.stringify(user.email)}; ended ${ended} session${ended === 1 ? '' : 's'}.\n`);
   });
 }

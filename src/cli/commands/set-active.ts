@@ -17,6 +17,18 @@ export async function setActive(io: CliIO, email: string, isActive: boolean): Pr
   });
 }
 
+/**
+ * Grants or takes away staff status. Every process drops its cached state of the user at the
+ * next poll (and, for a change made in SQL instead, within DOORMAN_USER_CACHE_TTL).
+ */
+export async function setStaff(io: CliIO, email: string, isStaff: boolean): Promise<void> {
+  await withDoorman(io, async (doorman) => {
+    const user = await findUser(doorman, email);
+    await doorman.permissions.setStaff(user.id, isStaff);
+    io.stdout.write(`User ${JSON.stringify(user.email)} ${isStaff ? 'is now staff' : 'is no longer staff'}.\n`);
+  });
+}
+
 export function registerSetActive(program: Command, io: CliIO): void {
   program
     .command('deactivate')
@@ -28,4 +40,10 @@ export function registerSetActive(program: Command, io: CliIO): void {
     .description('activate a user again')
     .argument('<email>', "the user's e-mail")
     .action((email: string) => setActive(io, email, true));
+  program
+    .command('staff')
+    .description('make a user staff, or with --remove take staff status away')
+    .argument('<email>', "the user's e-mail")
+    .option('--remove', 'take staff status away')
+    .action((email: string, options: { remove?: boolean }) => setStaff(io, email, !options.remove));
 }

@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Doorman } from '../../core.js';
-import { AuthError } from '../../errors/auth-error.js';
 import { isAuthenticated } from '../../permissions/builtin.js';
 import { toPublicUser, type User } from '../../users/types.js';
 import type { CookieMode } from '../cookies.js';
+import { originOf } from '../origin.js';
 import { authenticateRequest, requirePermission, userOf } from '../permissions.js';
 import { authBody } from '../responses.js';
-import { AuthResponse, DetailResponse, JoinBody, LoginBody, MypageResponse, OptionalRefreshBody, PasswordChangeBody, ProfileBody, PublicUserSchema, replies } from '../schemas.js';
+import { AuthResponse, DetailResponse, JoinBody, LoginBody, MypageResponse, NoContentResponse, OptionalRefreshBody, PasswordChangeBody, PasswordChangeResponse, ProfileBody, PublicUserSchema, SessionListResponse, SessionParams, replies } from '../schemas.js';
 
 const tags = ['account'];
 const security = [{ bearerAuth: [] }];
@@ -20,8 +20,11 @@ const logout = {
 };
 const passwordChange = {
   preValidation: signedIn,
-  schema: { tags, security, summary: 'Change password; other sessions end', body: PasswordChangeBody, response: replies({ 200: DetailResponse }, 'body', 'auth', 'csrf', 'hashing') },
+  schema: { tags, security, summary: 'Change password; every session ends, the caller goes on in a new one', body: PasswordChangeBody, response: replies({ 200: PasswordChangeResponse }, 'body', 'auth', 'csrf', 'hashing') },
 };
+const listSessions = { preValidation: signedIn, schema: { tags, security, summary: "The caller's live sessions, newest first", response: replies({ 200: SessionListResponse }, 'auth') } };
+const endSession = { preValidation: signedIn, schema: { tags, security, summary: "End one of the caller's sessions", params: SessionParams, response: replies({ 204: NoContentResponse }, 'auth', 'csrf', 'lookup') } };
+const logoutAll = { preValidation: signedIn, schema: { tags, security, summary: 'End every session of the caller', response: replies({ 200: DetailResponse }, 'auth', 'csrf') } };
 const mypage = { preValidation: signedIn, schema: { tags, security, summary: "The seed's greeting", response: replies({ 200: MypageResponse }, 'auth') } };
 const currentUser = { preValidation: signedIn, schema: { tags, security, summary: 'The current user', response: replies({ 200: PublicUserSchema }, 'auth') } };
 const updateUser = {
@@ -31,14 +34,14 @@ const updateUser = {
 
 /** dj-rest-auth's account endpoints and the seed's mypage, under /account. */
 export const accountRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman; cookies: CookieMode }> = async (app, { doorman, cookies }) => {
-  const { accounts, tokens, config } = doorman;
+  const { accounts, tokens, config, sessions } = doorman;
 
   /**
    * A new session's tokens: in cookies in cookie mode, and in the body, except the refresh
    * token in HttpOnly cookie mode unless the client asks for it (cookies.refreshInBody).
    */
   async function signIn(request: FastifyRequest, reply: FastifyReply, user: User) {
-    const pair = await tokens.issuePair(user);
+    const pair = await tokens.issuePair(user, originOf(request));
     if (cookies.enabled) cookies.set(reply, { access: pair.access, accessExp: pair.accessExp, refresh: pair.refresh, refreshExp: pair.refreshExp, sessionId: pair.sessionId });
     const body = authBody(config, pair, user);
     if (cookies.refreshInBody(request)) return body;
@@ -68,17 +71,30 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman; cookie
     if (cookies.enabled) cookies.clear(reply);
     // A stale access token must not stop a logout, so a bad one is ignored here.
     const auth = await authenticateRequest(request).catch(() => null);
-    const refresh = request.body.refresh || fromCookie;
-    if (!refresh) throw new AuthError('token_not_valid', { detail: 'Refresh token was not included in request data.' });
-    await tokens.logout(refresh, auth?.sessionId ?? null);
+    await tokens.logout(request.body.refresh || fromCookie || null, auth?.sessionId ?? null);
     return { detail: 'Successfully logged out.' };
   });
 
-  app.post('/password/change/', passwordChange, async (request) => {
-    const auth = userOf(request);
-    // Like Django's update_session_auth_hash: this session goes on, every other one ends.
-    await accounts.changePassword(await accounts.get(auth.userId), request.body, auth.sessionId);
-    return { detail: 'New password has been saved.' };
+  app.post('/password/change/', passwordChange, async (request, reply) => {
+    // Every session of the old password ends, this one too (copies of its tokens may be out
+    // there); the caller gets the tokens of a new session, in the body and in cookie mode as cookies.
+    const pair = await sessions.changePassword(await accounts.get(userOf(request).userId), request.body, originOf(request));
+    if (cookies.enabled) cookies.set(reply, { access: pair.access, accessExp: pair.accessExp, refresh: pair.refresh, refreshExp: pair.refreshExp, sessionId: pair.sessionId });
+    return { detail: 'New password has been saved.', access: pair.access, refresh: pair.refresh };
+  });
+
+  app.get('/sessions/', listSessions, async (request) => sessions.list(userOf(request).userId, userOf(request).sessionId));
+
+  app.delete('/sessions/:id/', endSession, async (request, reply) => {
+    await sessions.end(userOf(request).userId, request.params.id);
+    if (cookies.enabled && request.params.id === userOf(request).sessionId) cookies.clear(reply);
+    return reply.status(204).send();
+  });
+
+  app.post('/logout/all/', logoutAll, async (request, reply) => {
+    await sessions.endAll(userOf(request).userId);
+    if (cookies.enabled) cookies.clear(reply);
+    return { detail: 'Successfully logged out.' };
   });
 
   app.get('/mypage/', mypage, async (request) => ({ message: `반갑습니다, ${userOf(request).user.email}님!` }));

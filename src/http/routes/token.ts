@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Doorman } from '../../core.js';
 import { AuthError, nonFieldError } from '../../errors/auth-error.js';
 import { TOKEN_TRANSPORT_HEADER, type CookieMode } from '../cookies.js';
+import { originOf } from '../origin.js';
 import { expirations } from '../responses.js';
 import { EmptyResponse, LoginBody, OptionalRefreshBody, PairResponse, RefreshBody, RefreshResponse, SlidingResponse, TokenBody, replies } from '../schemas.js';
 
@@ -59,7 +60,7 @@ export const apiTokenRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman }> = a
   const obtain = (ip: string, email: string, password: string) => throttle.login.attempt({ address: throttle.key(ip), account: email }, () => accounts.obtain(email, password));
 
   app.post('/', obtainPair, async (request) => {
-    const pair = await tokens.issuePair(await obtain(request.ip, request.body.email, request.body.password));
+    const pair = await tokens.issuePair(await obtain(request.ip, request.body.email, request.body.password), originOf(request));
     return { access: pair.access, refresh: pair.refresh };
   });
 
@@ -76,7 +77,7 @@ export const apiTokenRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman }> = a
   });
 
   app.post('/sliding/', obtainSliding, async (request) => {
-    const issued = await tokens.issueSliding(await obtain(request.ip, request.body.email, request.body.password));
+    const issued = await tokens.issueSliding(await obtain(request.ip, request.body.email, request.body.password), originOf(request));
     return { token: issued.token };
   });
 

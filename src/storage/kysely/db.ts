@@ -1,5 +1,5 @@
 import type { Generated } from 'kysely';
-import type { TokenRow } from './rows.js';
+import type { SessionRow } from './rows.js';
 
 /** Table types for Kysely. Times are epoch milliseconds (bigint-safe, identical on SQLite and PostgreSQL). */
 export interface UsersTable {
@@ -17,9 +17,10 @@ export interface UsersTable {
   is_superuser: number;
   date_joined: number;
   last_login: number | null;
+  credentials_epoch: Generated<number>;
 }
 
-export type RefreshTokensTable = TokenRow;
+export type SessionsTable = SessionRow;
 
 export interface AuthEventsTable {
   id: Generated<number>;
@@ -68,6 +69,6 @@ export interface Database {
   group_permissions: GroupPermissionsTable;
   user_permissions: UserPermissionsTable;
   users: UsersTable;
-  refresh_tokens: RefreshTokensTable;
+  sessions: SessionsTable;
   auth_events: AuthEventsTable;
 }

@@ -5,7 +5,7 @@ import { kyselyDjangoLinkStore } from './django-links.js';
 import { kyselyEventStore } from './events.js';
 import { migrateToLatest, migrationProblem } from './migrate.js';
 import { kyselyPermissionStore } from './permissions.js';
-import { kyselyTokenStore } from './tokens.js';
+import { kyselySessionStore } from './sessions.js';
 import { kyselyUserStore } from './users.js';
 
 /**
@@ -22,7 +22,7 @@ export function kyselyStorage(host: Kysely<any>, close: () => Promise<void> = as
   const db = host as Kysely<Database>;
   return {
     users: kyselyUserStore(db),
-    tokens: kyselyTokenStore(db),
+    sessions: kyselySessionStore(db),
     events: kyselyEventStore(db),
     permissions: kyselyPermissionStore(db),
     djangoLinks: kyselyDjangoLinkStore(db),

@@ -2,12 +2,14 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import { StorageUnavailableError } from '../ports.js';
 import * as m0001 from './migrations/0001-initial.js';
 import * as m0002 from './migrations/0002-permissions.js';
+import * as m0003 from './migrations/0003-sessions.js';
 import * as m0005 from './migrations/0005-django-users.js';
 
 /** Numbered, forward-only migrations, compiled in (no directory scanning at run time). */
-const MIGRATIONS: Record<string, Migration> = {
+export const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-permissions': m0002,
+  '0003-sessions': m0003,
   '0005-django-users': m0005,
 };
 

@@ -22,6 +22,7 @@ function toUser(row: Selectable<UsersTable>): User {
     isSuperuser: Boolean(row.is_superuser),
     dateJoined: new Date(Number(row.date_joined)),
     lastLogin: row.last_login == null ? null : new Date(Number(row.last_login)),
+    credentialsEpoch: Number(row.credentials_epoch),
   };
 }
 
@@ -86,6 +87,16 @@ export function kyselyUserStore(db: Kysely<Database>): UserStore {
     async delete(id) {
       const result = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
       return Number(result.numDeletedRows) > 0;
+    },
+    async changeCredentials(id, password) {
+      // One UPDATE: the new hash and the bumped epoch commit together.
+      const row = await db
+        .updateTable('users')
+        .set((eb) => ({ password, credentials_epoch: eb('credentials_epoch', '+', 1) }))
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      return row ? toUser(row) : null;
     },
     async count() {
       const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();

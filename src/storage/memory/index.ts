@@ -1,11 +1,11 @@
-import { DuplicateEmailError, type AuthEvent, type OutstandingToken, type Storage, type StoredAuthEvent } from '../ports.js';
+import { DuplicateEmailError, type AuthEvent, type Session, type Storage, type StoredAuthEvent } from '../ports.js';
 import type { User } from '../../users/types.js';
 import { memoryPermissionStore } from './permissions.js';
 
 /** In-memory storage for tests and experiments; passes the same conformance suite as SQLite. */
 export function memoryStorage(): Storage {
   const users = new Map<number, User>();
-  const tokens = new Map<string, OutstandingToken>();
+  const sessions = new Map<string, Session>();
   const events: StoredAuthEvent[] = [];
   let nextUserId = 1;
   let nextEventId = 1;
@@ -34,6 +34,7 @@ export function memoryStorage(): Storage {
           isSuperuser: input.isSuperuser ?? false,
           dateJoined: input.dateJoined ? new Date(input.dateJoined) : new Date(),
           lastLogin: input.lastLogin ? new Date(input.lastLogin) : null,
+          credentialsEpoch: 0,
         };
         users.set(user.id, user);
         return copy(user)!;
@@ -48,55 +49,55 @@ export function memoryStorage(): Storage {
         return copy(user);
       },
       async delete(id) {
-        for (const [jti, t] of tokens) if (t.userId === id) tokens.delete(jti);
+        for (const [sid, session] of sessions) if (session.userId === id) sessions.delete(sid);
         permissions.forgetUser(id);
         for (const [djangoId, userId] of djangoLinks) if (userId === id) djangoLinks.delete(djangoId);
         return users.delete(id);
       },
       count: async () => users.size,
+      async changeCredentials(id, password) {
+        const user = users.get(id);
+        if (!user) return null;
+        user.password = password;
+        user.credentialsEpoch++;
+        return copy(user);
+      },
     },
-    tokens: {
-      async record(token) {
-        if (tokens.has(token.jti)) throw new Error(`duplicate jti ${token.jti}`);
-        tokens.set(token.jti, structuredClone(token));
+    sessions: {
+      async create(session) {
+        if (sessions.has(session.id)) throw new Error(`duplicate session ${session.id}`);
+        sessions.set(session.id, { ...structuredClone(session), previousJti: null, rotatedAt: null, lastUsedAt: session.createdAt, revokedAt: null });
       },
-      find: async (jti) => copy(tokens.get(jti)),
-      async consume(jti, at) {
-        const t = tokens.get(jti);
-        if (!t || t.revokedAt) return false;
-        t.revokedAt = at;
+      find: async (id) => copy(sessions.get(id)),
+      async rotate(id, fromJti, next, at) {
+        const s = sessions.get(id);
+        if (!s || s.revokedAt || s.currentJti !== fromJti) return false;
+        Object.assign(s, { currentJti: next.jti, previousJti: fromJti, rotatedAt: at, lastUsedAt: at, expiresAt: next.expiresAt });
         return true;
       },
-      async rotate(jti, successor, at) {
-        const t = tokens.get(jti);
-        if (!t || t.revokedAt || tokens.has(successor.jti)) return false;
-        t.revokedAt = at;
-        tokens.set(successor.jti, structuredClone(successor));
+      async touch(id, at) {
+        const s = sessions.get(id);
+        if (s && !s.revokedAt) s.lastUsedAt = at;
+      },
+      async revoke(id, at) {
+        const s = sessions.get(id);
+        if (!s || s.revokedAt) return false;
+        s.revokedAt = at;
         return true;
       },
-      async revoke(jti, at) {
-        const t = tokens.get(jti);
-        if (!t) return false;
-        t.revokedAt ??= at;
-        return true;
-      },
-      async revokeSession(sessionId, at) {
-        let n = 0;
-        for (const t of tokens.values()) if (t.sessionId === sessionId && !t.revokedAt) (t.revokedAt = at), n++;
-        return n;
-      },
-      async liveSessions(userId, now) {
-        const live = [...tokens.values()].filter((t) => t.userId === userId && !t.revokedAt && t.expiresAt > now);
-        return [...new Set(live.map((t) => t.sessionId))];
-      },
+      live: async (userId, now) =>
+        [...sessions.values()]
+          .filter((s) => s.userId === userId && !s.revokedAt && s.expiresAt > now)
+          .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1))
+          .map((s) => structuredClone(s)),
       async revokeAllForUser(userId, at) {
-        let n = 0;
-        for (const t of tokens.values()) if (t.userId === userId && !t.revokedAt) (t.revokedAt = at), n++;
-        return n;
+        const ids: string[] = [];
+        for (const s of sessions.values()) if (s.userId === userId && !s.revokedAt) (s.revokedAt = at), ids.push(s.id);
+        return ids;
       },
       async deleteExpired(now) {
         let n = 0;
-        for (const [jti, t] of tokens) if (t.expiresAt <= now) tokens.delete(jti), n++;
+        for (const [id, s] of sessions) if (s.expiresAt <= now) sessions.delete(id), n++;
         return n;
       },
     },

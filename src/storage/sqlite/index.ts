@@ -5,7 +5,7 @@ import { guardDialect } from '../kysely/guarded-dialect.js';
 import { isBusy, translateSqliteError } from './busy.js';
 import { GroupCommit } from './group-commit.js';
 import { ownerOnlyDatabase } from './file-mode.js';
-import { sqliteTokenStore } from './tokens.js';
+import { sqliteSessionStore } from './sessions.js';
 import type { Database } from '../kysely/db.js';
 import { kyselyStorage } from '../kysely/index.js';
 
@@ -29,8 +29,8 @@ function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
 }
 
 export interface SqliteStorageOptions {
-  /** Use the generic Kysely token store instead of the prepared-statement one (conformance tests of the generic store). */
-  genericTokenStore?: boolean;
+  /** Use the generic Kysely session store instead of the prepared-statement one (conformance tests of the generic store). */
+  genericSessionStore?: boolean;
   /** How long (ms) a write waits for a lock held by another process before it fails with StorageUnavailableError (default 5000). */
   busyTimeout?: number;
 }
@@ -64,6 +64,6 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
   });
   const db = new Kysely<Database>({ dialect });
   const storage = kyselyStorage(db, () => db.destroy());
-  if (!options.genericTokenStore) storage.tokens = sqliteTokenStore(database, new GroupCommit(database, () => busyTimeout));
+  if (!options.genericSessionStore) storage.sessions = sqliteSessionStore(database, new GroupCommit(database, () => busyTimeout));
   return storage;
 }
