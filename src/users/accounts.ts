@@ -108,13 +108,22 @@ function profilePatch(input: ProfileInput, errors: FieldErrors, today: Date): Pr
   return patch;
 }
 
+/**
+ * The user as re-read after a write that followed the password check, still carrying the
+ * credentials epoch of the password that was checked: a password change that committed in
+ * between must make this sign-in stale (tokens/issue.ts refuses it), not look current.
+ */
+function verifiedWith(checked: User, reread: User | null): User {
+  return reread ? { ...reread, credentialsEpoch: checked.credentialsEpoch } : checked;
+}
+
 export function createAccounts(deps: AccountDeps): Accounts {
   const { users, hasher, policy } = deps;
 
   /** simplejwt's update_last_login, on the injected clock. */
   async function signedIn(user: User): Promise<User> {
     if (!deps.updateLastLogin) return user;
-    return (await users.update(user.id, { lastLogin: new Date(deps.now()) })) ?? user;
+    return verifiedWith(user, await users.update(user.id, { lastLogin: new Date(deps.now()) }));
   }
 
   return {
@@ -155,7 +164,7 @@ export function createAccounts(deps: AccountDeps): Accounts {
       if (!user.isActive) return null;
       if (hasher.needsRehash(user.password)) {
         const rehashed = await hasher.hash(password);
-        return (await users.update(user.id, { password: rehashed })) ?? user;
+        return verifiedWith(user, await users.update(user.id, { password: rehashed }));
       }
       return user;
     },

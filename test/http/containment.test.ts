@@ -120,6 +120,25 @@ describe('a password change ends every session the old password opened', () => {
     expect(live[0]!.credentialsEpoch).toBe(1);
   });
 
+  it('including a login whose last_login write lands after the change (the re-read user must not look current)', async () => {
+    await join(t.app);
+    const users = t.storage.users;
+    const update = users.update.bind(users);
+    let raced = false;
+    users.update = async (id, patch) => {
+      if (!raced && patch.lastLogin) {
+        raced = true; // the change commits between the password check and the last_login write
+        await users.changeCredentials(id, 'another hash');
+      }
+      return update(id, patch);
+    };
+    const response = await post(t.app, '/account/login/', { email: 'kim@example.com', password: PASSWORD });
+    expect(raced).toBe(true);
+    expect(response.statusCode).toBe(401);
+    expect(response.json()).toEqual({ detail: 'No active account found with the given credentials', code: 'no_active_account' });
+    expect(await t.storage.sessions.live(1, new Date(t.clock.now))).toHaveLength(1); // the join's (changeCredentials alone ends none)
+  });
+
   it('with logins racing the change over HTTP: none that answered 200 is alive afterwards', async () => {
     const joined = await join(t.app);
     const logins = Array.from({ length: 12 }, () => post(t.app, '/account/login/', { email: 'kim@example.com', password: PASSWORD }));
