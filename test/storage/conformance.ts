@@ -264,14 +264,14 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
 
       it('deletes expired rows beyond one batch (flushexpiredtokens deletes in batches of 1000)', async () => {
         const now = new Date();
-        const expired = Array.from({ length: 2345 }, () => token({ userId, expiresAt: new Date(now.getTime() - 1) }));
-        for (let i = 0; i < expired.length; i += 200) await Promise.all(expired.slice(i, i + 200).map((t) => storage.tokens.record(t)));
-        const live = token({ userId });
-        await storage.tokens.record(live);
-        expect(await storage.tokens.deleteExpired(now)).toBe(2345);
-        expect(await storage.tokens.find(expired[2344]!.jti)).toBeNull();
-        expect(await storage.tokens.find(live.jti)).not.toBeNull();
-        expect(await storage.tokens.deleteExpired(now)).toBe(0);
+        const expired = Array.from({ length: 2345 }, () => session({ userId, expiresAt: new Date(now.getTime() - 1) }));
+        for (let i = 0; i < expired.length; i += 200) await Promise.all(expired.slice(i, i + 200).map((t) => storage.sessions.create(t)));
+        const live = session({ userId });
+        await storage.sessions.create(live);
+        expect(await storage.sessions.deleteExpired(now)).toBe(2345);
+        expect(await storage.sessions.find(expired[2344]!.id)).toBeNull();
+        expect(await storage.sessions.find(live.id)).not.toBeNull();
+        expect(await storage.sessions.deleteExpired(now)).toBe(0);
       }, 30_000);
     });
 

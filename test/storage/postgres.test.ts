@@ -20,32 +20,39 @@ describe.skipIf(!POSTGRES_URL)('postgres', () => {
 
   /** Every test starts from empty tables (one database per run; TRUNCATE is far faster than CREATE DATABASE). */
   storageConformance('postgres', async () => {
-    await query(database.url, 'TRUNCATE users, refresh_tokens, auth_events, groups, permissions, user_groups, group_permissions, user_permissions RESTART IDENTITY CASCADE');
+    await query(database.url, 'TRUNCATE users, sessions, auth_events, groups, permissions, user_groups, group_permissions, user_permissions RESTART IDENTITY CASCADE');
     const storage: Storage = postgresStorage(database.url, { poolSize: 4 });
     return { storage, dispose: () => storage.close() };
   });
 
-  it('rotations sent together share one statement: each distinct token rotates, and of two rotations of one token exactly one wins', async () => {
-    await query(database.url, 'TRUNCATE users, refresh_tokens RESTART IDENTITY CASCADE');
+  it('rotations sent together share one statement: each distinct session rotates, and of two rotations from one jti exactly one wins', async () => {
+    await query(database.url, 'TRUNCATE users, sessions RESTART IDENTITY CASCADE');
     const storage = postgresStorage(database.url, { poolSize: 2 });
     try {
       const user = await storage.users.create({ email: 'batch@example.com', password: null });
-      const token = (sessionId: string) => ({
-        jti: crypto.randomUUID().replaceAll('-', ''), userId: user.id, sessionId, tokenType: 'refresh' as const,
-        createdAt: new Date(), expiresAt: new Date(Date.now() + 60_000), revokedAt: null,
-      });
-      const originals = Array.from({ length: 50 }, (_, i) => token(`s${i}`));
-      for (const t of originals) await storage.tokens.record(t);
-      const successors = originals.map((t) => token(t.sessionId));
-      const twin = token('s0');
-      const results = await Promise.all([...originals.map((t, i) => storage.tokens.rotate(t.jti, successors[i]!, new Date())), storage.tokens.rotate(originals[0]!.jti, twin, new Date())]);
+      const id = () => crypto.randomUUID().replaceAll('-', '');
+      const next = () => ({ jti: id(), expiresAt: new Date(Date.now() + 120_000) });
+      const sessions = Array.from({ length: 50 }, (_, i) => ({
+        id: `s${i}`, userId: user.id, tokenType: 'refresh' as const, currentJti: id(),
+        createdAt: new Date(), expiresAt: new Date(Date.now() + 60_000), userAgent: null, ip: null, credentialsEpoch: 0,
+      }));
+      for (const s of sessions) await storage.sessions.create(s);
+      const successors = sessions.map(() => next());
+      const twin = next();
+      const at = new Date();
+      const results = await Promise.all([
+        ...sessions.map((s, i) => storage.sessions.rotate(s.id, s.currentJti, successors[i]!, at)),
+        storage.sessions.rotate('s0', sessions[0]!.currentJti, twin, at),
+      ]);
       expect(results.slice(1, 50).every(Boolean)).toBe(true);
       expect([results[0], results[50]].filter(Boolean)).toHaveLength(1);
       const winner = results[0] ? successors[0]! : twin;
-      const loser = results[0] ? twin : successors[0]!;
-      expect(await storage.tokens.find(winner.jti)).toMatchObject({ revokedAt: null, sessionId: 's0' });
-      expect(await storage.tokens.find(loser.jti)).toBeNull();
-      for (const t of originals) expect((await storage.tokens.find(t.jti))?.revokedAt).toBeInstanceOf(Date);
+      expect(await storage.sessions.find('s0')).toMatchObject({ currentJti: winner.jti, previousJti: sessions[0]!.currentJti, rotatedAt: at, expiresAt: winner.expiresAt, revokedAt: null });
+      for (let i = 1; i < 50; i++) expect(await storage.sessions.find(`s${i}`)).toMatchObject({ currentJti: successors[i]!.jti, previousJti: sessions[i]!.currentJti });
+      // A spent jti and an ended session rotate no more, batched or not.
+      await storage.sessions.revoke('s1', new Date());
+      expect(await Promise.all([storage.sessions.rotate('s2', sessions[2]!.currentJti, next(), at), storage.sessions.rotate('s1', successors[1]!.jti, next(), at)])).toEqual([false, false]);
+      expect(await query(database.url, 'SELECT count(*)::int AS n FROM sessions')).toEqual([{ n: 50 }]);
     } finally {
       await storage.close();
     }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StorageUnavailableError, type OutstandingToken } from '../../src/storage/ports.js';
+import { StorageUnavailableError, type NewSession } from '../../src/storage/ports.js';
 import { sqliteStorage } from '../../src/storage/sqlite/index.js';
 import { join as joinAccount, testApp } from '../helpers.js';
 
@@ -23,14 +23,16 @@ async function worstLoopStall<T>(work: () => Promise<T>): Promise<{ result: Prom
   return { result: result!, stallMs: worst };
 }
 
-const token = (): OutstandingToken => ({
-  jti: crypto.randomUUID().replaceAll('-', ''),
+const session = (): NewSession => ({
+  id: crypto.randomUUID().replaceAll('-', ''),
   userId: 1,
-  sessionId: 's1',
   tokenType: 'refresh',
+  currentJti: crypto.randomUUID().replaceAll('-', ''),
   createdAt: new Date(),
   expiresAt: new Date(Date.now() + 60_000),
-  revokedAt: null,
+  userAgent: null,
+  ip: null,
+  credentialsEpoch: 0,
 });
 
 describe('a SQLite write lock held by another process (issue 13)', () => {
@@ -60,7 +62,7 @@ describe('a SQLite write lock held by another process (issue 13)', () => {
     setTimeout(() => holder.exec('COMMIT'), 600);
     const t0 = performance.now();
     const { result, stallMs } = await worstLoopStall(() =>
-      Promise.all([storage.tokens.record(token()), storage.users.update(1, { firstName: 'Kim' }), storage.events.append({ kind: 'user_changed', subject: '1', expiresAt: new Date(Date.now() + 1000) })]),
+      Promise.all([storage.sessions.create(session()), storage.users.update(1, { firstName: 'Kim' }), storage.events.append({ kind: 'user_changed', subject: '1', expiresAt: new Date(Date.now() + 1000) })]),
     );
     expect(result.status).toBe('fulfilled');
     expect(performance.now() - t0).toBeGreaterThanOrEqual(590);
@@ -74,7 +76,7 @@ describe('a SQLite write lock held by another process (issue 13)', () => {
   it('gives up after databaseBusyTimeout with StorageUnavailableError, still without stalling', async () => {
     const storage = sqliteStorage(path, { busyTimeout: 300 });
     holder.exec('BEGIN IMMEDIATE');
-    const writes: Array<() => Promise<unknown>> = [() => storage.tokens.record(token()), () => storage.users.update(1, { firstName: 'Kim' })];
+    const writes: Array<() => Promise<unknown>> = [() => storage.sessions.create(session()), () => storage.users.update(1, { firstName: 'Kim' })];
     for (const write of writes) {
       const t0 = performance.now();
       const { result, stallMs } = await worstLoopStall(write);
@@ -85,7 +87,7 @@ describe('a SQLite write lock held by another process (issue 13)', () => {
     }
     holder.exec('ROLLBACK');
     // Nothing was half-written, and the next write goes straight through.
-    await storage.tokens.record(token());
+    await storage.sessions.create(session());
     expect((await storage.users.findById(1))?.firstName).toBe('');
     await storage.close();
   });

@@ -70,7 +70,7 @@ describe('sqlite specifics', () => {
   });
 });
 
-describe('migration 0003: refresh_tokens become sessions', () => {
+describe('migration 0006: refresh_tokens become sessions', () => {
   it('turns each family into one session: the newest usable token current, a fully spent family revoked, expired ones dropped', async () => {
     const { Kysely, Migrator, SqliteDialect } = await import('kysely');
     const BetterSqlite3 = (await import('better-sqlite3')).default;
@@ -79,7 +79,7 @@ describe('migration 0003: refresh_tokens become sessions', () => {
     const path = join(dir, 'db.sqlite3');
     const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new BetterSqlite3(path) }) });
     const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS }, migrationTableName: 'doorman_migrations', migrationLockTableName: 'doorman_migrations_lock' });
-    expect((await migrator.migrateTo('0002-permissions')).error).toBeUndefined();
+    expect((await migrator.migrateTo('0005-django-users')).error).toBeUndefined();
     await db.insertInto('users').values({ email: 'a@example.com', email_key: 'a@example.com', password: 'h', date_joined: 1 }).execute();
     const later = Date.now() + 3_600_000;
     const row = (jti: string, family: string, created: number, revoked: number | null, expires = later) => ({ jti, user_id: 1, family_id: family, token_type: 'refresh', created_at: created, expires_at: expires, revoked_at: revoked });
@@ -97,7 +97,7 @@ describe('migration 0003: refresh_tokens become sessions', () => {
     await db.destroy();
 
     const storage = sqliteStorage(path);
-    expect(await storage.migrate()).toEqual(['0003-sessions', '0005-django-users']);
+    expect(await storage.migrate()).toEqual(['0006-sessions']);
     expect(await storage.sessions.find('fam-a')).toMatchObject({ userId: 1, tokenType: 'refresh', currentJti: 'a3', createdAt: new Date(100), revokedAt: null, expiresAt: new Date(later), credentialsEpoch: 0 });
     expect(await storage.sessions.find('fam-b')).toMatchObject({ currentJti: 'b1', revokedAt: new Date(400) });
     expect(await storage.sessions.find('fam-c')).toBeNull();

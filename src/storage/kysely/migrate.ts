@@ -2,15 +2,15 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import { StorageUnavailableError } from '../ports.js';
 import * as m0001 from './migrations/0001-initial.js';
 import * as m0002 from './migrations/0002-permissions.js';
-import * as m0003 from './migrations/0003-sessions.js';
 import * as m0005 from './migrations/0005-django-users.js';
+import * as m0006 from './migrations/0006-sessions.js';
 
 /** Numbered, forward-only migrations, compiled in (no directory scanning at run time). */
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-permissions': m0002,
-  '0003-sessions': m0003,
   '0005-django-users': m0005,
+  '0006-sessions': m0006,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

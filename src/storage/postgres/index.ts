@@ -7,7 +7,7 @@ import { kyselyStorage } from '../kysely/index.js';
 import { translatePostgresError } from './errors.js';
 import { listenForEvents, postgresEventStore } from './events.js';
 import { migrateWithLock } from './migrate.js';
-import { postgresTokenStore } from './tokens.js';
+import { postgresSessionStore } from './sessions.js';
 import { postgresUserStore } from './users.js';
 
 export interface PostgresStorageOptions {
@@ -28,7 +28,7 @@ const types = {
 
 /**
  * PostgreSQL: Kysely's PostgresDialect over a `pg` pool, with the generic Kysely stores. What
- * is PostgreSQL's own: rotation in one statement (tokens.ts), the id sequence after an explicit
+ * is PostgreSQL's own: rotation in one statement (sessions.ts), the id sequence after an explicit
  * id (users.ts), ordered event appends with NOTIFY
  * and a LISTEN connection (events.ts), migrations under an advisory lock (migrate.ts), and
  * outage errors turned into StorageUnavailableError (errors.ts). The pool reconnects by itself
@@ -55,7 +55,7 @@ export function postgresStorage(connectionString: string, options: PostgresStora
   const db = new Kysely<Database>({ dialect });
   const storage = kyselyStorage(db, () => db.destroy());
   storage.users = postgresUserStore(db);
-  storage.tokens = postgresTokenStore(db);
+  storage.sessions = postgresSessionStore(db);
   storage.events = postgresEventStore(db);
   storage.events.listen = (wake, onListenError) => listenForEvents(connectionString, wake, onListenError);
   storage.migrate = () => migrateWithLock(db);

@@ -1,0 +1,55 @@
+import { sql, type Kysely } from 'kysely';
+import type { SessionStore } from '../ports.js';
+import type { Database } from '../kysely/db.js';
+import { kyselySessionStore } from '../kysely/sessions.js';
+import { Batcher } from './batch.js';
+
+interface Rotation {
+  id: string;
+  fromJti: string;
+  next: { jti: string; expiresAt: Date };
+  at: Date;
+}
+
+/** PostgreSQL's deadlock_detected: two batches locked shared rows in opposite orders; nothing happened. */
+const isDeadlock = (error: unknown) => (error as { code?: string } | null)?.code === '40P01';
+
+/**
+ * The generic Kysely session store, with rotation as ONE statement per batch of concurrent
+ * rotations (batch.ts: one commit, one WAL flush, for all of them). Each rotation still spends
+ * its token with the conditional UPDATE of the generic store (`WHERE id = … AND current_jti =
+ * <presented jti> AND revoked_at IS NULL`): of any number of instances rotating one token at
+ * once, PostgreSQL's row lock lets exactly one match (the others re-check the condition after
+ * the winner commits and match nothing), and two rotations of one session inside one batch
+ * update the row once, so one of them wins there too. The successor (the new current jti) is
+ * recorded by that same UPDATE.
+ */
+export function postgresSessionStore(db: Kysely<Database>): SessionStore {
+  const store = kyselySessionStore(db);
+
+  const rotateMany = async (items: Rotation[]): Promise<boolean[]> => {
+    const column = <T>(pick: (r: Rotation) => T) => items.map(pick);
+    const statement = sql<{ jti: string }>`
+      UPDATE sessions s
+      SET current_jti = i.next_jti, previous_jti = i.from_jti, rotated_at = i.at, last_used_at = i.at, expires_at = i.expires_at
+      FROM unnest(
+        ${column((r) => r.id)}::text[], ${column((r) => r.fromJti)}::text[], ${column((r) => r.next.jti)}::text[],
+        ${column((r) => r.at.getTime())}::bigint[], ${column((r) => r.next.expiresAt.getTime())}::bigint[]
+      ) AS i(id, from_jti, next_jti, at, expires_at)
+      WHERE s.id = i.id AND s.current_jti = i.from_jti AND s.revoked_at IS NULL
+      RETURNING i.next_jti AS jti`;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const won = new Set((await statement.execute(db)).rows.map((r) => r.jti));
+        return items.map((r) => won.has(r.next.jti));
+      } catch (error) {
+        if (isDeadlock(error) && attempt < 3) continue;
+        throw error;
+      }
+    }
+  };
+
+  const rotations = new Batcher<Rotation, boolean>(rotateMany);
+  store.rotate = (id, fromJti, next, at) => rotations.submit({ id, fromJti, next, at });
+  return store;
+}
