@@ -72,6 +72,7 @@ describe('PATCH /admin/users/{id}/ (staff status, superusers only)', () => {
   it('takes staff status away: the user is refused by the admin API at once', async () => {
     const root = await promote('root@example.com', { isStaff: true, isSuperuser: true });
     const staff = await promote('staff@example.com', { isStaff: true });
+    await t.doorman.permissions.grantToUser(staff.user.pk, 'auth.view_group'); // staff reach the admin API through model permissions
     expect((await t.app.inject({ url: '/admin/groups/', headers: bearer(staff.access) })).statusCode).toBe(200);
     const response = await t.app.inject({ method: 'PATCH', url: `/admin/users/${staff.user.pk}/`, headers: bearer(root.access), payload: { is_staff: false } });
     expect(response.statusCode).toBe(200);
@@ -84,6 +85,7 @@ describe('PATCH /admin/users/{id}/ (staff status, superusers only)', () => {
   it('refuses a staff member who is not a superuser (403), and non-staff (403)', async () => {
     const staff = await promote('staff@example.com', { isStaff: true });
     const other = await promote('other@example.com', { isStaff: true });
+    await t.doorman.permissions.grantToUser(other.user.pk, 'auth.view_group');
     const kim = await join(t.app, 'kim@example.com');
     const denied = await t.app.inject({ method: 'PATCH', url: `/admin/users/${other.user.pk}/`, headers: bearer(staff.access), payload: { is_staff: false } });
     expect(denied.statusCode).toBe(403);

@@ -12,6 +12,7 @@ describe('DOORMAN_USER_CACHE_TTL', () => {
     t = await testApp({ storage: 'sqlite', config: { userCacheTtl: 2000 } });
     staff = await join(t.app);
     await t.storage.users.update(1, { isStaff: true });
+    await t.doorman.permissions.grantToUser(1, 'auth.view_group'); // what /admin/groups/ asks of a staff member
     await t.doorman.revocation.userChanged({ id: 1, email: 'kim@example.com' });
   });
   afterEach(() => t.close());
