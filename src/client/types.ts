@@ -57,7 +57,7 @@ export interface Session {
   /** ISO 8601 */
   created: string;
   /** ISO 8601 */
-  last_used: string | null;
+  last_used: string;
   user_agent: string | null;
   ip: string | null;
   /** The session this client is using. */

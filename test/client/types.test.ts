@@ -1,6 +1,6 @@
 import type { Static } from '@fastify/type-provider-typebox';
 import { describe, expectTypeOf, it } from 'vitest';
-import type { AuthResponse, JoinInput, MypageResponse, PasswordChangeInput, ProfileInput, RefreshResponse, User } from '../../src/client/index.js';
+import type { AuthResponse, JoinInput, MypageResponse, PasswordChangeInput, PasswordChangeResponse, ProfileInput, RefreshResponse, Session, User } from '../../src/client/index.js';
 import type * as schemas from '../../src/http/schemas.js';
 
 type Wire<K extends keyof typeof schemas> = Static<(typeof schemas)[K]>;
@@ -15,6 +15,8 @@ describe('@doorman-auth/server/client wire types match the route schemas', () =>
     expectTypeOf<AuthResponse>().toEqualTypeOf<Wire<'AuthResponse'>>();
     expectTypeOf<RefreshResponse>().toEqualTypeOf<Wire<'RefreshResponse'>>();
     expectTypeOf<MypageResponse>().toEqualTypeOf<Wire<'MypageResponse'>>();
+    expectTypeOf<Session>().toEqualTypeOf<Wire<'SessionListResponse'>[number]>();
+    expectTypeOf<Wire<'PasswordChangeResponse'>>().toExtend<PasswordChangeResponse>();
   });
 
   it('requests: whatever the client lets you send, the server schema accepts', () => {

@@ -138,6 +138,16 @@ async function runThrough(t: TestApp, send: (o: InjectOptions) => Promise<{ json
   await send({ method: 'DELETE', url: `/admin/users/${kim.user.pk}/permissions/board.add_post/`, headers: h });
   await send({ method: 'DELETE', url: `/admin/groups/${group.id}/`, headers: h });
   await send({ url: '/account/login/' });
+
+  const other = (await post('/account/login/', { email: 'kim@example.com', password: 'battery staple 7' })).json() as { access: string };
+  const sessions = await send({ url: '/account/sessions/', headers: bearer(other.access) });
+  await send({ url: '/account/sessions/' });
+  await send({ method: 'DELETE', url: '/account/sessions/nope/', headers: bearer(other.access) });
+  const phone = (sessions.json() as Array<{ id: string; current: boolean }>).find((s) => !s.current)!;
+  await send({ method: 'DELETE', url: `/account/sessions/${phone.id}/`, headers: bearer(other.access) });
+  await send({ method: 'PATCH', url: `/admin/users/${kim.user.pk}/`, headers: h, payload: { is_staff: true } });
+  await post('/account/logout/all/', undefined, bearer(other.access));
+  await post('/account/logout/all/');
   // Past the login throttle: 429 with Retry-After.
   for (let i = 0; i < 30; i++) {
     if ((await post('/account/login/', { email: 'kim@example.com', password: `wrong ${i}` })).statusCode === 429) break;
