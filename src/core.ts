@@ -7,6 +7,8 @@ import { createPermissionAdmin, type PermissionAdmin } from './permissions/admin
 import { createRevocation, type Revocation } from './revocation/revocation.js';
 import { createRevocationSync, type RevocationSync } from './revocation/sync.js';
 import { RevocationView } from './revocation/view.js';
+import { createSocialClient, type SocialClientOptions } from './social/client.js';
+import { createSocial, type Social } from './social/social.js';
 import type { Storage } from './storage/ports.js';
 import { claimNames } from './tokens/claims.js';
 import { createTokenCodec } from './tokens/codec.js';
@@ -35,6 +37,8 @@ export interface DoormanOptions {
   log?: ThrottleLog;
   /** Throttle counters other than the configured memory/Redis ones (tests). */
   throttleStore?: CounterStore;
+  /** How social login talks to providers (tests: plain HTTP on loopback). */
+  socialClient?: SocialClientOptions;
 }
 
 /** Issuing, refreshing, blacklisting and verifying doorman's tokens (simplejwt's views, without HTTP). */
@@ -89,6 +93,8 @@ export interface Doorman {
   readonly sessions: Sessions;
   /** Groups and model permissions (Django's auth admin), and each user's cached permission set. */
   readonly permissions: PermissionAdmin;
+  /** Social login (DOORMAN_SOCIAL_PROVIDERS): provider clients, sign-in and a user's connections. */
+  readonly social: Social;
   /** simplejwt's JWTAuthentication for a raw token: the user and claims, or 401 AuthError. */
   authenticate(token: string): Promise<AuthContext>;
   readonly keys: {
@@ -152,10 +158,21 @@ export function createDoorman(options: DoormanOptions): Doorman {
   });
   const sessions: Sessions = createSessions(ctx, storage, revocation, accounts);
 
+  const social = createSocial({
+    accounts: storage.socialAccounts,
+    users: storage.users,
+    clients: new Map(config.socialProviders.map((p) => [p.name, createSocialClient(p, options.socialClient)])),
+    updateLastLogin: config.updateLastLogin,
+    redirectUris: config.socialRedirectUris,
+    secret: config.csrfSecret ?? config.signingKey,
+    now,
+  });
+
   return {
     config,
     storage,
     accounts,
+    social,
     revocation,
     /** Brute-force throttles and the per-address admission to the hash queue (throttle/). */
     throttle,

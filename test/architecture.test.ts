@@ -14,7 +14,11 @@ export const PACKAGE_RULES: ReadonlyArray<{ name: string; packages: RegExp; allo
   // A future Redis adapter (e.g. a throttle/ store) is listed here by name when it lands.
   { name: 'database drivers', packages: /^(kysely|better-sqlite3|pg|ioredis)(\/.*)?$/, allowed: ['storage/'] },
   // STYLE: wrap the verifier once. keys/ imports and exports JWKs, which is its job.
-  { name: 'JWT libraries', packages: /^(fast-jwt|jose)(\/.*)?$/, allowed: ['tokens/codec.ts', 'tokens/remote.ts', 'verify/', 'keys/'] },
+  // social/id-token.ts: an id_token a client hands over (SPA flow) is checked against the
+  // provider's JWKS, which openid-client does not offer as a function of its own (issue 16).
+  { name: 'JWT libraries', packages: /^(fast-jwt|jose)(\/.*)?$/, allowed: ['tokens/codec.ts', 'tokens/remote.ts', 'verify/', 'keys/', 'social/id-token.ts'] },
+  // The relying party (issue 16): one client per provider, wrapped in social/client.ts only.
+  { name: 'OpenID Connect client', packages: /^(openid-client|oauth4webapi)(\/.*)?$/, allowed: ['social/client.ts'] },
 ];
 
 /** Folders that import nothing outside themselves, not even a package or a Node built-in. */
@@ -158,7 +162,7 @@ describe('architecture (docs/architecture.md)', () => {
     add('keys/algorithms.ts', { imports: ['tokens/rules.ts'] });
     add('client/transport.ts', { packages: ['node:crypto'], imports: [...broken.get('client/transport.ts')!.imports, 'http/schemas.ts'] });
     expect(violations(broken).sort()).toEqual([
-      'tokens/issue.ts imports jose: JWT libraries only in tokens/codec.ts, tokens/remote.ts, verify/, keys/',
+      'tokens/issue.ts imports jose: JWT libraries only in tokens/codec.ts, tokens/remote.ts, verify/, keys/, social/id-token.ts',
       'users/accounts.ts imports kysely: database drivers only in storage/',
       'users/accounts.ts imports fastify: Fastify only in http/, app.ts',
       'users/accounts.ts:7 reads the wall clock: take the injected now',

@@ -1,6 +1,7 @@
 import { JWT_ALGORITHMS, type JwtAlgorithm } from '../keys/algorithms.js';
 import type { KeySpec } from '../keys/keystore.js';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl, type DatabaseUrl } from './database-url.js';
+import { parseRedirectUris, parseSocialProviders, type SocialProviderSetting } from '../social/settings.js';
 import { parseBoolean, parseDuration, parseHost, parseInteger, parseList, parseOneOf, parseOptionalString, parsePositiveDuration, parseString } from './parse.js';
 import { parseRate } from '../throttle/rate.js';
 
@@ -192,6 +193,15 @@ export const SETTINGS = {
   corsOrigins: setting({ default: [] as string[], parse: parseList, doc: 'Origins allowed by CORS (e.g. "https://app.example.com"); empty turns CORS off. "*" is refused when corsCredentials is on.' }),
   corsCredentials: setting({ default: false, parse: parseBoolean, doc: 'CORS: allow cookies/credentials from the allowed origins (Access-Control-Allow-Credentials).' }),
   apiDocs: setting({ default: true, parse: parseBoolean, doc: 'Serve the OpenAPI 3.1 document at /openapi.json and its interactive page at /docs (standalone server).' }),
+
+  socialProviders: setting({
+    default: [] as SocialProviderSetting[],
+    parse: parseSocialProviders,
+    secret: true,
+    doc: 'Social login providers, a JSON object by name: `{"google":{"clientId":"…","clientSecret":"…"}}`. Presets: google, kakao (OpenID Connect), naver, github (OAuth 2); any other name is a generic OpenID Connect provider with an `issuer`. Fields: preset, issuer, clientId, clientSecret, scopes, acceptAccessToken (OAuth 2 only, off), and for tests or enterprise hosts authorizationEndpoint, tokenEndpoint, userinfoEndpoint, emailsEndpoint.',
+  }),
+  socialRedirectUrl: setting({ default: null as string | null, parse: parseOptionalUrl, doc: 'Social login, redirect flow: the front-end page the browser lands on after the callback (errors add `?error=<code>`). Unset turns the redirect flow off.' }),
+  socialRedirectUris: setting({ default: [] as string[], parse: parseRedirectUris, doc: 'Social login, SPA/mobile flow: the redirect_uri values a client may send with a code (exact match). The first is used when the body names none; empty refuses the code flow.' }),
 
   passwordValidators: setting({
     default: [...PASSWORD_VALIDATORS] as PasswordValidatorName[],

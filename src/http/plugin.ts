@@ -9,6 +9,7 @@ import { installErrorHandling } from './error-handler.js';
 import { methodNotAllowed } from './route-table.js';
 import { accountRoutes } from './routes/account.js';
 import { adminRoutes } from './routes/admin.js';
+import { socialRoutes } from './routes/social.js';
 import { accountTokenRoutes, apiTokenRoutes } from './routes/token.js';
 import { wellKnownRoutes } from './routes/well-known.js';
 import { noStore, securityHeaders } from './security-headers.js';
@@ -64,6 +65,7 @@ const routes: FastifyPluginAsync<DoormanPluginOptions & { cookies: CookieMode }>
   securityHeaders(app, doorman.config.strictTransportSecurity);
   await app.register(accountRoutes, { doorman, cookies, prefix: accountPrefix });
   await app.register(accountTokenRoutes, { doorman, cookies, prefix: `${accountPrefix}/token` });
+  await app.register(socialRoutes, { doorman, cookies, prefix: `${accountPrefix}/social` });
   if (apiTokenPrefix !== null) await app.register(apiTokenRoutes, { doorman, prefix: apiTokenPrefix });
   if (adminPrefix !== null) await app.register(adminRoutes, { doorman, prefix: adminPrefix });
   await app.register(wellKnownRoutes, { doorman, jwksPath: `${app.prefix}/.well-known/jwks.json` });

@@ -175,3 +175,27 @@ export function replies<S extends Record<number, TSchema>>(success: S, ...cases:
   // Typed as the success answers only: handlers return those; the error handler sends the rest.
   return Object.assign({}, ...cases.map((c) => ERROR_CASES[c]), success) as S;
 }
+const providerToken = (description: string) => Type.Optional(Type.String({ maxLength: 16384, description }));
+
+/** Social login's SPA/mobile body (dj-rest-auth's SocialLoginSerializer): one of code, id_token, access_token. */
+export const SocialLoginBody = Type.Object({
+  code: providerToken('The authorization code the client received'),
+  code_verifier: Type.Optional(Type.String({ maxLength: 128, description: 'The PKCE verifier, when the client used PKCE' })),
+  redirect_uri: Type.Optional(Type.String({ maxLength: 2048, description: 'The redirect_uri the code was issued for; one of DOORMAN_SOCIAL_REDIRECT_URIS' })),
+  nonce: Type.Optional(Type.String({ maxLength: 512, description: 'The nonce the client sent; the id_token must carry it' })),
+  id_token: providerToken('An OpenID Connect id_token issued to doorman\'s client id'),
+  access_token: providerToken('An OAuth 2 access token (providers with acceptAccessToken only)'),
+});
+
+export const ProviderPath = Type.Object({ provider: Type.String({ maxLength: 40, description: 'A provider name from DOORMAN_SOCIAL_PROVIDERS' }) });
+export const ConnectionPath = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+
+export const SocialAccountSchema = Type.Object({
+  id: Type.Integer(),
+  provider: Type.String(),
+  uid: Type.String({ description: "The provider's id for the person" }),
+  email: Type.Union([Type.String(), Type.Null()]),
+  created: Type.String({ format: 'date-time' }),
+});
+export const SocialAccountList = Type.Array(SocialAccountSchema);
+export const SocialCallbackQuery = Type.Object({}, { additionalProperties: true });

@@ -184,9 +184,44 @@ export interface DjangoLinkStore {
   userFor(djangoId: number): Promise<number | null>;
 }
 
+export class DuplicateSocialAccountError extends Error {
+  constructor() {
+    super('That provider account is already connected.');
+    this.name = 'DuplicateSocialAccountError';
+  }
+}
+
+/** One way a user signs in through a provider: unique by (provider, subject). */
+export interface SocialAccount {
+  id: number;
+  userId: number;
+  /** The provider's name in DOORMAN_SOCIAL_PROVIDERS. */
+  provider: string;
+  /** The provider's stable id for the person (OIDC `sub`, GitHub's numeric id, Naver's id). */
+  subject: string;
+  /** The e-mail the provider gave when it was connected, or null. */
+  email: string | null;
+  createdAt: Date;
+}
+
+export interface SocialAccountStore {
+  /** Throws DuplicateSocialAccountError when (provider, subject) is already connected to anyone. */
+  create(account: Omit<SocialAccount, 'id'>): Promise<SocialAccount>;
+  find(provider: string, subject: string): Promise<SocialAccount | null>;
+  /** The user's connections, oldest first. */
+  listForUser(userId: number): Promise<SocialAccount[]>;
+  /**
+   * Deletes the user's connection `id`; with `keepOne`, only when the user has another
+   * connection left (one statement, so two removals cannot both take the last but one).
+   * Answers whether this call deleted it.
+   */
+  remove(userId: number, id: number, keepOne: boolean): Promise<boolean>;
+}
+
 export interface Storage {
   users: UserStore;
   sessions: SessionStore;
+  socialAccounts: SocialAccountStore;
   events: EventStore;
   permissions: PermissionStore;
   djangoLinks: DjangoLinkStore;

@@ -61,8 +61,18 @@ export interface DjangoUsersTable {
   user_id: number;
 }
 
+export interface SocialAccountsTable {
+  id: Generated<number>;
+  user_id: number;
+  provider: string;
+  subject: string;
+  email: string | null;
+  created_at: number;
+}
+
 export interface Database {
   django_users: DjangoUsersTable;
+  social_accounts: SocialAccountsTable;
   groups: GroupsTable;
   permissions: PermissionsTable;
   user_groups: UserGroupsTable;

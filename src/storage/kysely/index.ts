@@ -6,6 +6,7 @@ import { kyselyEventStore } from './events.js';
 import { migrateToLatest, migrationProblem } from './migrate.js';
 import { kyselyPermissionStore } from './permissions.js';
 import { kyselySessionStore } from './sessions.js';
+import { kyselySocialAccountStore } from './social-accounts.js';
 import { kyselyUserStore } from './users.js';
 
 /**
@@ -23,6 +24,7 @@ export function kyselyStorage(host: Kysely<any>, close: () => Promise<void> = as
   return {
     users: kyselyUserStore(db),
     sessions: kyselySessionStore(db),
+    socialAccounts: kyselySocialAccountStore(db),
     events: kyselyEventStore(db),
     permissions: kyselyPermissionStore(db),
     djangoLinks: kyselyDjangoLinkStore(db),

@@ -1,4 +1,4 @@
-import { DuplicateEmailError, type AuthEvent, type Session, type Storage, type StoredAuthEvent } from '../ports.js';
+import { DuplicateEmailError, DuplicateSocialAccountError, type AuthEvent, type Session, type SocialAccount, type Storage, type StoredAuthEvent } from '../ports.js';
 import type { User } from '../../users/types.js';
 import { memoryPermissionStore } from './permissions.js';
 
@@ -7,6 +7,8 @@ export function memoryStorage(): Storage {
   const users = new Map<number, User>();
   const sessions = new Map<string, Session>();
   const events: StoredAuthEvent[] = [];
+  const socialAccounts = new Map<number, SocialAccount>();
+  let nextSocialId = 1;
   let nextUserId = 1;
   let nextEventId = 1;
   const byEmail = (email: string) => [...users.values()].find((u) => u.email.toLowerCase() === email.toLowerCase()) ?? null;
@@ -50,6 +52,7 @@ export function memoryStorage(): Storage {
       },
       async delete(id) {
         for (const [sid, session] of sessions) if (session.userId === id) sessions.delete(sid);
+        for (const [key, a] of socialAccounts) if (a.userId === id) socialAccounts.delete(key);
         permissions.forgetUser(id);
         for (const [djangoId, userId] of djangoLinks) if (userId === id) djangoLinks.delete(djangoId);
         return users.delete(id);
@@ -61,6 +64,22 @@ export function memoryStorage(): Storage {
         user.password = password;
         user.credentialsEpoch++;
         return copy(user);
+      },
+    },
+    socialAccounts: {
+      async create(input) {
+        if ([...socialAccounts.values()].some((a) => a.provider === input.provider && a.subject === input.subject)) throw new DuplicateSocialAccountError();
+        const account: SocialAccount = { ...structuredClone(input), id: nextSocialId++ };
+        socialAccounts.set(account.id, account);
+        return copy(account)!;
+      },
+      find: async (provider, subject) => copy([...socialAccounts.values()].find((a) => a.provider === provider && a.subject === subject)),
+      listForUser: async (userId) => [...socialAccounts.values()].filter((a) => a.userId === userId).map((a) => structuredClone(a)),
+      async remove(userId, id, keepOne) {
+        const account = socialAccounts.get(id);
+        if (!account || account.userId !== userId) return false;
+        if (keepOne && [...socialAccounts.values()].filter((a) => a.userId === userId).length < 2) return false;
+        return socialAccounts.delete(id);
       },
     },
     sessions: {

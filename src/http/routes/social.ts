@@ -1,0 +1,111 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
+import type { Doorman } from '../../core.js';
+import { AuthError } from '../../errors/auth-error.js';
+import { isAuthenticated } from '../../permissions/builtin.js';
+import type { SocialAccount } from '../../storage/ports.js';
+import { PENDING_LIFETIME_SECONDS } from '../../social/state.js';
+import type { User } from '../../users/types.js';
+import type { CookieMode } from '../cookies.js';
+import { requirePermission, userOf } from '../permissions.js';
+import { authBody } from '../responses.js';
+import { AuthResponse, ConnectionPath, ProviderPath, SocialAccountList, SocialAccountSchema, SocialLoginBody } from '../schemas.js';
+
+const tags = ['social'];
+const security = [{ bearerAuth: [] }];
+const signedIn = requirePermission(isAuthenticated);
+
+/** The sealed pending login (social/state.ts), sent only to the provider's callback path. */
+const PENDING_COOKIE = 'doorman_social';
+
+const connections = { preValidation: signedIn, schema: { tags, security, summary: "The signed-in user's provider connections", response: { 200: SocialAccountList } } };
+const disconnect = {
+  preValidation: signedIn,
+  schema: { tags, security, summary: 'Remove a connection; never the last way to sign in', params: ConnectionPath, response: { 204: { type: 'null', description: 'Removed' } } },
+};
+const begin = {
+  schema: { tags, summary: 'Redirect flow: 302 to the provider (state, nonce and PKCE kept in a sealed cookie)', params: ProviderPath, response: { 302: { type: 'null', description: 'To the provider' } } },
+};
+const callback = {
+  schema: { tags, summary: "Redirect flow: the provider's callback; cookie-mode session and 302 to DOORMAN_SOCIAL_REDIRECT_URL", params: ProviderPath, response: { 302: { type: 'null', description: 'To the front end (with ?error=<code> on failure)' } } },
+};
+const login = { schema: { tags, summary: "SPA/mobile flow (dj-rest-auth's SocialLoginView)", params: ProviderPath, body: SocialLoginBody, response: { 200: AuthResponse } } };
+const connect = {
+  preValidation: signedIn,
+  schema: { tags, security, summary: 'Connect a provider account to the signed-in user', params: ProviderPath, body: SocialLoginBody, response: { 201: SocialAccountSchema } },
+};
+
+function toConnection(account: SocialAccount) {
+  return { id: account.id, provider: account.provider, uid: account.subject, email: account.email, created: account.createdAt.toISOString() };
+}
+
+/** Social login under /account/social: the redirect flow, the SPA flow and connections. */
+export const socialRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman; cookies: CookieMode }> = async (app, { doorman, cookies }) => {
+  const { social, tokens, accounts, config } = doorman;
+  const base = app.prefix;
+  const pendingCookie = (provider: string) => ({
+    path: `${base}/${provider}/callback/`,
+    httpOnly: true,
+    secure: config.cookieSecure,
+    sameSite: 'lax' as const,
+  });
+
+  /** The redirect flow needs somewhere to land and cookie mode to hold the session. */
+  function redirectFlow(): string {
+    if (!cookies.enabled || !config.socialRedirectUrl) {
+      throw new AuthError('not_found', { detail: 'The redirect flow is off: it needs cookie mode (DOORMAN_AUTH_COOKIE) and DOORMAN_SOCIAL_REDIRECT_URL.' });
+    }
+    return config.socialRedirectUrl;
+  }
+
+  /** As a password login: a new session, tokens in the body and, in cookie mode, in cookies. */
+  async function signIn(reply: FastifyReply, user: User) {
+    const pair = await tokens.issuePair(user);
+    if (cookies.enabled) cookies.set(reply, { access: pair.access, accessExp: pair.accessExp, refresh: pair.refresh, refreshExp: pair.refreshExp, sessionId: pair.sessionId });
+    return authBody(config, pair, user);
+  }
+
+  app.get('/connections/', connections, async (request) => (await social.connections(userOf(request).userId)).map(toConnection));
+
+  app.delete('/connections/:id/', disconnect, async (request, reply) => {
+    await social.disconnect(await accounts.get(userOf(request).userId), request.params.id);
+    return reply.status(204).send();
+  });
+
+  app.get('/:provider/', begin, async (request, reply) => {
+    redirectFlow();
+    const { provider } = request.params;
+    // The provider checks this against the redirect URIs registered in its console.
+    const redirectUri = `${request.protocol}://${request.host}${base}/${provider}/callback/`;
+    const { url, sealed } = await social.begin(provider, redirectUri);
+    reply.setCookie(PENDING_COOKIE, sealed, { ...pendingCookie(provider), maxAge: PENDING_LIFETIME_SECONDS });
+    return reply.redirect(url, 302);
+  });
+
+  app.get('/:provider/callback/', callback, async (request, reply) => {
+    const front = redirectFlow();
+    const { provider } = request.params;
+    const sealed = request.cookies?.[PENDING_COOKIE] ?? null;
+    // One use: whatever happens next, this pending login is over.
+    reply.clearCookie(PENDING_COOKIE, pendingCookie(provider));
+    try {
+      const user = await social.complete(provider, sealed, new URL(request.url, 'http://callback.invalid'));
+      await signIn(reply, user);
+      return reply.redirect(front, 302);
+    } catch (error) {
+      if (!(error instanceof AuthError)) throw error;
+      request.log.info({ err: error.cause ?? error, provider }, 'social login failed');
+      // A browser page, not an API call: send the person back to the front end, which shows the code.
+      const target = new URL(front);
+      target.searchParams.set('error', error.code);
+      return reply.redirect(target.href, 302);
+    }
+  });
+
+  app.post('/:provider/', login, async (request, reply) => signIn(reply, await social.login(request.params.provider, request.body)));
+
+  app.post('/:provider/connect/', connect, async (request, reply) => {
+    const account = await social.connectWith(await accounts.get(userOf(request).userId), request.params.provider, request.body);
+    return reply.status(201).send(toConnection(account));
+  });
+};
