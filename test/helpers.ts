@@ -10,6 +10,7 @@ import { createDoorman, type Doorman } from '../src/core.js';
 import { memoryStorage } from '../src/storage/memory/index.js';
 import { sqliteStorage } from '../src/storage/sqlite/index.js';
 import type { Storage } from '../src/storage/ports.js';
+import type { SocialClientOptions } from '../src/social/client.js';
 import type { CustomClaims } from '../src/tokens/context.js';
 
 export const SECRET = randomBytes(48).toString('base64url');
@@ -40,6 +41,8 @@ export interface TestAppOptions {
   /** A backend by name, or a storage of the test's own (closed by close()). */
   storage?: 'memory' | 'sqlite' | Storage;
   customClaims?: CustomClaims;
+  /** Social login against providers on loopback (plain HTTP): tests only. */
+  socialClient?: SocialClientOptions;
 }
 
 /** A doorman app with a controllable clock (`clock.now`, epoch ms). */
@@ -57,7 +60,7 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
   }
   await storage.migrate();
   const clock = { now: Date.now() };
-  const doorman = createDoorman({ config, storage, now: () => clock.now, ...(options.customClaims ? { customClaims: options.customClaims } : {}) });
+  const doorman = createDoorman({ config, storage, now: () => clock.now, ...(options.customClaims ? { customClaims: options.customClaims } : {}), ...(options.socialClient ? { socialClient: options.socialClient } : {}) });
   await doorman.start();
   const app = await buildApp({ doorman, logger: false });
   return {

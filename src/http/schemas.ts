@@ -188,7 +188,7 @@ export const SocialLoginBody = Type.Object({
 });
 
 export const ProviderPath = Type.Object({ provider: Type.String({ maxLength: 40, description: 'A provider name from DOORMAN_SOCIAL_PROVIDERS' }) });
-export const ConnectionPath = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export const ConnectionPath = Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,15}$', description: 'A connection id' }) });
 
 export const SocialAccountSchema = Type.Object({
   id: Type.Integer(),

@@ -126,7 +126,9 @@ export function createSocialClient(setting: SocialProviderSetting, options: Soci
   return {
     setting,
 
-    async start(redirectUri) {
+    async start(requestedUri) {
+      // One spelling for the authorization and the token request (http://host:80/ is http://host/).
+      const redirectUri = new URL(requestedUri).href;
       const conf = await config().catch((cause) => {
         throw failed(cause, 'The provider could not be reached.');
       });

@@ -68,7 +68,7 @@ export const socialRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman; cookies
   app.get('/connections/', connections, async (request) => (await social.connections(userOf(request).userId)).map(toConnection));
 
   app.delete('/connections/:id/', disconnect, async (request, reply) => {
-    await social.disconnect(await accounts.get(userOf(request).userId), request.params.id);
+    await social.disconnect(await accounts.get(userOf(request).userId), Number(request.params.id));
     return reply.status(204).send();
   });
 
