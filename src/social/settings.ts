@@ -33,7 +33,8 @@ function url(path: string, value: unknown): string {
     throw new Error(`${path}: expected an absolute http(s) URL`);
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error(`${path}: expected an absolute http(s) URL`);
-  return parsed.href;
+  // As written: an issuer is compared exactly (OIDC Discovery §4.3), and Google's has no trailing slash.
+  return value;
 }
 
 function text(path: string, value: unknown): string {
@@ -104,8 +105,14 @@ export function parseRedirectUris(value: unknown): string[] {
   const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : null;
   if (!list) throw new Error('expected a list of absolute URLs (JSON array or comma-separated)');
   return list.map((item, i) => {
-    const href = url(`[${i}]`, item);
-    // Exact match only, as RFC 9700 §2.1 asks: no prefixes, no wildcards.
+    // Any absolute URL: native apps use their own schemes (RFC 8252 §7.1). Compared exactly,
+    // as RFC 9700 §2.1 asks: no prefixes, no wildcards.
+    let href: string;
+    try {
+      href = new URL(String(item)).href;
+    } catch {
+      throw new Error(`[${i}]: expected an absolute URL`);
+    }
     if (href !== item) throw new Error(`[${i}]: write the URL in its normal form ("${href}")`);
     return href;
   });

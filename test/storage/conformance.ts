@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DuplicateEmailError, DuplicateGroupError, type NewSession, type Storage } from '../../src/storage/ports.js';
+import { DuplicateEmailError, DuplicateGroupError, DuplicateSocialAccountError, type NewSession, type Storage } from '../../src/storage/ports.js';
 
 /**
  * ONE suite every storage backend must pass (Lucia's adapter-test idea). Each backend's test
@@ -374,6 +374,48 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
         await storage.permissions.grantToUser(a!.id, 'board.add_post');
         await storage.users.delete(a!.id);
         expect(await storage.permissions.permissionsOf(a!.id)).toEqual([]);
+      });
+    });
+
+    describe('social accounts', () => {
+      const connection = (userId: number, subject: string, provider = 'google') => ({ userId, provider, subject, email: `${subject}@example.com`, createdAt: new Date(1_700_000_000_000) });
+
+      it('creates, finds by (provider, subject) and lists a user’s connections oldest first', async () => {
+        const user = await storage.users.create({ email: 'kim@example.com', password: null });
+        const a = await storage.socialAccounts.create(connection(user.id, 'sub-a'));
+        const b = await storage.socialAccounts.create(connection(user.id, 'sub-b', 'github'));
+        expect(a).toEqual({ id: a.id, userId: user.id, provider: 'google', subject: 'sub-a', email: 'sub-a@example.com', createdAt: new Date(1_700_000_000_000) });
+        expect(await storage.socialAccounts.find('google', 'sub-a')).toEqual(a);
+        expect(await storage.socialAccounts.find('github', 'sub-a')).toBeNull();
+        expect(await storage.socialAccounts.listForUser(user.id)).toEqual([a, b]);
+      });
+
+      it('refuses a second connection of one (provider, subject), even for another user', async () => {
+        const kim = await storage.users.create({ email: 'kim@example.com', password: null });
+        const lee = await storage.users.create({ email: 'lee@example.com', password: null });
+        await storage.socialAccounts.create(connection(kim.id, 'same'));
+        await expect(storage.socialAccounts.create(connection(lee.id, 'same'))).rejects.toBeInstanceOf(DuplicateSocialAccountError);
+        expect((await storage.socialAccounts.create(connection(lee.id, 'same', 'kakao'))).provider).toBe('kakao');
+      });
+
+      it('removes only the owner’s connection and, with keepOne, never the last', async () => {
+        const kim = await storage.users.create({ email: 'kim@example.com', password: null });
+        const lee = await storage.users.create({ email: 'lee@example.com', password: null });
+        const a = await storage.socialAccounts.create(connection(kim.id, 'a'));
+        const b = await storage.socialAccounts.create(connection(kim.id, 'b'));
+        expect(await storage.socialAccounts.remove(lee.id, a.id, false)).toBe(false);
+        expect(await storage.socialAccounts.remove(kim.id, a.id, true)).toBe(true);
+        expect(await storage.socialAccounts.remove(kim.id, b.id, true)).toBe(false);
+        expect(await storage.socialAccounts.listForUser(kim.id)).toEqual([b]);
+        expect(await storage.socialAccounts.remove(kim.id, b.id, false)).toBe(true);
+        expect(await storage.socialAccounts.listForUser(kim.id)).toEqual([]);
+      });
+
+      it('forgets a deleted user’s connections', async () => {
+        const kim = await storage.users.create({ email: 'kim@example.com', password: null });
+        await storage.socialAccounts.create(connection(kim.id, 'a'));
+        await storage.users.delete(kim.id);
+        expect(await storage.socialAccounts.find('google', 'a')).toBeNull();
       });
     });
   });
