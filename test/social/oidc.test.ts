@@ -221,6 +221,15 @@ describe('SPA/mobile flow (POST /account/social/{provider}/)', () => {
       expect(response.json()).toEqual({ detail: 'The id_token is not valid.', code: 'social_login_failed' });
     });
 
+    it("a deactivated user's provider identity signs in no more", async () => {
+      const first = await t.app.inject({ method: 'POST', url: '/account/social/corp/', payload: { id_token: await provider.sign(claims()) } });
+      expect(first.statusCode).toBe(200);
+      await t.doorman.accounts.setActive(await t.doorman.accounts.get(first.json().user.pk), false);
+      const again = await t.app.inject({ method: 'POST', url: '/account/social/corp/', payload: { id_token: await provider.sign(claims()) } });
+      expect(again.statusCode).toBe(401);
+      expect(again.json().code).toBe('no_active_account');
+    });
+
     it('with a nonce other than the one the client sent: refused', async () => {
       const response = await t.app.inject({ method: 'POST', url: '/account/social/corp/', payload: { id_token: await provider.sign(claims({ nonce: 'n1' })), nonce: 'n2' } });
       expect(response.statusCode).toBe(400);
