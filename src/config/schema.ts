@@ -198,7 +198,7 @@ export const SETTINGS = {
     default: [] as SocialProviderSetting[],
     parse: parseSocialProviders,
     secret: true,
-    doc: 'Social login providers, a JSON object by name: `{"google":{"clientId":"…","clientSecret":"…"}}`. Presets: google, kakao (OpenID Connect), naver, github (OAuth 2); any other name is a generic OpenID Connect provider with an `issuer`. Fields: preset, issuer, clientId, clientSecret, scopes, acceptAccessToken (OAuth 2 only, off), and for tests or enterprise hosts authorizationEndpoint, tokenEndpoint, userinfoEndpoint, emailsEndpoint.',
+    doc: 'Social login providers, a JSON object by name: `{"google":{"clientId":"…","clientSecret":"…"}}`. Presets: google, kakao (OpenID Connect), naver, github (OAuth 2); any other name is a generic OpenID Connect provider with an `issuer`. Fields: preset, issuer, clientId, clientSecret, scopes, audiences (OIDC: more client ids an id_token may be issued to, e.g. your mobile apps\'), acceptAccessToken (OAuth 2 only, off), and for tests or enterprise hosts authorizationEndpoint, tokenEndpoint, userinfoEndpoint, emailsEndpoint.',
   }),
   socialRedirectUrl: setting({ default: null as string | null, parse: parseOptionalUrl, doc: 'Social login, redirect flow: the front-end page the browser lands on after the callback (errors add `?error=<code>`). Unset turns the redirect flow off.' }),
   socialRedirectUris: setting({ default: [] as string[], parse: parseRedirectUris, doc: 'Social login, SPA/mobile flow: the redirect_uri values a client may send with a code (exact match). The first is used when the body names none; empty refuses the code flow.' }),

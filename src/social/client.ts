@@ -188,7 +188,7 @@ export function createSocialClient(setting: SocialProviderSetting, options: Soci
       try {
         const meta = (await config()).serverMetadata();
         if (!meta.jwks_uri) throw new AuthError('social_login_failed', { detail: 'The provider publishes no keys.' });
-        return oidcIdentity(await verifyIdToken(token, { issuer: meta.issuer, audience: setting.clientId, jwksUri: meta.jwks_uri, nonce }));
+        return oidcIdentity(await verifyIdToken(token, { issuer: meta.issuer, audiences: setting.audiences, jwksUri: meta.jwks_uri, nonce }));
       } catch (error) {
         throw failed(error, 'The id_token is not valid.');
       }

@@ -18,11 +18,17 @@ export interface SocialProviderSetting {
    * could sign in as them here.
    */
   acceptAccessToken: boolean;
+  /**
+   * OpenID Connect: the `aud` values an id_token handed over by a client may carry: the client
+   * id and, for mobile apps, their own client ids at the same provider (Google issues an
+   * Android or iOS app's id_token to that app's client id).
+   */
+  audiences: string[];
 }
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
 const RESERVED = new Set(['connections']);
-const FIELDS = new Set(['preset', 'issuer', 'clientId', 'clientSecret', 'scopes', 'acceptAccessToken', 'authorizationEndpoint', 'tokenEndpoint', 'userinfoEndpoint', 'emailsEndpoint']);
+const FIELDS = new Set(['preset', 'issuer', 'clientId', 'clientSecret', 'scopes', 'acceptAccessToken', 'audiences', 'authorizationEndpoint', 'tokenEndpoint', 'userinfoEndpoint', 'emailsEndpoint']);
 
 function url(path: string, value: unknown): string {
   if (typeof value !== 'string') throw new Error(`${path}: expected an absolute http(s) URL`);
@@ -64,6 +70,13 @@ function provider(name: string, raw: unknown): SocialProviderSetting {
   const acceptAccessToken = spec.acceptAccessToken === undefined ? false : spec.acceptAccessToken;
   if (typeof acceptAccessToken !== 'boolean') throw new Error(`${name}.acceptAccessToken: expected true or false`);
   if (acceptAccessToken && kind === 'oidc') throw new Error(`${name}.acceptAccessToken: only for OAuth 2 providers (github, naver); OpenID Connect providers sign in with code or id_token`);
+  const clientId = text(`${name}.clientId`, spec.clientId);
+  let audiences = [clientId];
+  if (spec.audiences !== undefined) {
+    if (kind !== 'oidc') throw new Error(`${name}.audiences: only for OpenID Connect providers (id_tokens)`);
+    if (!Array.isArray(spec.audiences) || !spec.audiences.every((a) => typeof a === 'string' && a !== '')) throw new Error(`${name}.audiences: expected a list of client ids`);
+    audiences = [...new Set([clientId, ...(spec.audiences as string[])])];
+  }
   let issuer: string | null = null;
   let endpoints: OAuthEndpoints | null = null;
   if (kind === 'oidc') {
@@ -78,7 +91,7 @@ function provider(name: string, raw: unknown): SocialProviderSetting {
       ...(base.emails ? { emails: spec.emailsEndpoint === undefined ? base.emails : url(`${name}.emailsEndpoint`, spec.emailsEndpoint) } : {}),
     };
   }
-  return { name, kind, issuer, endpoints, clientId: text(`${name}.clientId`, spec.clientId), clientSecret, scopes, acceptAccessToken };
+  return { name, kind, issuer, endpoints, clientId, clientSecret, scopes, acceptAccessToken, audiences };
 }
 
 /**

@@ -18,7 +18,7 @@ beforeEach(async () => {
     storage: 'sqlite',
     socialClient: { allowInsecureRequests: true },
     config: {
-      socialProviders: JSON.stringify({ corp: { issuer: provider.issuer, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, scopes: ['openid', 'email'] } }),
+      socialProviders: JSON.stringify({ corp: { issuer: provider.issuer, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, scopes: ['openid', 'email'], audiences: ['doorman-android'] } }),
       socialRedirectUrl: FRONT,
       socialRedirectUris: [SPA_CALLBACK],
       authCookie: 'doorman-auth',
@@ -219,6 +219,15 @@ describe('SPA/mobile flow (POST /account/social/{provider}/)', () => {
       const response = await t.app.inject({ method: 'POST', url: '/account/social/corp/', payload: { id_token: await provider.sign(claims(extra)) } });
       expect(response.statusCode).toBe(400);
       expect(response.json()).toEqual({ detail: 'The id_token is not valid.', code: 'social_login_failed' });
+    });
+
+    it("issued to one of the provider's `audiences` (a mobile app's client id): signs in; several audiences need azp to be ours", async () => {
+      const mobile = await t.app.inject({ method: 'POST', url: '/account/social/corp/', payload: { id_token: await provider.sign(claims({ aud: 'doorman-android' })) } });
+      expect(mobile.statusCode).toBe(200);
+      const shared = await t.app.inject({ method: 'POST', url: '/account/social/corp/', payload: { id_token: await provider.sign(claims({ aud: [CLIENT_ID, 'someone-else'], azp: 'someone-else' })) } });
+      expect(shared.statusCode).toBe(400);
+      const ours = await t.app.inject({ method: 'POST', url: '/account/social/corp/', payload: { id_token: await provider.sign(claims({ aud: [CLIENT_ID, 'someone-else'], azp: CLIENT_ID })) } });
+      expect(ours.statusCode).toBe(200);
     });
 
     it("a deactivated user's provider identity signs in no more", async () => {

@@ -46,6 +46,7 @@ describe('DOORMAN_SOCIAL_PROVIDERS', () => {
     expect(providers[5]!.endpoints!.token).toBe('https://ghe.example/login/oauth/access_token');
     expect(providers.every((p) => p.acceptAccessToken === false)).toBe(true);
     expect(providers[4]!.clientSecret).toBeNull();
+    expect(providers[0]!.audiences).toEqual(['g']);
   });
 
   it.each([
@@ -59,6 +60,7 @@ describe('DOORMAN_SOCIAL_PROVIDERS', () => {
     ['an unknown preset', '{"corp":{"preset":"facebook","clientId":"x"}}', 'DOORMAN_SOCIAL_PROVIDERS: corp.preset: unknown preset "facebook"'],
     ['a reserved name', '{"connections":{"issuer":"https://a.example","clientId":"x"}}', 'DOORMAN_SOCIAL_PROVIDERS: "connections": a provider name is'],
     ['OIDC without openid scope', '{"google":{"clientId":"x","scopes":["email"]}}', 'DOORMAN_SOCIAL_PROVIDERS: google.scopes: OpenID Connect needs the "openid" scope'],
+    ['audiences for OAuth 2', '{"github":{"clientId":"x","clientSecret":"y","audiences":["z"]}}', 'DOORMAN_SOCIAL_PROVIDERS: github.audiences: only for OpenID Connect providers'],
     ['access tokens for OIDC', '{"google":{"clientId":"x","acceptAccessToken":true}}', 'DOORMAN_SOCIAL_PROVIDERS: google.acceptAccessToken: only for OAuth 2 providers'],
   ])('refuses %s, naming the provider and field', (_name, value, message) => {
     expect(refused({ DOORMAN_SOCIAL_PROVIDERS: value })).toContain(message);
