@@ -145,6 +145,27 @@ describe('redirect flow (GET /account/social/{provider}/ and its callback)', () 
     expect((await callback(denied, pending)).headers.location).toBe(`${FRONT}?error=social_login_failed`);
   });
 
+  it('builds the callback from DOORMAN_PUBLIC_URL when set, never from the Host header', async () => {
+    const other = await testApp({ socialClient: { allowInsecureRequests: true }, config: { publicUrl: 'https://auth.example.com', socialProviders: JSON.stringify({ corp: { issuer: provider.issuer, clientId: CLIENT_ID } }), socialRedirectUrl: FRONT, authCookie: 'doorman-auth' } });
+    try {
+      const begin = await other.app.inject({ method: 'GET', url: '/account/social/corp/', headers: { host: 'evil.example' } });
+      expect(new URL(begin.headers.location as string).searchParams.get('redirect_uri')).toBe('https://auth.example.com/account/social/corp/callback/');
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('is off (404) without cookie mode or a front-end URL', async () => {
+    const other = await testApp({ socialClient: { allowInsecureRequests: true }, config: { socialProviders: JSON.stringify({ corp: { issuer: provider.issuer, clientId: CLIENT_ID } }) } });
+    try {
+      const response = await other.app.inject({ method: 'GET', url: '/account/social/corp/' });
+      expect(response.statusCode).toBe(404);
+      expect(response.json()).toEqual({ detail: 'The redirect flow is off: it needs cookie mode (DOORMAN_AUTH_COOKIE) and DOORMAN_SOCIAL_REDIRECT_URL.', code: 'not_found' });
+    } finally {
+      await other.close();
+    }
+  });
+
   it('an unknown provider is 404 with a DRF body', async () => {
     const response = await t.app.inject({ method: 'GET', url: '/account/social/nobody/' });
     expect(response.statusCode).toBe(404);
@@ -153,9 +174,9 @@ describe('redirect flow (GET /account/social/{provider}/ and its callback)', () 
 });
 
 describe('SPA/mobile flow (POST /account/social/{provider}/)', () => {
-  it('happy path with a code, its PKCE verifier and nonce: {access, refresh, user}', async () => {
+  it('happy path with a code, its PKCE verifier and nonce: {access, refresh, user} (a native app asks for the refresh token in the body, as at login)', async () => {
     const { code, verifier } = await spaCode('n-123');
-    const response = await t.app.inject({ method: 'POST', url: '/account/social/corp/', payload: { code, code_verifier: verifier, redirect_uri: SPA_CALLBACK, nonce: 'n-123' } });
+    const response = await t.app.inject({ method: 'POST', url: '/account/social/corp/', headers: { 'x-doorman-token-transport': 'body' }, payload: { code, code_verifier: verifier, redirect_uri: SPA_CALLBACK, nonce: 'n-123' } });
     expect(response.statusCode).toBe(200);
     const body = response.json();
     expect(Object.keys(body).sort()).toEqual(['access', 'refresh', 'user']);
@@ -164,6 +185,19 @@ describe('SPA/mobile flow (POST /account/social/{provider}/)', () => {
     expect(me.json().pk).toBe(body.user.pk);
     const refreshed = await t.app.inject({ method: 'POST', url: '/api/token/refresh/', payload: { refresh: body.refresh } });
     expect(refreshed.statusCode).toBe(200);
+  });
+
+  it('in cookie mode, a cross-site post (login CSRF) is refused before any exchange, and the refresh token stays out of the body', async () => {
+    const { code, verifier } = await spaCode();
+    const crossSite = await t.app.inject({ method: 'POST', url: '/account/social/corp/', headers: { 'sec-fetch-site': 'cross-site' }, payload: { code, code_verifier: verifier } });
+    expect(crossSite.statusCode).toBe(403);
+    expect(crossSite.json().code).toBe('csrf_failed');
+    const form = await t.app.inject({ method: 'POST', url: '/account/social/corp/', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `code=${code}` });
+    expect(form.statusCode).toBe(403);
+    const ok = await t.app.inject({ method: 'POST', url: '/account/social/corp/', payload: { code, code_verifier: verifier } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().refresh).toBeUndefined();
+    expect(cookiesOf(ok).get('doorman-refresh')).toBeTruthy();
   });
 
   it('a replayed code is refused', async () => {

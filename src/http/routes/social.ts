@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Doorman } from '../../core.js';
 import { AuthError } from '../../errors/auth-error.js';
 import { isAuthenticated } from '../../permissions/builtin.js';
@@ -58,12 +58,19 @@ export const socialRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman; cookies
     return config.socialRedirectUrl;
   }
 
-  /** As a password login: a new session, tokens in the body and, in cookie mode, in cookies. */
-  async function signIn(reply: FastifyReply, user: User) {
+  /** As a password login (routes/account.ts): a new session, tokens in cookies in cookie mode, the refresh token in the body only where login puts it. */
+  async function signIn(request: FastifyRequest, reply: FastifyReply, user: User) {
     const pair = await tokens.issuePair(user);
     if (cookies.enabled) cookies.set(reply, { access: pair.access, accessExp: pair.accessExp, refresh: pair.refresh, refreshExp: pair.refreshExp, sessionId: pair.sessionId });
-    return authBody(config, pair, user);
+    const body = authBody(config, pair, user);
+    if (cookies.refreshInBody(request)) return body;
+    const { refresh: _omitted, ...rest } = body;
+    return rest;
   }
+  // The SPA flow sets cookies in cookie mode, so another site must not be able to post to it
+  // (login CSRF), as for login. The callback is a cross-site GET by nature; the sealed pending
+  // cookie, which only the browser that started the sign-in has, is its defence.
+  const cookieGuard = { onRequest: cookies.refuseCrossSite };
 
   app.get('/connections/', connections, async (request) => (await social.connections(userOf(request).userId)).map(toConnection));
 
@@ -75,8 +82,10 @@ export const socialRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman; cookies
   app.get('/:provider/', begin, async (request, reply) => {
     redirectFlow();
     const { provider } = request.params;
-    // The provider checks this against the redirect URIs registered in its console.
-    const redirectUri = `${request.protocol}://${request.host}${base}/${provider}/callback/`;
+    // The provider checks this against the redirect URIs registered in its console. From
+    // DOORMAN_PUBLIC_URL when set (never from Host then), else from this request.
+    const origin = config.publicUrl ? new URL(config.publicUrl).origin : `${request.protocol}://${request.host}`;
+    const redirectUri = `${origin}${base}/${provider}/callback/`;
     const { url, sealed } = await social.begin(provider, redirectUri);
     reply.setCookie(PENDING_COOKIE, sealed, { ...pendingCookie(provider), maxAge: PENDING_LIFETIME_SECONDS });
     return reply.redirect(url, 302);
@@ -90,7 +99,7 @@ export const socialRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman; cookies
     reply.clearCookie(PENDING_COOKIE, pendingCookie(provider));
     try {
       const user = await social.complete(provider, sealed, new URL(request.url, 'http://callback.invalid'));
-      await signIn(reply, user);
+      await signIn(request, reply, user);
       return reply.redirect(front, 302);
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;
@@ -102,7 +111,7 @@ export const socialRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman; cookies
     }
   });
 
-  app.post('/:provider/', login, async (request, reply) => signIn(reply, await social.login(request.params.provider, request.body)));
+  app.post('/:provider/', { ...login, ...cookieGuard }, async (request, reply) => signIn(request, reply, await social.login(request.params.provider, request.body)));
 
   app.post('/:provider/connect/', connect, async (request, reply) => {
     const account = await social.connectWith(await accounts.get(userOf(request).userId), request.params.provider, request.body);
