@@ -1,10 +1,9 @@
 import type { Kysely } from 'kysely';
+import { addSerialId } from './dialect.js';
 
 /** Social login (issue 16): a user's provider accounts, one row per (provider, subject). */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema
-    .createTable('social_accounts')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+  await addSerialId(db, db.schema.createTable('social_accounts'))
     .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('provider', 'varchar(40)', (c) => c.notNull())
     .addColumn('subject', 'varchar(255)', (c) => c.notNull())
