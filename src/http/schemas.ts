@@ -196,6 +196,8 @@ export const SocialAccountSchema = Type.Object({
   uid: Type.String({ description: "The provider's id for the person" }),
   email: Type.Union([Type.String(), Type.Null()]),
   created: Type.String({ format: 'date-time' }),
-});
-export const SocialAccountList = Type.Array(SocialAccountSchema);
+}, { description: 'A provider connection', examples: [{ id: 1, provider: 'google', uid: '1098…', email: 'kim@example.com', created: '2026-01-01T00:00:00.000Z' }] });
+export const SocialAccountList = Type.Array(SocialAccountSchema, { description: "The user's provider connections, oldest first" });
+/** A 302: the body is empty, the Location header says where. */
+export const RedirectResponse = (description: string) => Type.Unsafe<void>({ type: 'null', description });
 export const SocialCallbackQuery = Type.Object({}, { additionalProperties: true });

@@ -9,7 +9,7 @@ import type { User } from '../../users/types.js';
 import type { CookieMode } from '../cookies.js';
 import { requirePermission, userOf } from '../permissions.js';
 import { authBody } from '../responses.js';
-import { AuthResponse, ConnectionPath, ProviderPath, SocialAccountList, SocialAccountSchema, SocialLoginBody } from '../schemas.js';
+import { AuthResponse, ConnectionPath, NoContentResponse, ProviderPath, RedirectResponse, replies, SocialAccountList, SocialAccountSchema, SocialLoginBody } from '../schemas.js';
 
 const tags = ['social'];
 const security = [{ bearerAuth: [] }];
@@ -18,21 +18,21 @@ const signedIn = requirePermission(isAuthenticated);
 /** The sealed pending login (social/state.ts), sent only to the provider's callback path. */
 const PENDING_COOKIE = 'doorman_social';
 
-const connections = { preValidation: signedIn, schema: { tags, security, summary: "The signed-in user's provider connections", response: { 200: SocialAccountList } } };
+const connections = { preValidation: signedIn, schema: { tags, security, summary: "The signed-in user's provider connections", response: replies({ 200: SocialAccountList }, 'auth') } };
 const disconnect = {
   preValidation: signedIn,
-  schema: { tags, security, summary: 'Remove a connection; never the last way to sign in', params: ConnectionPath, response: { 204: { type: 'null', description: 'Removed' } } },
+  schema: { tags, security, summary: 'Remove a connection; never the last way to sign in', params: ConnectionPath, response: replies({ 204: NoContentResponse }, 'body', 'auth', 'csrf', 'lookup') },
 };
 const begin = {
-  schema: { tags, summary: 'Redirect flow: 302 to the provider (state, nonce and PKCE kept in a sealed cookie)', params: ProviderPath, response: { 302: { type: 'null', description: 'To the provider' } } },
+  schema: { tags, summary: 'Redirect flow: 302 to the provider (state, nonce and PKCE kept in a sealed cookie)', params: ProviderPath, response: replies({ 302: RedirectResponse('To the provider') }, 'lookup') },
 };
 const callback = {
-  schema: { tags, summary: "Redirect flow: the provider's callback; cookie-mode session and 302 to DOORMAN_SOCIAL_REDIRECT_URL", params: ProviderPath, response: { 302: { type: 'null', description: 'To the front end (with ?error=<code> on failure)' } } },
+  schema: { tags, summary: "Redirect flow: the provider's callback; cookie-mode session and 302 to DOORMAN_SOCIAL_REDIRECT_URL", params: ProviderPath, response: replies({ 302: RedirectResponse('To the front end (with ?error=<code> on failure)') }, 'lookup') },
 };
-const login = { schema: { tags, summary: "SPA/mobile flow (dj-rest-auth's SocialLoginView)", params: ProviderPath, body: SocialLoginBody, response: { 200: AuthResponse } } };
+const login = { schema: { tags, summary: "SPA/mobile flow (dj-rest-auth's SocialLoginView)", params: ProviderPath, body: SocialLoginBody, response: replies({ 200: AuthResponse }, 'body', 'auth', 'csrf', 'lookup') } };
 const connect = {
   preValidation: signedIn,
-  schema: { tags, security, summary: 'Connect a provider account to the signed-in user', params: ProviderPath, body: SocialLoginBody, response: { 201: SocialAccountSchema } },
+  schema: { tags, security, summary: 'Connect a provider account to the signed-in user', params: ProviderPath, body: SocialLoginBody, response: replies({ 201: SocialAccountSchema }, 'body', 'auth', 'csrf', 'lookup') },
 };
 
 function toConnection(account: SocialAccount) {
