@@ -36,7 +36,7 @@ describe.skipIf(!CHROMIUM)('/docs in Chromium', () => {
       await page.goto(`${baseUrl}/docs/`);
       await page.waitForSelector('.opblock-tag', { timeout: 15_000 });
       const tags = await page.locator('.opblock-tag').allInnerTexts();
-      expect(tags.map((tag) => tag.split('\n')[0]!.trim())).toEqual(['account', 'token', 'admin', 'keys', 'operations']);
+      expect(tags.map((tag) => tag.split('\n')[0]!.trim())).toEqual(['account', 'token', 'admin', 'keys', 'operations', 'social']);
       expect(await page.locator('.opblock').count()).toBeGreaterThanOrEqual(30);
       expect(problems).toEqual([]);
       expect(elsewhere).toEqual([]);
