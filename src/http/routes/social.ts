@@ -7,6 +7,7 @@ import type { SocialAccount } from '../../storage/ports.js';
 import { PENDING_LIFETIME_SECONDS } from '../../social/state.js';
 import type { User } from '../../users/types.js';
 import type { CookieMode } from '../cookies.js';
+import { originOf } from '../origin.js';
 import { requirePermission, userOf } from '../permissions.js';
 import { authBody } from '../responses.js';
 import { AuthResponse, ConnectionPath, NoContentResponse, ProviderPath, RedirectResponse, replies, SocialAccountList, SocialAccountSchema, SocialLoginBody } from '../schemas.js';
@@ -60,7 +61,7 @@ export const socialRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman; cookies
 
   /** As a password login (routes/account.ts): a new session, tokens in cookies in cookie mode, the refresh token in the body only where login puts it. */
   async function signIn(request: FastifyRequest, reply: FastifyReply, user: User) {
-    const pair = await tokens.issuePair(user);
+    const pair = await tokens.issuePair(user, originOf(request));
     if (cookies.enabled) cookies.set(reply, { access: pair.access, accessExp: pair.accessExp, refresh: pair.refresh, refreshExp: pair.refreshExp, sessionId: pair.sessionId });
     const body = authBody(config, pair, user);
     if (cookies.refreshInBody(request)) return body;
