@@ -190,6 +190,7 @@ export const SETTINGS = {
   csrfCookieName: setting({ default: 'csrftoken', parse: parseCookieName, simplejwt: 'CSRF_COOKIE_NAME', doc: 'Cookie mode: the (JavaScript-readable) CSRF token cookie.' }),
   csrfHeaderName: setting({ default: 'x-csrftoken', parse: parseHeaderName, simplejwt: 'CSRF_HEADER_NAME', doc: 'Cookie mode: header that must echo the CSRF token on POST/PUT/PATCH/DELETE authenticated by cookie.' }),
   csrfSecret: setting({ default: null as string | null, parse: parseOptionalString, secret: true, doc: 'Key of the HMAC that binds CSRF tokens to a session; unset derives one from the signing key (so rotation renews CSRF tokens at the next refresh).' }),
+  pages: setting({ default: true, parse: parseBoolean, doc: 'HTML pages (join, login, mypage, password, sessions) at the account paths and the admin UI at /admin/ for browsers that ask for HTML; false for an API-only deployment.' }),
   corsOrigins: setting({ default: [] as string[], parse: parseList, doc: 'Origins allowed by CORS (e.g. "https://app.example.com"); empty turns CORS off. "*" is refused when corsCredentials is on.' }),
   corsCredentials: setting({ default: false, parse: parseBoolean, doc: 'CORS: allow cookies/credentials from the allowed origins (Access-Control-Allow-Credentials).' }),
   apiDocs: setting({ default: true, parse: parseBoolean, doc: 'Serve the OpenAPI 3.1 document at /openapi.json and its interactive page at /docs (standalone server).' }),

@@ -6,6 +6,8 @@ import { AuthError } from '../errors/auth-error.js';
 import { requestAuthenticator } from './authenticate.js';
 import { createCookieMode, type CookieMode } from './cookies.js';
 import { installErrorHandling } from './error-handler.js';
+import { withPageCookies } from './page-cookies.js';
+import { pageRoutes } from './pages.js';
 import { methodNotAllowed } from './route-table.js';
 import { accountRoutes } from './routes/account.js';
 import { adminRoutes } from './routes/admin.js';
@@ -105,7 +107,9 @@ export const doormanPlugin = fp<DoormanPluginOptions>(
     const prefix = options.prefix ?? '';
     // No trailing slash: the cookie then also goes to ".../refresh" (RFC 6265 §5.1.4 path-match).
     const base = `${app.prefix}${prefix}${options.accountPrefix ?? '/account'}`;
-    const cookies = createCookieMode(doorman, { refresh: `${base}/token/refresh`, logout: `${base}/logout` });
+    const paths = { refresh: `${base}/token/refresh`, logout: `${base}/logout` };
+    // The pages bring their own cookie mode (page-cookies.ts); other requests keep the API's.
+    const cookies = doorman.config.pages ? withPageCookies(doorman, createCookieMode(doorman, paths), paths) : createCookieMode(doorman, paths);
     app.decorateRequest('auth', null);
     app.decorate('doorman', doorman);
     // One authentication path: the plugin's routes and the host's (requirePermission) read this.
@@ -113,9 +117,13 @@ export const doormanPlugin = fp<DoormanPluginOptions>(
     if (options.errorHandler !== false) installAuthErrorHandler(app);
     // fastify-plugin skips encapsulation, and with it Fastify's own handling of `prefix`, so the
     // prefix is applied to the inner (encapsulated) routes plugin instead.
-    // Cookie mode only: the default (header) mode parses no cookies at all.
-    if (doorman.config.authCookie && !app.hasRequestDecorator('cookies')) await app.register(fastifyCookie);
+    // Cookie mode or pages only: an API-only header-mode deployment parses no cookies at all.
+    if ((doorman.config.authCookie || doorman.config.pages) && !app.hasRequestDecorator('cookies')) await app.register(fastifyCookie);
     await app.register(routes, { ...options, cookies, prefix });
+    if (doorman.config.pages) {
+      const adminPrefix = options.adminPrefix === undefined ? '/admin' : options.adminPrefix;
+      await app.register(pageRoutes, { doorman, prefix, accountPrefix: options.accountPrefix ?? '/account', adminPrefix });
+    }
   },
   { name: 'doorman', fastify: '5.x' },
 );
