@@ -40,6 +40,17 @@ export interface UserStore {
    * session opened with the old password (including logins still in flight) can be told apart.
    */
   changeCredentials(id: number, password: string | null): Promise<User | null>;
+  /**
+   * A page of users by id (the admin UI's list): `search` matches anywhere in the e-mail,
+   * case-insensitively and literally (% and _ are plain characters); `total` counts every match.
+   */
+  list(query: UserListQuery): Promise<{ total: number; users: User[] }>;
+}
+
+export interface UserListQuery {
+  search?: string;
+  offset: number;
+  limit: number;
 }
 
 export type StoredTokenType = 'refresh' | 'sliding';

@@ -121,6 +121,22 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
         await storage.users.create({ email: 'b@example.com', password: null });
         expect(await storage.users.count()).toBe(2);
       });
+
+      it('lists users by id, a page at a time, searching the e-mail literally and case-insensitively', async () => {
+        for (const email of ['Kim@Example.com', 'lee@example.com', 'park_1@other.org', 'choi%@example.com']) await storage.users.create({ email, password: null });
+        const all = await storage.users.list({ offset: 0, limit: 10 });
+        expect(all.total).toBe(4);
+        expect(all.users.map((u) => u.email)).toEqual(['Kim@Example.com', 'lee@example.com', 'park_1@other.org', 'choi%@example.com']);
+        const page = await storage.users.list({ offset: 1, limit: 2 });
+        expect(page).toMatchObject({ total: 4 });
+        expect(page.users.map((u) => u.email)).toEqual(['lee@example.com', 'park_1@other.org']);
+        expect((await storage.users.list({ search: 'KIM@', offset: 0, limit: 10 })).users.map((u) => u.email)).toEqual(['Kim@Example.com']);
+        expect((await storage.users.list({ search: 'example.COM', offset: 0, limit: 1 })).total).toBe(3);
+        // % and _ are not wildcards: "k_m" must not match "kim", "%" only matches a "%".
+        expect((await storage.users.list({ search: 'k_m', offset: 0, limit: 10 })).total).toBe(0);
+        expect((await storage.users.list({ search: '%', offset: 0, limit: 10 })).users.map((u) => u.email)).toEqual(['choi%@example.com']);
+        expect((await storage.users.list({ search: 'k_1', offset: 0, limit: 10 })).users.map((u) => u.email)).toEqual(['park_1@other.org']);
+      });
     });
 
     describe('sessions', () => {

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Updateable } from 'kysely';
+import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import { DuplicateEmailError, type UserStore } from '../ports.js';
 import type { Gender, NewUser, User, UserPatch } from '../../users/types.js';
 import type { Database, UsersTable } from './db.js';
@@ -101,6 +101,17 @@ export function kyselyUserStore(db: Kysely<Database>): UserStore {
     async count() {
       const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       return Number(row.n);
+    },
+    async list({ search, offset, limit }) {
+      // email_key is already folded; "!" escapes LIKE's wildcards so the search is literal.
+      const pattern = search ? `%${emailKey(search).replace(/[!%_]/g, (c) => `!${c}`)}%` : null;
+      let query = db.selectFrom('users');
+      if (pattern !== null) query = query.where(sql<boolean>`email_key like ${pattern} escape '!'`);
+      const [total, rows] = await Promise.all([
+        query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+        query.selectAll().orderBy('id').limit(limit).offset(offset).execute(),
+      ]);
+      return { total: Number(total.n), users: rows.map(toUser) };
     },
   };
 }

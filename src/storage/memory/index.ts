@@ -65,6 +65,11 @@ export function memoryStorage(): Storage {
         user.credentialsEpoch++;
         return copy(user);
       },
+      async list({ search, offset, limit }) {
+        const key = search?.toLowerCase() ?? '';
+        const matches = [...users.values()].filter((u) => u.email.toLowerCase().includes(key)).sort((a, b) => a.id - b.id);
+        return { total: matches.length, users: matches.slice(offset, offset + limit).map((u) => copy(u)!) };
+      },
     },
     socialAccounts: {
       async create(input) {
