@@ -22,6 +22,7 @@ import { createThrottle, type CounterStore, type Throttle } from './throttle/ind
 import type { ThrottleLog } from './throttle/warn-every.js';
 import { redisCounterStore } from './storage/redis/throttle-counters.js';
 import { createAccounts, type Accounts } from './users/accounts.js';
+import { createUserAdmin, type UserAdmin } from './users/admin.js';
 import type { User } from './users/types.js';
 
 export interface DoormanOptions {
@@ -95,6 +96,8 @@ export interface Doorman {
   readonly permissions: PermissionAdmin;
   /** Social login (DOORMAN_SOCIAL_PROVIDERS): provider clients, sign-in and a user's connections. */
   readonly social: Social;
+  /** Django admin's user screens: list, search, create, (de)activate, staff flags, delete. */
+  readonly users: UserAdmin;
   /** simplejwt's JWTAuthentication for a raw token: the user and claims, or 401 AuthError. */
   authenticate(token: string): Promise<AuthContext>;
   readonly keys: {
@@ -179,6 +182,7 @@ export function createDoorman(options: DoormanOptions): Doorman {
     log,
     sessions,
     permissions: createPermissionAdmin(storage, view, now, revocation),
+    users: createUserAdmin({ users: storage.users, accounts, revocation }),
     authenticate: createAuthenticator(ctx),
     keys: { jwks: () => buildJwks(ctx.codec.keystore, now()) },
     tokens: {

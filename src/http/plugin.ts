@@ -11,6 +11,7 @@ import { pageRoutes } from './pages.js';
 import { methodNotAllowed } from './route-table.js';
 import { accountRoutes } from './routes/account.js';
 import { adminRoutes } from './routes/admin.js';
+import { adminUserRoutes } from './routes/admin-users.js';
 import { socialRoutes } from './routes/social.js';
 import { accountTokenRoutes, apiTokenRoutes } from './routes/token.js';
 import { wellKnownRoutes } from './routes/well-known.js';
@@ -69,7 +70,10 @@ const routes: FastifyPluginAsync<DoormanPluginOptions & { cookies: CookieMode }>
   await app.register(accountTokenRoutes, { doorman, cookies, prefix: `${accountPrefix}/token` });
   await app.register(socialRoutes, { doorman, cookies, prefix: `${accountPrefix}/social` });
   if (apiTokenPrefix !== null) await app.register(apiTokenRoutes, { doorman, prefix: apiTokenPrefix });
-  if (adminPrefix !== null) await app.register(adminRoutes, { doorman, prefix: adminPrefix });
+  if (adminPrefix !== null) {
+    await app.register(adminRoutes, { doorman, prefix: adminPrefix });
+    await app.register(adminUserRoutes, { doorman, prefix: adminPrefix });
+  }
   await app.register(wellKnownRoutes, { doorman, jwksPath: `${app.prefix}/.well-known/jwks.json` });
   notAllowed.install();
 };

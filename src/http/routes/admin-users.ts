@@ -1,0 +1,83 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Doorman } from '../../core.js';
+import { AuthError } from '../../errors/auth-error.js';
+import { isAdminUser } from '../../permissions/builtin.js';
+import { hasPerms } from '../../permissions/model.js';
+import { permission } from '../../permissions/types.js';
+import { EMAIL_MAX_LENGTH, PASSWORD_MAX_LENGTH } from '../../users/fields.js';
+import { requirePermission, userOf } from '../permissions.js';
+
+const tags = ['admin'];
+const security = [{ bearerAuth: [] }];
+const AdminUser = Type.Object({
+  pk: Type.Integer(),
+  email: Type.String(),
+  first_name: Type.String(),
+  last_name: Type.String(),
+  is_active: Type.Boolean(),
+  is_staff: Type.Boolean(),
+  is_superuser: Type.Boolean(),
+  date_joined: Type.String({ format: 'date-time' }),
+  last_login: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+const UserPage = Type.Object({
+  count: Type.Integer(),
+  next: Type.Union([Type.Integer(), Type.Null()]),
+  previous: Type.Union([Type.Integer(), Type.Null()]),
+  results: Type.Array(AdminUser),
+});
+const ListQuery = Type.Object({
+  search: Type.Optional(Type.String({ maxLength: EMAIL_MAX_LENGTH })),
+  page: Type.Optional(Type.String({ maxLength: 12 })),
+});
+const CreateBody = Type.Object({
+  email: Type.String({ minLength: 1, maxLength: EMAIL_MAX_LENGTH }),
+  password: Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }),
+});
+const ChangeBody = Type.Object({
+  is_active: Type.Optional(Type.Boolean()),
+  is_staff: Type.Optional(Type.Boolean()),
+  is_superuser: Type.Optional(Type.Boolean()),
+});
+const UserPath = Type.Object({ user: Type.String({ maxLength: 201 }) });
+
+/** Django admin: staff gets in, then each action needs its model permission (a superuser has all). */
+const staffWith = (perm: string) => requirePermission(permission({ needsModelPermissions: true, hasPermission: (s) => s.user?.isStaff === true && hasPerms(s.user, [perm]) }));
+
+const listUsers = { preHandler: staffWith('auth.view_user'), schema: { tags, security, summary: 'Users, 25 a page, searched by e-mail', querystring: ListQuery, response: { 200: UserPage } } };
+const createUser = { preHandler: staffWith('auth.add_user'), schema: { tags, security, summary: 'Create a user (the join password rules)', body: CreateBody, response: { 201: AdminUser } } };
+const getUser = { preHandler: staffWith('auth.view_user'), schema: { tags, security, params: UserPath, response: { 200: AdminUser } } };
+const changeUser = {
+  preHandler: staffWith('auth.change_user'),
+  schema: { tags, security, params: UserPath, summary: 'Activate or deactivate (ends every session); staff and superuser flags (superusers only)', body: ChangeBody, response: { 200: AdminUser } },
+};
+const deleteUser = { preHandler: staffWith('auth.delete_user'), schema: { tags, security, params: UserPath, summary: 'Delete a user (every session ends first)' } };
+
+/** A path id or page number, or 404 (as a URL that matches nothing). */
+function positive(value: string | undefined): number {
+  if (!value || !/^[1-9][0-9]{0,11}$/.test(value)) throw new AuthError('not_found');
+  return Number(value);
+}
+
+/** The admin API's user screens (Django admin's auth.User): thin routes over doorman.users. */
+export const adminUserRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman }> = async (app, { doorman }) => {
+  const users = doorman.users;
+  app.addHook('preValidation', requirePermission(isAdminUser));
+  const actor = (request: Parameters<typeof userOf>[0]) => ({ id: userOf(request).userId, isSuperuser: userOf(request).user.isSuperuser });
+
+  app.get('/users/', listUsers, (request) => {
+    const page = request.query.page === undefined ? 1 : positive(request.query.page);
+    return users.list(request.query.search ?? '', page);
+  });
+
+  app.post('/users/', createUser, async (request, reply) => reply.status(201).send(await users.create(request.body.email, request.body.password)));
+
+  app.get('/users/:user/', getUser, (request) => users.get(positive(request.params.user)));
+
+  app.patch('/users/:user/', changeUser, (request) => users.change(actor(request), positive(request.params.user), request.body));
+
+  app.delete('/users/:user/', deleteUser, async (request, reply) => {
+    await users.delete(actor(request), positive(request.params.user));
+    return reply.status(204).send();
+  });
+};
