@@ -93,11 +93,11 @@ export const pageRoutes: FastifyPluginAsync<PageRoutesOptions> = async (app, { d
     reply.type('text/css; charset=utf-8').header('Cache-Control', 'no-cache').header('X-Content-Type-Options', 'nosniff').send(PAGE_CSS),
   );
 
-  // The page script and the client modules it imports, from dist/ (built by tsc): only these
-  // two folders, only plain file names (no "/" or ".."), so no other file can be asked for.
+  // The page script and the modules it imports (the client, pages/transport.js), from dist/
+  // (built by tsc): only these, by plain file names (no "/" or ".."), so no other file can be asked for.
   app.get(`${ASSETS}/:folder/*`, { schema: { hide: true } as never }, async (request, reply) => {
     const { folder, '*': rest } = request.params as { folder: string; '*': string };
-    const allowed = (folder === 'client' && /^[a-z-]+\.js$/.test(rest)) || (folder === 'pages' && /^browser\/[a-z-]+\.js$/.test(rest));
+    const allowed = (folder === 'client' && /^[a-z-]+\.js$/.test(rest)) || (folder === 'pages' && (rest === 'transport.js' || /^browser\/[a-z-]+\.js$/.test(rest)));
     const body = allowed ? await readFile(join(dist, folder, rest)).catch(() => null) : null;
     if (!body) return reply.status(404).type('text/plain; charset=utf-8').send('Not found');
     return reply.type('text/javascript; charset=utf-8').header('Cache-Control', 'no-cache').header('X-Content-Type-Options', 'nosniff').send(body);

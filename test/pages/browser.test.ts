@@ -1,0 +1,165 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PASSWORD, testApp, type TestApp } from '../helpers.js';
+
+const CHROMIUM = process.env.DOORMAN_TEST_CHROMIUM;
+if (!CHROMIUM) console.warn('test/pages/browser.test.ts: skipped, DOORMAN_TEST_CHROMIUM is not set (e.g. /usr/bin/chromium)');
+
+const ROOT = resolve(import.meta.dirname, '../..');
+/** Screenshots of every page (git-ignored). */
+const SHOTS = resolve(ROOT, 'test-results/pages');
+
+type Page = import('playwright-core').Page;
+
+/**
+ * The pages in Debian's Chromium, as a person uses them: join (a too-short password first),
+ * the greeting, a silent refresh after the 3-second access lifetime, logout, a wrong and a
+ * right password, and a staff member deactivating them in the admin UI while their mypage is
+ * open. No script error and no CSP violation on any page.
+ */
+describe.skipIf(!CHROMIUM)('pages in Chromium', () => {
+  let t: TestApp;
+  let base: string;
+  let browser: import('playwright-core').Browser;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    // The page script and the client it imports, as `npm run build` makes them.
+    execFileSync(resolve(ROOT, 'node_modules/.bin/tsc'), ['-p', resolve(ROOT, 'tsconfig.pages.json')], { stdio: 'inherit' });
+    mkdirSync(SHOTS, { recursive: true });
+    t = await testApp({ config: { accessTokenLifetime: 3 } });
+    // Real time here: the access token must really expire in the browser.
+    Object.defineProperty(t.clock, 'now', { get: () => Date.now() });
+    await t.app.listen({ host: '127.0.0.1', port: 0 });
+    // localhost: a secure context, so the pages' Secure cookies work over plain http.
+    base = `http://localhost:${(t.app.server.address() as AddressInfo).port}`;
+    const { chromium } = await import('playwright-core');
+    // launch() starts from a fresh temporary profile (user-data dir) every time.
+    browser = await chromium.launch({ executablePath: CHROMIUM!, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function person(): Promise<Page> {
+    const context = await browser.newContext({ locale: 'ko-KR' });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => problems.push(`pageerror on ${page.url()}: ${error.message}`));
+    page.on('console', (message) => {
+      // Chromium logs every 4xx fetch as "Failed to load resource": the pages expect those
+      // (a 401 before a refresh, a wrong password); script errors and CSP reports are the rest.
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`console on ${page.url()}: ${message.text()}`);
+    });
+    // Runs in the page (a string: this project's types have no DOM).
+    await page.addInitScript(`document.addEventListener('securitypolicyviolation',
+      (event) => console.error('CSP violation: ' + event.violatedDirective + ' ' + event.blockedURI));`);
+    return page;
+  }
+
+  const shot = (page: Page, name: string) => page.screenshot({ path: resolve(SHOTS, `${name}.png`), fullPage: true });
+  const greeting = (page: Page) => page.locator('#greeting');
+
+  it('join, greeting, silent refresh, logout, login, deactivation by staff', async () => {
+    const kim = await person();
+    const refreshes: number[] = [];
+    kim.on('response', (response) => {
+      if (response.url().endsWith('/account/token/refresh/')) refreshes.push(response.status());
+    });
+
+    // Join: a too-short password first, its error next to the field.
+    await kim.goto(`${base}/account/join/`);
+    await shot(kim, '01-join');
+    await kim.getByLabel('이메일').fill('kim@example.com');
+    await kim.getByLabel('비밀번호', { exact: true }).fill('short7');
+    await kim.getByLabel('비밀번호 확인').fill('short7');
+    await kim.getByRole('button', { name: '가입하기' }).click();
+    const error = kim.locator('#join-password1-error');
+    await expect.poll(() => error.textContent()).toContain('too short');
+    expect(await kim.locator('#join-password1').getAttribute('aria-invalid')).toBe('true');
+    expect(await kim.locator('#join-password1').getAttribute('aria-describedby')).toBe('join-password1-error');
+    expect(await kim.getByRole('button', { name: '가입하기' }).isEnabled()).toBe(true);
+    await shot(kim, '02-join-error');
+
+    await kim.getByLabel('비밀번호', { exact: true }).fill(PASSWORD);
+    await kim.getByLabel('비밀번호 확인').fill(PASSWORD);
+    await kim.getByRole('button', { name: '가입하기' }).click();
+    await kim.waitForURL(`${base}/account/mypage/`);
+    await expect.poll(() => greeting(kim).textContent()).toBe('반갑습니다, kim@example.com님!');
+    await shot(kim, '03-mypage');
+
+    // Past the 3-second access lifetime: the next request refreshes silently.
+    await kim.waitForTimeout(4_000);
+    await kim.reload();
+    await expect.poll(() => greeting(kim).textContent()).toBe('반갑습니다, kim@example.com님!');
+    expect(refreshes).toEqual([200]);
+
+    // Logout, then refused.
+    await kim.getByRole('button', { name: '로그아웃' }).click();
+    await kim.waitForURL(`${base}/account/login/`);
+    await kim.goto(`${base}/account/mypage/`);
+    await kim.locator('#session-ended').waitFor({ state: 'visible' });
+    expect(await kim.locator('#signed-in').isHidden()).toBe(true);
+    expect(await kim.locator('#session-ended a').getAttribute('href')).toBe('/account/login/');
+    await shot(kim, '04-mypage-ended');
+
+    // A wrong password, then the right one.
+    await kim.goto(`${base}/account/login/`);
+    await kim.getByLabel('이메일').fill('kim@example.com');
+    await kim.getByLabel('비밀번호').fill('wrong password 1');
+    await kim.getByRole('button', { name: '로그인' }).click();
+    await expect.poll(() => kim.locator('#login-form-error').textContent()).toBe('Unable to log in with provided credentials.');
+    await shot(kim, '05-login-wrong');
+    await kim.getByLabel('비밀번호').fill(PASSWORD);
+    await kim.getByRole('button', { name: '로그인' }).click();
+    await kim.waitForURL(`${base}/account/mypage/`);
+    await expect.poll(() => greeting(kim).textContent()).toBe('반갑습니다, kim@example.com님!');
+
+    // The other pages render under the CSP (English, by the switch).
+    for (const [path, name] of [['/account/password/change/?lang=en', '06-password-change'], ['/account/password/reset/', '07-password-reset'], ['/account/password/reset/confirm/?uid=x&token=y', '08-password-reset-confirm'], ['/account/logout/', '09-logout'], ['/account/login/?lang=ko', '10-login']] as const) {
+      await kim.goto(`${base}${path}`);
+      await kim.locator('h1').waitFor();
+      await shot(kim, name);
+    }
+    await kim.goto(`${base}/account/mypage/`);
+    await expect.poll(() => greeting(kim).textContent()).toBe('반갑습니다, kim@example.com님!');
+
+    // A staff member (a superuser) deactivates kim in the admin UI.
+    await t.doorman.accounts.createUser({ email: 'boss@example.com', password: PASSWORD, isStaff: true, isSuperuser: true });
+    const boss = await person();
+    await boss.goto(`${base}/account/login/?lang=en`);
+    await boss.getByLabel('E-mail').fill('boss@example.com');
+    await boss.getByLabel('Password').fill(PASSWORD);
+    await boss.getByRole('button', { name: 'Log in' }).click();
+    await boss.waitForURL(`${base}/account/mypage/`);
+    await boss.goto(`${base}/admin/`);
+    await boss.getByRole('link', { name: 'kim@example.com' }).waitFor();
+    await shot(boss, '11-admin-users');
+    await boss.getByLabel('Search by e-mail').fill('kim');
+    await boss.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => boss.locator('#users-list tr').count()).toBe(1);
+    await boss.getByRole('link', { name: 'kim@example.com' }).click();
+    await expect.poll(() => boss.locator('#user-email').textContent()).toBe('kim@example.com');
+    await boss.getByRole('button', { name: 'Deactivate' }).click();
+    await expect.poll(() => boss.locator('#user-active').textContent()).toBe('No');
+    await shot(boss, '12-admin-user');
+    await boss.goto(`${base}/admin/groups/`);
+    await boss.getByLabel('Group name').fill('editors');
+    await boss.getByRole('button', { name: 'Create a group' }).click();
+    await boss.getByRole('link', { name: 'editors' }).waitFor();
+    await shot(boss, '13-admin-groups');
+    await boss.goto(`${base}/admin/users/new/`);
+    await shot(boss, '14-admin-user-new');
+
+    // Kim's open mypage is refused on its next request.
+    await kim.getByRole('button', { name: '다시 확인' }).click();
+    await kim.locator('#session-ended').waitFor({ state: 'visible' });
+    await shot(kim, '15-mypage-deactivated');
+
+    expect(problems).toEqual([]);
+  }, 120_000);
+});
