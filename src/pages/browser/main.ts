@@ -329,8 +329,9 @@ const adminPages: Record<string, () => void> = {
       setText('user-staff', yesNo(u.is_staff));
       setText('user-superuser', yesNo(u.is_superuser));
       setText('user-toggle-active', (u.is_active ? t.deactivate : t.activate) ?? '');
-      setText('user-toggle-staff', `${t.staff}: ${yesNo(!u.is_staff)}`);
-      setText('user-toggle-superuser', `${t.superuser}: ${yesNo(!u.is_superuser)}`);
+      // Says what a press does: grant or take away.
+      setText('user-toggle-staff', `${u.is_staff ? t.revoke : t.grant}: ${t.staff}`);
+      setText('user-toggle-superuser', `${u.is_superuser ? t.revoke : t.grant}: ${t.superuser}`);
       const groupList = byId('user-groups')!;
       groupList.replaceChildren();
       for (const g of perms.groups) tag(groupList, g.name, t.removeFromGroup ?? '-', async () => {
