@@ -163,7 +163,7 @@ describe("pages: their own cookie mode (X-Doorman-Pages: cookie)", () => {
 
   const PAGES = { 'x-doorman-pages': 'cookie', 'content-type': 'application/json' };
   const cookieHeader = (setCookie: string | string[] | undefined) =>
-    [setCookie ?? []].flat().map((c) => c.split(';')[0]).filter((c) => !c.endsWith('=')).join('; ');
+    [setCookie ?? []].flat().map((c) => c.split(';')[0]).filter((c) => c !== undefined && !c.endsWith('=')).join('; ');
 
   it('sets HttpOnly SameSite=Strict token cookies and a CSRF cookie; unsafe requests need the CSRF header', async () => {
     await join(t.app, 'kim@example.com');
