@@ -153,6 +153,16 @@ describe('architecture (docs/architecture.md)', () => {
     expect(violations(modules)).toEqual([]);
   });
 
+  // pages/ is also loaded by the browser (pages/browser/ and what it imports): no package, no server folder.
+  it('pages/ imports no package and nothing outside pages/ and client/', () => {
+    const pages = [...modules.values()].filter((m) => m.file.startsWith('pages/'));
+    expect(pages.map((m) => m.file)).toContain('pages/browser/main.ts');
+    for (const m of pages) {
+      expect(m.packages, m.file).toEqual([]);
+      expect(m.imports.filter((i) => !i.startsWith('pages/') && !i.startsWith('client/')), m.file).toEqual([]);
+    }
+  });
+
   // The test of the test: each rule, broken on purpose in a copy of the graph, is reported.
   it('reports a broken rule of each kind', () => {
     const broken = new Map(modules);
