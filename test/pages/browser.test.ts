@@ -114,9 +114,16 @@ describe.skipIf(!CHROMIUM)('pages in Chromium', () => {
     await kim.getByRole('button', { name: '로그인' }).click();
     await expect.poll(() => kim.locator('#login-form-error').textContent()).toBe('Unable to log in with provided credentials.');
     await shot(kim, '05-login-wrong');
+    // From the keyboard (Enter in the field submits); the button is disabled while the request runs.
+    await kim.route('**/account/login/', async (route) => {
+      await new Promise((done) => setTimeout(done, 700));
+      await route.continue();
+    });
     await kim.getByLabel('비밀번호').fill(PASSWORD);
-    await kim.getByRole('button', { name: '로그인' }).click();
+    await kim.getByLabel('비밀번호').press('Enter');
+    await expect.poll(() => kim.getByRole('button', { name: '로그인' }).isDisabled()).toBe(true);
     await kim.waitForURL(`${base}/account/mypage/`);
+    await kim.unroute('**/account/login/');
     await expect.poll(() => greeting(kim).textContent()).toBe('반갑습니다, kim@example.com님!');
 
     // The other pages render under the CSP (English, by the switch).

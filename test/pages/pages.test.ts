@@ -196,6 +196,21 @@ describe("pages: their own cookie mode (X-Doorman-Pages: cookie)", () => {
     expect(ok.statusCode).toBe(200);
   });
 
+  it('the admin API takes the page cookies too, with CSRF on every change', async () => {
+    await t.doorman.accounts.createUser({ email: 'boss@example.com', password: PASSWORD, isStaff: true, isSuperuser: true });
+    const kim = await join(t.app, 'park@example.com');
+    const login = await t.app.inject({ method: 'POST', url: '/account/login/', headers: PAGES, payload: { email: 'boss@example.com', password: PASSWORD } });
+    const cookie = cookieHeader(login.headers['set-cookie']);
+    const csrfToken = /doorman_page_csrf=([^;]+)/.exec(cookie)![1]!;
+    expect((await t.app.inject({ url: '/admin/users/?search=park', headers: { cookie, 'x-doorman-pages': 'cookie' } })).json().count).toBe(1);
+    const forged = await t.app.inject({ method: 'PATCH', url: `/admin/users/${kim.user.pk}/`, headers: { ...PAGES, cookie }, payload: { is_active: false } });
+    expect(forged.json()).toEqual({ detail: 'CSRF Failed: CSRF token missing.', code: 'csrf_failed' });
+    expect((await t.app.inject({ url: '/account/mypage/', headers: bearer(kim.access) })).statusCode).toBe(200);
+    const done = await t.app.inject({ method: 'PATCH', url: `/admin/users/${kim.user.pk}/`, headers: { ...PAGES, cookie, 'x-csrftoken': csrfToken }, payload: { is_active: false } });
+    expect(done.json()).toMatchObject({ is_active: false });
+    expect((await t.app.inject({ url: '/account/mypage/', headers: bearer(kim.access) })).statusCode).toBe(401);
+  });
+
   it('logout clears the page cookies and ends the session', async () => {
     await join(t.app, 'lee@example.com');
     const login = await t.app.inject({ method: 'POST', url: '/account/login/', headers: PAGES, payload: { email: 'lee@example.com', password: PASSWORD } });
