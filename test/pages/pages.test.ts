@@ -222,3 +222,47 @@ describe("pages: their own cookie mode (X-Doorman-Pages: cookie)", () => {
     expect((await t.app.inject({ url: '/account/mypage/', headers: { cookie, 'x-doorman-pages': 'cookie' } })).statusCode).toBe(401);
   });
 });
+
+describe('pages under a host prefix and beside the API cookie mode', () => {
+  it('a host prefix reaches the page paths, the script, its data attributes and the refresh cookie path', async () => {
+    const Fastify = (await import('fastify')).default;
+    const { doormanPlugin } = await import('../../src/http/plugin.js');
+    const t = await testApp();
+    const host = Fastify();
+    try {
+      await host.register(doormanPlugin, { doorman: t.doorman, prefix: '/auth' });
+      const page = await host.inject({ url: '/auth/account/login/', headers: { accept: BROWSER } });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('data-account="/auth/account" data-admin="/auth/admin"');
+      expect(page.body).toContain('src="/auth/_doorman/pages/browser/main.js"');
+      expect((await host.inject({ url: '/auth/_doorman/pages.css' })).statusCode).toBe(200);
+      expect((await host.inject({ url: '/account/login/', headers: { accept: BROWSER } })).statusCode).toBe(404);
+      await join(t.app, 'kim@example.com');
+      const login = await host.inject({ method: 'POST', url: '/auth/account/login/', headers: { 'x-doorman-pages': 'cookie' }, payload: { email: 'kim@example.com', password: PASSWORD } });
+      expect(login.cookies.filter((c) => c.name === 'doorman_page_refresh').map((c) => c.path)).toEqual(['/auth/account/token/refresh', '/auth/account/logout']);
+    } finally {
+      await host.close();
+      await t.close();
+    }
+  });
+
+  it('with the API in cookie mode too, each request gets its own mode\'s cookies', async () => {
+    const t = await testApp({ config: { authCookie: 'doorman-auth', refreshCookie: 'doorman-refresh' } });
+    try {
+      await join(t.app, 'kim@example.com');
+      const credentials = { email: 'kim@example.com', password: PASSWORD };
+      const api = await t.app.inject({ method: 'POST', url: '/account/login/', payload: credentials });
+      expect(api.cookies.map((c) => c.name).sort()).toEqual(['csrftoken', 'doorman-auth', 'doorman-refresh', 'doorman-refresh']);
+      const pages = await t.app.inject({ method: 'POST', url: '/account/login/', headers: { 'x-doorman-pages': 'cookie' }, payload: credentials });
+      expect(pages.cookies.map((c) => c.name).sort()).toEqual(['doorman_page', 'doorman_page_csrf', 'doorman_page_refresh', 'doorman_page_refresh']);
+      // The API's access cookie does not count for a page request, nor the page's for an API request.
+      const apiAccess = api.cookies.find((c) => c.name === 'doorman-auth')!.value;
+      const pageAccess = pages.cookies.find((c) => c.name === 'doorman_page')!.value;
+      expect((await t.app.inject({ url: '/account/mypage/', cookies: { 'doorman-auth': apiAccess } })).statusCode).toBe(200);
+      expect((await t.app.inject({ url: '/account/mypage/', cookies: { 'doorman-auth': apiAccess }, headers: { 'x-doorman-pages': 'cookie' } })).statusCode).toBe(401);
+      expect((await t.app.inject({ url: '/account/mypage/', cookies: { doorman_page: pageAccess } })).statusCode).toBe(401);
+    } finally {
+      await t.close();
+    }
+  });
+});
