@@ -37,8 +37,9 @@ export function loginPage({ t, account }: PageContext): Page {
 }
 
 /** The session-ended message the script shows when a request is refused, with the way back in. */
-function sessionEnded({ t, account }: PageContext): SafeHtml {
-  return html`<div class="card ended" id="session-ended" role="alert" hidden><p>${t.sessionEnded}</p><p><a class="button" href="${account}/login/">${t.loginAgain}</a></p></div>`;
+export function sessionEnded({ t, account, path }: PageContext): SafeHtml {
+  // ?next= brings the person back here after logging in (the login page accepts only a path of this site).
+  return html`<div class="card ended" id="session-ended" role="alert" hidden><p>${t.sessionEnded}</p><p><a class="button" href="${account}/login/?next=${encodeURIComponent(path)}">${t.loginAgain}</a></p></div>`;
 }
 
 export function mypagePage(ctx: PageContext): Page {

@@ -1,4 +1,4 @@
-import type { Page } from './account.js';
+import { sessionEnded, type Page } from './account.js';
 import { html } from './escape.js';
 import { form } from './forms.js';
 import type { PageContext } from './layout.js';
@@ -8,8 +8,8 @@ import type { PageContext } from './layout.js';
  * (JSON, staff only, with the signed-in staff member's cookies and CSRF). A non-staff visitor
  * sees the API's refusal, never data.
  */
-function refused({ t }: PageContext) {
-  return html`<p class="error form-error" id="admin-form-error" role="alert"></p><p class="notice" id="admin-notice" role="status"></p>`;
+function refused(ctx: PageContext) {
+  return html`${sessionEnded(ctx)}<p class="error form-error" id="admin-form-error" role="alert"></p><p class="notice" id="admin-notice" role="status"></p>`;
 }
 
 export function usersPage(ctx: PageContext): Page {

@@ -104,11 +104,11 @@ describe.skipIf(!CHROMIUM)('pages in Chromium', () => {
     await kim.goto(`${base}/account/mypage/`);
     await kim.locator('#session-ended').waitFor({ state: 'visible' });
     expect(await kim.locator('#signed-in').isHidden()).toBe(true);
-    expect(await kim.locator('#session-ended a').getAttribute('href')).toBe('/account/login/');
+    expect(await kim.locator('#session-ended a').getAttribute('href')).toBe('/account/login/?next=%2Faccount%2Fmypage%2F');
     await shot(kim, '04-mypage-ended');
 
-    // A wrong password, then the right one.
-    await kim.goto(`${base}/account/login/`);
+    // A wrong password, then the right one (and ?next= never leads off this site).
+    await kim.goto(`${base}/account/login/?next=//evil.example/`);
     await kim.getByLabel('이메일').fill('kim@example.com');
     await kim.getByLabel('비밀번호').fill('wrong password 1');
     await kim.getByRole('button', { name: '로그인' }).click();
@@ -138,14 +138,26 @@ describe.skipIf(!CHROMIUM)('pages in Chromium', () => {
     // A staff member (a superuser) deactivates kim in the admin UI.
     await t.doorman.accounts.createUser({ email: 'boss@example.com', password: PASSWORD, isStaff: true, isSuperuser: true });
     const boss = await person();
-    await boss.goto(`${base}/account/login/?lang=en`);
+    // Not signed in: the admin page says so and links to the login, which leads back.
+    await boss.goto(`${base}/admin/?lang=en`);
+    await boss.locator('#session-ended').waitFor({ state: 'visible' });
+    await boss.getByRole('link', { name: 'Log in' }).last().click();
     await boss.getByLabel('E-mail').fill('boss@example.com');
     await boss.getByLabel('Password').fill(PASSWORD);
     await boss.getByRole('button', { name: 'Log in' }).click();
-    await boss.waitForURL(`${base}/account/mypage/`);
-    await boss.goto(`${base}/admin/`);
+    await boss.waitForURL(`${base}/admin/`);
     await boss.getByRole('link', { name: 'kim@example.com' }).waitFor();
     await shot(boss, '11-admin-users');
+    // Paging: 25 a page.
+    for (let i = 0; i < 25; i++) await t.doorman.accounts.createUser({ email: `member${String(i).padStart(2, '0')}@example.com`, password: null });
+    await boss.reload();
+    await expect.poll(() => boss.locator('#users-list tr').count()).toBe(25);
+    await expect.poll(() => boss.getByRole('button', { name: 'Next' }).isEnabled()).toBe(true);
+    expect(await boss.getByRole('button', { name: 'Previous' }).isDisabled()).toBe(true);
+    await boss.getByRole('button', { name: 'Next' }).click();
+    await expect.poll(() => boss.locator('#users-list tr').count()).toBe(2);
+    expect(await boss.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true);
+    expect(await boss.getByRole('button', { name: 'Previous' }).isEnabled()).toBe(true);
     await boss.getByLabel('Search by e-mail').fill('kim');
     await boss.getByRole('button', { name: 'Search' }).click();
     await expect.poll(() => boss.locator('#users-list tr').count()).toBe(1);

@@ -36,7 +36,10 @@ const byId = <T extends HTMLElement = HTMLElement>(id: string): T | null => docu
 function sessionEnded(): void {
   const ended = byId('session-ended');
   if (!ended) return;
-  byId('signed-in')?.setAttribute('hidden', '');
+  // Everything that needs a session goes (the page's other cards and forms).
+  document.querySelectorAll('main > .card').forEach((card) => {
+    if (card !== ended) card.setAttribute('hidden', '');
+  });
   ended.removeAttribute('hidden');
 }
 
@@ -120,6 +123,12 @@ function onClick(id: string, run: (button: HTMLButtonElement) => Promise<void>, 
 }
 
 const go = (path: string) => window.location.assign(path);
+
+/** ?next= of the login page: only a path on this site ("/x", never "//host" or "/\\host": no open redirect). */
+function nextPath(): string | null {
+  const next = new URLSearchParams(window.location.search).get('next');
+  return next && /^\/(?![\/\\])/.test(next) ? next : null;
+}
 const date = (iso: string | null) => (iso ? new Date(iso).toLocaleString(document.documentElement.lang) : '');
 
 function cell(text: string): HTMLTableCellElement {
@@ -179,7 +188,7 @@ const accountPages: Record<string, () => void> = {
   login() {
     onSubmit('login', async (data) => {
       await client.login(data.email ?? '', data.password ?? '');
-      go(`${account}/mypage/`);
+      go(nextPath() ?? `${account}/mypage/`);
     });
   },
   mypage() {
@@ -287,26 +296,24 @@ const adminPages: Record<string, () => void> = {
         tbody.append(row);
       }
       setText('users-page', `${t.page} ${pageNumber}`);
-      // Kept disabled by busy()'s finally only when there is no page that way.
-      queueMicrotask(() => {
-        if (previous) previous.disabled = list.previous === null;
-        if (next) next.disabled = list.next === null;
-      });
+      if (previous) previous.disabled = list.previous === null;
+      if (next) next.disabled = list.next === null;
     }
+    /** Both pager buttons off while a page loads; load() turns on the ones that lead somewhere. */
+    const turn = (delta: number) => {
+      if (previous) previous.disabled = true;
+      if (next) next.disabled = true;
+      pageNumber = Math.max(1, pageNumber + delta);
+      void load().catch(adminError);
+    };
     void load().catch(adminError);
     onSubmit('user-search', async (data) => {
       search = data.search ?? '';
       pageNumber = 1;
       await load();
     });
-    onClick('users-previous', async () => {
-      pageNumber = Math.max(1, pageNumber - 1);
-      await load();
-    }, adminError);
-    onClick('users-next', async () => {
-      pageNumber += 1;
-      await load();
-    }, adminError);
+    previous?.addEventListener('click', () => turn(-1));
+    next?.addEventListener('click', () => turn(1));
   },
   'admin-user-new'() {
     onSubmit('user-create', async (data) => {
