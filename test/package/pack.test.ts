@@ -85,7 +85,7 @@ describe('the packed package, installed and used as the README says', () => {
     // Pack a copy, so its prepack build never rewrites the dist/ other test files run from.
     const source = join(work, 'source');
     mkdirSync(source);
-    for (const entry of ['src', 'bin', 'scripts', 'docs', 'package.json', 'package-lock.json', 'README.md', 'LICENSE', 'tsconfig.json', 'tsconfig.build.json']) {
+    for (const entry of ['src', 'bin', 'scripts', 'docs', 'package.json', 'package-lock.json', 'README.md', 'LICENSE', 'tsconfig.json', 'tsconfig.build.json', 'tsconfig.pages.json']) {
       cpSync(join(ROOT, entry), join(source, entry), { recursive: true });
     }
     symlinkSync(join(ROOT, 'node_modules'), join(source, 'node_modules'), 'dir');
@@ -122,7 +122,7 @@ describe('the packed package, installed and used as the README says', () => {
 
   it('carries dist/ with its declarations, the bin and the LICENSE, and no sources or tests', () => {
     const files = run('tar', ['-tzf', tarball], work).split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
-    for (const file of ['dist/index.js', 'dist/index.d.ts', 'dist/verify/index.js', 'dist/verify/index.d.ts', 'dist/client/index.js', 'dist/client/index.d.ts', 'dist/server.js', 'dist/cli/index.js', 'bin/doorman.js', 'scripts/start.js', 'LICENSE', 'README.md', 'package.json']) {
+    for (const file of ['dist/index.js', 'dist/index.d.ts', 'dist/verify/index.js', 'dist/verify/index.d.ts', 'dist/client/index.js', 'dist/client/index.d.ts', 'dist/server.js', 'dist/cli/index.js', 'dist/pages/browser/main.js', 'dist/pages/transport.js', 'bin/doorman.js', 'scripts/start.js', 'LICENSE', 'README.md', 'package.json']) {
       expect(files).toContain(file);
     }
     expect(files.filter((f) => f.startsWith('src/') || f.startsWith('test/') || f.endsWith('.map') || f.endsWith('.tsbuildinfo'))).toEqual([]);
