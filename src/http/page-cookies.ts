@@ -36,5 +36,8 @@ export function withPageCookies(doorman: Doorman, api: CookieMode, paths: { refr
     checkRefresh: (request, token) => pick(request).checkRefresh(request, token),
     set: (reply, issued) => pick(reply.request).set(reply, issued),
     clear: (reply) => pick(reply.request).clear(reply),
+    // The pages' mode refuses cross-site requests and form bodies, and keeps the refresh token out of login/join bodies.
+    refuseCrossSite: (request) => pick(request).refuseCrossSite(request),
+    refreshInBody: (request) => pick(request).refreshInBody(request),
   };
 }

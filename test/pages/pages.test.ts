@@ -211,6 +211,24 @@ describe("pages: their own cookie mode (X-Doorman-Pages: cookie)", () => {
     expect((await t.app.inject({ url: '/account/mypage/', headers: bearer(kim.access) })).statusCode).toBe(401);
   });
 
+  it('login in the pages\' mode keeps the refresh token out of the body and refuses cross-site requests and form bodies', async () => {
+    await join(t.app, 'choi@example.com');
+    const credentials = { email: 'choi@example.com', password: PASSWORD };
+    const login = await t.app.inject({ method: 'POST', url: '/account/login/', headers: PAGES, payload: credentials });
+    expect(Object.keys(login.json()).sort()).toEqual(['access', 'user']);
+    const crossSite = await t.app.inject({ method: 'POST', url: '/account/login/', headers: { ...PAGES, 'sec-fetch-site': 'cross-site' }, payload: credentials });
+    expect(crossSite.json()).toEqual({ detail: 'CSRF Failed: cross-site request refused.', code: 'csrf_failed' });
+    const otherOrigin = await t.app.inject({ method: 'POST', url: '/account/login/', headers: { ...PAGES, origin: 'https://evil.example' }, payload: credentials });
+    expect(otherOrigin.statusCode).toBe(403);
+    const form = await t.app.inject({ method: 'POST', url: '/account/login/', headers: { 'x-doorman-pages': 'cookie', 'content-type': 'application/x-www-form-urlencoded' }, payload: 'email=choi%40example.com&password=x' });
+    expect(form.json().code).toBe('csrf_failed');
+    for (const refused of [crossSite, otherOrigin, form]) expect(refused.headers['set-cookie']).toBeUndefined();
+    // Without the pages header the API's header mode answers as before: form bodies accepted, no cookies.
+    const api = await t.app.inject({ method: 'POST', url: '/account/login/', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `email=choi%40example.com&password=${encodeURIComponent(PASSWORD)}` });
+    expect(api.statusCode).toBe(200);
+    expect(api.headers['set-cookie']).toBeUndefined();
+  });
+
   it('logout clears the page cookies and ends the session', async () => {
     await join(t.app, 'lee@example.com');
     const login = await t.app.inject({ method: 'POST', url: '/account/login/', headers: PAGES, payload: { email: 'lee@example.com', password: PASSWORD } });

@@ -1,9 +1,8 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Doorman } from '../../core.js';
 import { AuthError } from '../../errors/auth-error.js';
+import { staffWith } from '../../permissions/admin-rules.js';
 import { isAdminUser } from '../../permissions/builtin.js';
-import { hasPerms } from '../../permissions/model.js';
-import { permission } from '../../permissions/types.js';
 import { EMAIL_MAX_LENGTH, PASSWORD_MAX_LENGTH } from '../../users/fields.js';
 import { requirePermission, userOf } from '../permissions.js';
 
@@ -42,16 +41,16 @@ const ChangeBody = Type.Object({
 const UserPath = Type.Object({ user: Type.String({ maxLength: 201 }) });
 
 /** Django admin: staff gets in, then each action needs its model permission (a superuser has all). */
-const staffWith = (perm: string) => requirePermission(permission({ needsModelPermissions: true, hasPermission: (s) => s.user?.isStaff === true && hasPerms(s.user, [perm]) }));
+const need = (perm: string) => requirePermission(staffWith(perm));
 
-const listUsers = { preHandler: staffWith('auth.view_user'), schema: { tags, security, summary: 'Users, 25 a page, searched by e-mail', querystring: ListQuery, response: { 200: UserPage } } };
-const createUser = { preHandler: staffWith('auth.add_user'), schema: { tags, security, summary: 'Create a user (the join password rules)', body: CreateBody, response: { 201: AdminUser } } };
-const getUser = { preHandler: staffWith('auth.view_user'), schema: { tags, security, params: UserPath, response: { 200: AdminUser } } };
+const listUsers = { preHandler: need('auth.view_user'), schema: { tags, security, summary: 'Users, 25 a page, searched by e-mail', querystring: ListQuery, response: { 200: UserPage } } };
+const createUser = { preHandler: need('auth.add_user'), schema: { tags, security, summary: 'Create a user (the join password rules)', body: CreateBody, response: { 201: AdminUser } } };
+const getUser = { preHandler: need('auth.view_user'), schema: { tags, security, params: UserPath, response: { 200: AdminUser } } };
 const changeUser = {
-  preHandler: staffWith('auth.change_user'),
+  preHandler: need('auth.change_user'),
   schema: { tags, security, params: UserPath, summary: 'Activate or deactivate (ends every session); staff and superuser flags (superusers only)', body: ChangeBody, response: { 200: AdminUser } },
 };
-const deleteUser = { preHandler: staffWith('auth.delete_user'), schema: { tags, security, params: UserPath, summary: 'Delete a user (every session ends first)' } };
+const deleteUser = { preHandler: need('auth.delete_user'), schema: { tags, security, params: UserPath, summary: 'Delete a user (every session ends first)' } };
 
 /** A path id or page number, or 404 (as a URL that matches nothing). */
 function positive(value: string | undefined): number {
