@@ -89,7 +89,7 @@ export function passwordResetPage({ t }: PageContext): Page {
   };
 }
 
-/** The page the e-mailed link opens: ?uid=…&token=… (read by the script, sent in the body). */
+/** The page the e-mailed link opens: …/confirm/?uid=…&token=… or …/confirm/{uid}/{token}/ (read by the script, sent in the body). */
 export function passwordResetConfirmPage({ t, account }: PageContext): Page {
   return {
     page: 'password-reset-confirm',
@@ -125,5 +125,7 @@ export const ACCOUNT_PAGES: Record<string, (ctx: PageContext) => Page> = {
   '/password/change/': passwordChangePage,
   '/password/reset/': passwordResetPage,
   '/password/reset/confirm/': passwordResetConfirmPage,
+  // The reset mail's link may carry them in the path too (DOORMAN_PASSWORD_RESET_URL=…/confirm/{uid}/{token}/).
+  '/password/reset/confirm/:uid/:token/': passwordResetConfirmPage,
   '/sessions/': sessionsPage,
 };

@@ -127,7 +127,7 @@ describe.skipIf(!CHROMIUM)('pages in Chromium', () => {
     await expect.poll(() => greeting(kim).textContent()).toBe('반갑습니다, kim@example.com님!');
 
     // The other pages render under the CSP (English, by the switch).
-    for (const [path, name] of [['/account/password/change/?lang=en', '06-password-change'], ['/account/password/reset/', '07-password-reset'], ['/account/password/reset/confirm/?uid=x&token=y', '08-password-reset-confirm'], ['/account/logout/', '09-logout'], ['/account/login/?lang=ko', '10-login']] as const) {
+    for (const [path, name] of [['/account/password/change/?lang=en', '06-password-change'], ['/account/password/reset/', '07-password-reset'], ['/account/password/reset/confirm/MQ/set-by-mail/', '08-password-reset-confirm'], ['/account/logout/', '09-logout'], ['/account/login/?lang=ko', '10-login']] as const) {
       await kim.goto(`${base}${path}`);
       await kim.locator('h1').waitFor();
       await shot(kim, name);

@@ -12,7 +12,7 @@ const PATHS = [
   '/account/join/', '/account/login/', '/account/logout/', '/account/mypage/', '/account/user/', '/account/password/change/',
   '/account/password/reset/', '/account/password/reset/confirm/', '/account/sessions/', '/account/token/refresh/', '/account/token/verify/',
   '/api/token/', '/api/token/refresh/', '/admin/', '/admin/groups/', '/admin/groups/1/', '/admin/users/', '/admin/users/1/', '/admin/users/new/',
-  '/admin/users/1/permissions/', '/.well-known/jwks.json', '/account/mypage', '/nothing/',
+  '/admin/users/1/permissions/', '/account/password/reset/confirm/MQ/abc/', '/.well-known/jwks.json', '/account/mypage', '/nothing/',
 ];
 
 describe('pages: JSON clients are unaffected', () => {
@@ -68,7 +68,7 @@ describe('pages: HTML for browsers', () => {
   const page = (url: string, headers: Record<string, string> = {}) => t.app.inject({ url, headers: { accept: BROWSER, ...headers } });
 
   it('serves every page with the strict CSP, no framing, no caching, and the script and stylesheet as files', async () => {
-    for (const url of ['/account/join/', '/account/login/', '/account/logout/', '/account/mypage/', '/account/password/change/', '/account/password/reset/', '/account/password/reset/confirm/', '/account/sessions/', '/admin/', '/admin/users/new/', '/admin/users/7/', '/admin/groups/', '/admin/groups/3/']) {
+    for (const url of ['/account/join/', '/account/login/', '/account/logout/', '/account/mypage/', '/account/password/change/', '/account/password/reset/', '/account/password/reset/confirm/', '/account/password/reset/confirm/MQ/abc-123/', '/account/sessions/', '/admin/', '/admin/users/new/', '/admin/users/7/', '/admin/groups/', '/admin/groups/3/']) {
       const answer = await page(url);
       expect(answer.statusCode, url).toBe(200);
       expect(answer.headers['content-type']).toBe('text/html; charset=utf-8');

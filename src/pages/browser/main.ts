@@ -220,9 +220,11 @@ const accountPages: Record<string, () => void> = {
     });
   },
   'password-reset-confirm'() {
+    // ?uid=…&token=…, or …/confirm/{uid}/{token}/ in the path.
     const query = new URLSearchParams(window.location.search);
-    const uid = query.get('uid');
-    const token = query.get('token');
+    const inPath = /\/confirm\/([^/]+)\/([^/]+)\/?$/.exec(window.location.pathname);
+    const uid = query.get('uid') ?? (inPath ? decodeURIComponent(inPath[1]!) : null);
+    const token = query.get('token') ?? (inPath ? decodeURIComponent(inPath[2]!) : null);
     if (!uid || !token) setText('password-reset-confirm-form-error', t.resetLinkMissing ?? '');
     onSubmit('password-reset-confirm', async (data, form) => {
       await client.confirmPasswordReset({ uid: uid ?? '', token: token ?? '', new_password1: data.new_password1 ?? '', new_password2: data.new_password2 ?? '' });
