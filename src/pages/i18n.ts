@@ -81,6 +81,7 @@ const ko = {
   error: '요청을 처리하지 못했습니다. 잠시 후 다시 시도해 주세요.',
   language: '언어',
   notFound: '찾을 수 없습니다.',
+  needsScript: '이 페이지는 JavaScript가 필요합니다.',
   // admin
   users: '사용자',
   groups: '그룹',
@@ -176,6 +177,7 @@ const en: Messages = {
   error: 'The request failed. Please try again in a moment.',
   language: 'Language',
   notFound: 'Not found.',
+  needsScript: 'This page needs JavaScript.',
   users: 'Users',
   groups: 'Groups',
   search: 'Search',

@@ -69,6 +69,7 @@ export function layout(ctx: PageContext, page: string, title: string, body: Safe
 </header>
 <main id="main">
 <h1>${title}</h1>
+<noscript><p class="error">${t.needsScript}</p></noscript>
 ${body}
 </main>
 ${messagesBlock(t)}
