@@ -42,6 +42,9 @@ table.list th{color:var(--muted);font-size:.9rem}
 .tags button{padding:.1rem .5rem;font-size:.85rem}
 .rows{list-style:none;padding:0;margin:0}
 .rows li{padding:.4rem 0;border-bottom:1px solid var(--line)}
+.rows li:last-child{border-bottom:none}
+.card>p:first-child{margin-top:0}
+.card>p:last-child{margin-bottom:0}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}
 dl.facts dt{font-weight:600}
 dl.facts dd{margin:0}
