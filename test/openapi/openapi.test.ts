@@ -44,6 +44,13 @@ describe('OpenAPI 3.1 at /openapi.json', () => {
     // A hidden route must be a 405 (a method the path does not answer), or the docs.
     for (const route of routes.filter((r) => r.hidden && r.method !== 'HEAD')) {
       if (route.url === '/openapi.json' || route.url.startsWith('/docs')) continue;
+      // The HTML pages (GET for browsers that prefer HTML; JSON clients get the API's 405 or 404) and their static files.
+      if (route.url.startsWith('/_doorman/')) continue;
+      if (route.method === 'GET' && (route.url.startsWith('/account/') || route.url.startsWith('/admin/'))) {
+        const page = await t.app.inject({ url: route.url.replace(/:[a-z]+/g, '1'), headers: { accept: 'text/html' } });
+        expect(page.headers['content-type'], `${route.url} is a page`).toBe('text/html; charset=utf-8');
+        continue;
+      }
       const response = await t.app.inject({ method: route.method as 'GET', url: route.url.replace(/:[a-z]+/g, '1') });
       expect(response.statusCode, `${route.method} ${route.url} is hidden`).toBe(405);
     }

@@ -5,6 +5,7 @@ import { staffWith } from '../../permissions/admin-rules.js';
 import { isAdminUser } from '../../permissions/builtin.js';
 import { EMAIL_MAX_LENGTH, PASSWORD_MAX_LENGTH } from '../../users/fields.js';
 import { requirePermission, userOf } from '../permissions.js';
+import { NoContentResponse, replies, type ErrorCase } from '../schemas.js';
 
 const tags = ['admin'];
 const security = [{ bearerAuth: [] }];
@@ -39,18 +40,20 @@ const ChangeBody = Type.Object({
   is_superuser: Type.Optional(Type.Boolean()),
 });
 const UserPath = Type.Object({ user: Type.String({ maxLength: 201 }) });
+const staffOnly: ErrorCase[] = ['auth', 'csrf', 'permission'];
+const byId: ErrorCase[] = [...staffOnly, 'lookup'];
 
 /** Django admin: staff gets in, then each action needs its model permission (a superuser has all). */
 const need = (perm: string) => requirePermission(staffWith(perm));
 
-const listUsers = { preHandler: need('auth.view_user'), schema: { tags, security, summary: 'Users, 25 a page, searched by e-mail', querystring: ListQuery, response: { 200: UserPage } } };
-const createUser = { preHandler: need('auth.add_user'), schema: { tags, security, summary: 'Create a user (the join password rules)', body: CreateBody, response: { 201: AdminUser } } };
-const getUser = { preHandler: need('auth.view_user'), schema: { tags, security, params: UserPath, response: { 200: AdminUser } } };
+const listUsers = { preHandler: need('auth.view_user'), schema: { tags, security, summary: 'Users, 25 a page, searched by e-mail', querystring: ListQuery, response: replies({ 200: UserPage }, 'lookup', ...staffOnly) } };
+const createUser = { preHandler: need('auth.add_user'), schema: { tags, security, summary: 'Create a user (the join password rules)', body: CreateBody, response: replies({ 201: AdminUser }, 'body', ...staffOnly) } };
+const getUser = { preHandler: need('auth.view_user'), schema: { tags, security, params: UserPath, summary: 'A user', response: replies({ 200: AdminUser }, ...byId) } };
 const changeUser = {
   preHandler: need('auth.change_user'),
-  schema: { tags, security, params: UserPath, summary: 'Activate or deactivate (ends every session); staff and superuser flags (superusers only)', body: ChangeBody, response: { 200: AdminUser } },
+  schema: { tags, security, params: UserPath, summary: 'Activate or deactivate (ends every session); staff and superuser flags (superusers only)', body: ChangeBody, response: replies({ 200: AdminUser }, 'body', ...byId) },
 };
-const deleteUser = { preHandler: need('auth.delete_user'), schema: { tags, security, params: UserPath, summary: 'Delete a user (every session ends first)' } };
+const deleteUser = { preHandler: need('auth.delete_user'), schema: { tags, security, params: UserPath, summary: 'Delete a user (every session ends first)', response: replies({ 204: NoContentResponse }, ...byId) } };
 
 /** A path id or page number, or 404 (as a URL that matches nothing). */
 function positive(value: string | undefined): number {
