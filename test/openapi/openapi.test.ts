@@ -48,8 +48,7 @@ describe('OpenAPI 3.1 at /openapi.json', () => {
       if (route.url.startsWith('/_doorman/')) continue;
       if (route.method === 'GET' && (route.url.startsWith('/account/') || route.url.startsWith('/admin/'))) {
         const page = await t.app.inject({ url: route.url.replace(/:[a-z]+/g, '1'), headers: { accept: 'text/html' } });
-        expect(page.headers['content-type'], `${route.url} is a page`).toBe('text/html; charset=utf-8');
-        continue;
+        if (page.headers['content-type'] === 'text/html; charset=utf-8') continue;
       }
       const response = await t.app.inject({ method: route.method as 'GET', url: route.url.replace(/:[a-z]+/g, '1') });
       expect(response.statusCode, `${route.method} ${route.url} is hidden`).toBe(405);

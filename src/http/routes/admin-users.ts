@@ -19,13 +19,13 @@ const AdminUser = Type.Object({
   is_superuser: Type.Boolean(),
   date_joined: Type.String({ format: 'date-time' }),
   last_login: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-});
+}, { description: 'A user as the admin sees it (never the password hash)' });
 const UserPage = Type.Object({
   count: Type.Integer(),
   next: Type.Union([Type.Integer(), Type.Null()]),
   previous: Type.Union([Type.Integer(), Type.Null()]),
   results: Type.Array(AdminUser),
-});
+}, { description: "DRF's page: the count of matches, the next and previous page numbers, and this page's users" });
 const ListQuery = Type.Object({
   search: Type.Optional(Type.String({ maxLength: EMAIL_MAX_LENGTH })),
   page: Type.Optional(Type.String({ maxLength: 12 })),
