@@ -182,7 +182,7 @@ export function createDoorman(options: DoormanOptions): Doorman {
     log,
     sessions,
     permissions: createPermissionAdmin(storage, view, now, revocation),
-    users: createUserAdmin({ users: storage.users, accounts, revocation }),
+    users: createUserAdmin({ users: storage.users, accounts, revocation, sessions }),
     authenticate: createAuthenticator(ctx),
     keys: { jwks: () => buildJwks(ctx.codec.keystore, now()) },
     tokens: {

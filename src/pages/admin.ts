@@ -59,6 +59,8 @@ export function userPage(ctx: PageContext): Page {
 <form class="inline" data-form="user-group" novalidate><div class="field"><label for="user-group-group">${t.addToGroup}</label><select id="user-group-group" name="group" aria-describedby="user-group-group-error"></select><p class="error" id="user-group-group-error"></p></div><button type="submit">${t.addToGroup}</button></form>
 <h3>${t.directPermissions}</h3><ul id="user-permissions" class="tags"></ul>
 <form class="inline" data-form="user-permission" novalidate><div class="field"><label for="user-permission-permission">${t.permissionName}</label><input id="user-permission-permission" name="permission" aria-describedby="user-permission-permission-error"><p class="error" id="user-permission-permission-error"></p></div><button type="submit">${t.grant}</button></form>
+<h3>${t.sessions}</h3>
+<table class="list"><thead><tr><th scope="col">${t.sessionDevice}</th><th scope="col">${t.sessionAddress}</th><th scope="col">${t.sessionCreated}</th><th scope="col"><span class="visually-hidden">${t.endSession}</span></th></tr></thead><tbody id="user-sessions"></tbody></table>
 <p><button type="button" id="user-delete" class="danger">${t.deleteUser}</button></p>
 <p><a href="${admin}/">${t.backToUsers}</a></p>
 </div>`,

@@ -58,8 +58,14 @@ export function toAdminView(user: User): AdminUserView {
  * deactivate (a deactivated user's sessions end at once), staff and superuser flags
  * (superusers only: staff status decides who may use the admin at all), delete.
  */
-export function createUserAdmin(deps: { users: UserStore; accounts: Accounts; revocation: Revocation }) {
-  const { users, accounts, revocation } = deps;
+/** What the admin needs of the sessions (sessions/sessions.ts). */
+export interface SessionsOfUsers {
+  list(userId: number, currentSessionId: string | null): Promise<Array<{ id: string; created: string; last_used: string; user_agent: string | null; ip: string | null; current: boolean }>>;
+  end(userId: number, sessionId: string): Promise<void>;
+}
+
+export function createUserAdmin(deps: { users: UserStore; accounts: Accounts; revocation: Revocation; sessions: SessionsOfUsers }) {
+  const { users, accounts, revocation, sessions } = deps;
 
   async function find(id: number): Promise<User> {
     const user = await users.findById(id);
@@ -110,6 +116,18 @@ export function createUserAdmin(deps: { users: UserStore; accounts: Accounts; re
       }
       if (change.is_active !== undefined && change.is_active !== user.isActive) user = (await accounts.setActive(user, change.is_active)).user;
       return toAdminView(user);
+    },
+
+    /** A user's live sessions, newest first (none is "current": they are someone else's). */
+    async sessions(id: number) {
+      await find(id);
+      return (await sessions.list(id, null)).map(({ current: _current, ...rest }) => rest);
+    },
+
+    /** Ends one of a user's sessions: its tokens are refused at once here, within a poll elsewhere. */
+    async endSession(actor: Actor, id: number, sessionId: string): Promise<void> {
+      mayTouch(actor, await find(id));
+      await sessions.end(id, sessionId);
     },
 
     /** Ends every session first (their access tokens are refused at once), then deletes. */

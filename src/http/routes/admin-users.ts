@@ -40,6 +40,8 @@ const ChangeBody = Type.Object({
   is_superuser: Type.Optional(Type.Boolean()),
 });
 const UserPath = Type.Object({ user: Type.String({ maxLength: 201 }) });
+const UserSessionPath = Type.Object({ user: Type.String({ maxLength: 201 }), session: Type.String({ maxLength: 201 }) });
+const AdminSession = Type.Object({ id: Type.String(), created: Type.String(), last_used: Type.String(), user_agent: Type.Union([Type.String(), Type.Null()]), ip: Type.Union([Type.String(), Type.Null()]) });
 const staffOnly: ErrorCase[] = ['auth', 'csrf', 'permission'];
 const byId: ErrorCase[] = [...staffOnly, 'lookup'];
 
@@ -54,6 +56,9 @@ const changeUser = {
   schema: { tags, security, params: UserPath, summary: 'Activate or deactivate (ends every session); staff and superuser flags (superusers only)', body: ChangeBody, response: replies({ 200: AdminUser }, 'body', ...byId) },
 };
 const deleteUser = { preHandler: need('auth.delete_user'), schema: { tags, security, params: UserPath, summary: 'Delete a user (every session ends first)', response: replies({ 204: NoContentResponse }, ...byId) } };
+
+const userSessions = { preHandler: need('auth.view_user'), schema: { tags, security, params: UserPath, summary: "A user's live sessions, newest first", response: replies({ 200: Type.Array(AdminSession, { description: "The user's live sessions" }) }, ...byId) } };
+const endUserSession = { preHandler: need('auth.change_user'), schema: { tags, security, params: UserSessionPath, summary: "End one of a user's sessions (its tokens are refused at once)", response: replies({ 204: NoContentResponse }, ...byId) } };
 
 /** A path id or page number, or 404 (as a URL that matches nothing). */
 function positive(value: string | undefined): number {
@@ -77,6 +82,13 @@ export const adminUserRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman }> = 
   app.get('/users/:user/', getUser, (request) => users.get(positive(request.params.user)));
 
   app.patch('/users/:user/', changeUser, (request) => users.change(actor(request), positive(request.params.user), request.body));
+
+  app.get('/users/:user/sessions/', userSessions, (request) => users.sessions(positive(request.params.user)));
+
+  app.delete('/users/:user/sessions/:session/', endUserSession, async (request, reply) => {
+    await users.endSession(actor(request), positive(request.params.user), request.params.session);
+    return reply.status(204).send();
+  });
 
   app.delete('/users/:user/', deleteUser, async (request, reply) => {
     await users.delete(actor(request), positive(request.params.user));

@@ -12,8 +12,6 @@ const GroupBody = Type.Object({ name: Type.String({ minLength: 1, maxLength: 150
 const PermissionBody = Type.Object({ permission: Type.String({ minLength: 1, maxLength: 201 }) });
 const MemberBody = Type.Object({ user: Type.Integer({ minimum: 1 }) });
 const PathPart = Type.String({ maxLength: 201 });
-const StaffBody = Type.Object({ is_staff: Type.Boolean() });
-const StaffResponse = Type.Object({ pk: Type.Integer(), email: Type.String(), is_staff: Type.Boolean() }, { description: "The user's staff status" });
 const GroupResponse = Type.Object({ id: Type.Integer(), name: Type.String(), permissions: Type.Array(Type.String()) }, { description: 'A group and its permissions', examples: [{ id: 1, name: 'editors', permissions: ['board.change_post'] }] });
 const UserPermissionsResponse = Type.Object({
   user: Type.Integer(),
@@ -41,7 +39,6 @@ const grantToGroup = { schema: { params: GroupPath, tags, security, summary: 'Gr
 const revokeFromGroup = { schema: { params: GroupPermissionPath, tags, security, summary: 'Take a permission from a group', response: replies({ 200: GroupResponse }, ...byId) } };
 const addMember = { schema: { params: GroupPath, tags, security, summary: 'Add a user to a group', body: MemberBody, response: replies({ 200: UserPermissionsResponse }, 'body', ...byId) } };
 const removeMember = { schema: { params: MemberPath, tags, security, summary: 'Remove a user from a group', response: replies({ 200: UserPermissionsResponse }, ...byId) } };
-const setStaff = { schema: { params: UserPath, tags, security, summary: "Grant or take away a user's staff status (superusers only)", body: StaffBody, response: replies({ 200: StaffResponse }, 'body', ...byId) } };
 const userPermissions = { schema: { params: UserPath, tags, security, summary: "A user's groups and permissions", response: replies({ 200: UserPermissionsResponse }, ...byId) } };
 const grantToUser = { schema: { params: UserPath, tags, security, summary: 'Grant a permission to a user', body: PermissionBody, response: replies({ 200: UserPermissionsResponse }, 'body', ...byId) } };
 const revokeFromUser = { schema: { params: UserPermissionPath, tags, security, summary: 'Take a permission from a user', response: replies({ 200: UserPermissionsResponse }, ...byId) } };
@@ -90,12 +87,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman }> = asyn
     return admin.describeUser(id(request.params.user));
   });
 
-  // Staff status decides who may use this API at all: only a superuser changes it, so one
-  // staff member cannot make others staff (nor take a superuser's staff status away).
-  app.patch('/users/:user/', setStaff, async (request) => {
-    if (!userOf(request).user.isSuperuser) throw new AuthError('permission_denied');
-    return admin.setStaff(id(request.params.user), request.body.is_staff);
-  });
+  // PATCH /users/{id}/ (staff status, superusers only) is routes/admin-users.ts's change route.
 
   app.get('/users/:user/permissions/', { ...userPermissions, ...need('auth.view_user') }, (request) => admin.describeUser(id(request.params.user)));
 

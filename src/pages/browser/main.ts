@@ -327,11 +327,24 @@ const adminPages: Record<string, () => void> = {
     const id = pathId();
     let user: AdminUser | null = null;
     async function load(): Promise<void> {
-      const [u, perms, groups] = await Promise.all([
+      const [u, perms, groups, sessions] = await Promise.all([
         client.request<AdminUser>('GET', `${admin}/users/${id}/`),
         client.request<UserPermissions>('GET', `${admin}/users/${id}/permissions/`),
         client.request<Group[]>('GET', `${admin}/groups/`),
+        client.request<Array<{ id: string; created: string; user_agent: string | null; ip: string | null }>>('GET', `${admin}/users/${id}/sessions/`),
       ]);
+      const sessionRows = byId('user-sessions')!;
+      sessionRows.replaceChildren();
+      for (const s of sessions) {
+        const row = document.createElement('tr');
+        const end = document.createElement('td');
+        end.append(button(t.endSession ?? 'End', async () => {
+          await client.request('DELETE', `${admin}/users/${id}/sessions/${encodeURIComponent(s.id)}/`);
+          await load();
+        }, adminError));
+        row.append(cell(s.user_agent ?? ''), cell(s.ip ?? ''), cell(date(s.created)), end);
+        sessionRows.append(row);
+      }
       user = u;
       setText('user-email', u.email);
       setText('user-active', yesNo(u.is_active));
