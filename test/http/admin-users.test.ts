@@ -104,4 +104,27 @@ describe('admin API: users (staff with model permissions; flags by superusers)',
     expect((await t.app.inject({ url: '/admin/users/abc/', headers: boss.h })).json()).toEqual({ detail: 'Not found.', code: 'not_found' });
     expect((await t.app.inject({ method: 'PUT', url: `/admin/users/${boss.user.pk}/`, headers: boss.h })).statusCode).toBe(405);
   });
+
+  it("lists a user's live sessions and ends one: its access token is refused at once; a staff member cannot end a superuser's", async () => {
+    const boss = await member('boss@example.com', { isStaff: true, isSuperuser: true });
+    const staff = await member('staff@example.com', { isStaff: true });
+    await t.doorman.permissions.grantToUser(staff.user.pk, 'auth.view_user');
+    const kim = await member('kim@example.com', {});
+    const listed = await t.app.inject({ url: `/admin/users/${kim.user.pk}/sessions/`, headers: staff.h });
+    expect(listed.statusCode).toBe(200);
+    expect(listed.json()).toEqual([{ id: expect.any(String), created: expect.any(String), last_used: expect.any(String), user_agent: expect.toBeOneOf([null, expect.any(String)]), ip: expect.any(String) }]);
+    const id = listed.json()[0].id as string;
+    // Viewing is not ending.
+    expect((await t.app.inject({ method: 'DELETE', url: `/admin/users/${kim.user.pk}/sessions/${id}/`, headers: staff.h })).statusCode).toBe(403);
+    await t.doorman.permissions.grantToUser(staff.user.pk, 'auth.change_user');
+    const bossSession = (await t.app.inject({ url: `/admin/users/${boss.user.pk}/sessions/`, headers: staff.h })).json()[0].id as string;
+    expect((await t.app.inject({ method: 'DELETE', url: `/admin/users/${boss.user.pk}/sessions/${bossSession}/`, headers: staff.h })).statusCode).toBe(403);
+    // Another user's session id under this user's path is not found.
+    expect((await t.app.inject({ method: 'DELETE', url: `/admin/users/${kim.user.pk}/sessions/${bossSession}/`, headers: staff.h })).statusCode).toBe(404);
+    expect((await t.app.inject({ method: 'DELETE', url: `/admin/users/${kim.user.pk}/sessions/${id}/`, headers: staff.h })).statusCode).toBe(204);
+    expect((await t.app.inject({ url: '/account/user/', headers: kim.h })).statusCode).toBe(401);
+    expect((await t.app.inject({ url: `/admin/users/${kim.user.pk}/sessions/`, headers: staff.h })).json()).toEqual([]);
+    expect((await t.app.inject({ method: 'DELETE', url: `/admin/users/${kim.user.pk}/sessions/${id}/`, headers: staff.h })).statusCode).toBe(404);
+    expect((await t.app.inject({ url: '/admin/users/999/sessions/', headers: staff.h })).statusCode).toBe(404);
+  });
 });
