@@ -135,6 +135,13 @@ describe.skipIf(!CHROMIUM)('pages in Chromium', () => {
     await kim.goto(`${base}/account/mypage/`);
     await expect.poll(() => greeting(kim).textContent()).toBe('반갑습니다, kim@example.com님!');
 
+    // Kim's sessions page lists the one live session (the join session ended at logout).
+    await kim.goto(`${base}/account/sessions/`);
+    await expect.poll(() => kim.locator('#sessions-list tr', { hasText: '(이 기기)' }).count()).toBe(1);
+    expect(await kim.locator('#sessions-list tr').count()).toBe(1);
+    await kim.goto(`${base}/account/mypage/`);
+    await expect.poll(() => greeting(kim).textContent()).toBe('반갑습니다, kim@example.com님!');
+
     // A staff member (a superuser) deactivates kim in the admin UI.
     await t.doorman.accounts.createUser({ email: 'boss@example.com', password: PASSWORD, isStaff: true, isSuperuser: true });
     const boss = await person();
@@ -163,6 +170,10 @@ describe.skipIf(!CHROMIUM)('pages in Chromium', () => {
     await expect.poll(() => boss.locator('#users-list tr').count()).toBe(1);
     await boss.getByRole('link', { name: 'kim@example.com' }).click();
     await expect.poll(() => boss.locator('#user-email').textContent()).toBe('kim@example.com');
+    // The user page lists kim's session; ending it leaves none.
+    await expect.poll(() => boss.locator('#user-sessions button').count()).toBe(1);
+    await boss.locator('#user-sessions').getByRole('button', { name: 'End' }).click();
+    await expect.poll(() => boss.locator('#user-sessions tr').count()).toBe(0);
     await boss.getByRole('button', { name: 'Deactivate' }).click();
     await expect.poll(() => boss.locator('#user-active').textContent()).toBe('No');
     await shot(boss, '12-admin-user');
