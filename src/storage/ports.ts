@@ -229,10 +229,72 @@ export interface SocialAccountStore {
   remove(userId: number, id: number, keepOne: boolean): Promise<boolean>;
 }
 
+/** What a one-time token is for; each user has at most one live token per purpose. */
+export type OneTimePurpose = 'password_reset' | 'email_verification';
+
+export interface OneTimeToken {
+  /** Hex SHA-256 of the token: the token itself is never stored. */
+  tokenHash: string;
+  expiresAt: Date;
+}
+
+/** Password-reset and e-mail-verification tokens, by (purpose, user). */
+export interface OneTimeTokenStore {
+  /** Stores the token, replacing any earlier one of this purpose for the user (a newer reset kills the older). */
+  put(purpose: OneTimePurpose, userId: number, token: OneTimeToken): Promise<void>;
+  find(purpose: OneTimePurpose, userId: number): Promise<OneTimeToken | null>;
+  /**
+   * Deletes the row if it still holds this hash and says whether THIS call did: of concurrent
+   * uses of one token exactly one gets true (single use).
+   */
+  consume(purpose: OneTimePurpose, userId: number, tokenHash: string): Promise<boolean>;
+  /** Drops the user's token of this purpose (a password change kills a pending reset). */
+  clear(purpose: OneTimePurpose, userId: number): Promise<void>;
+  deleteExpired(now: Date): Promise<number>;
+}
+
+/** One security event (see audit/kinds.ts). Never holds a password, token, key or hash. */
+export interface AuditEvent {
+  at: Date;
+  kind: string;
+  userId: number | null;
+  email: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  detail: string | null;
+}
+
+export interface StoredAuditEvent extends AuditEvent {
+  id: number;
+}
+
+export interface AuditQuery {
+  userId?: number;
+  /** Matches the recorded e-mail, case-insensitively. */
+  email?: string;
+  kind?: string;
+  /** Inclusive. */
+  since?: Date;
+  /** Exclusive. */
+  until?: Date;
+  limit: number;
+  offset: number;
+}
+
+export interface AuditStore {
+  append(events: AuditEvent[]): Promise<void>;
+  /** Newest first, with the count of all matching events (for paging). */
+  list(query: AuditQuery): Promise<{ count: number; results: StoredAuditEvent[] }>;
+  /** Deletes events older than `before` (the retention setting); returns how many. */
+  deleteBefore(before: Date): Promise<number>;
+}
+
 export interface Storage {
   users: UserStore;
   sessions: SessionStore;
   socialAccounts: SocialAccountStore;
+  oneTimeTokens: OneTimeTokenStore;
+  audit: AuditStore;
   events: EventStore;
   permissions: PermissionStore;
   djangoLinks: DjangoLinkStore;

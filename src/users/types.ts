@@ -18,6 +18,8 @@ export interface User {
   lastLogin: Date | null;
   /** Bumped by every password change (UserStore.changeCredentials); sessions carry the value they were opened with. */
   credentialsEpoch: number;
+  /** The address was proven by a verification link (allauth's EmailAddress.verified). */
+  emailVerified: boolean;
 }
 
 export interface NewUser {
@@ -35,6 +37,8 @@ export interface NewUser {
   /** Now when absent. */
   dateJoined?: Date;
   lastLogin?: Date | null;
+  /** Default false: a new address is unproven until its link is followed. */
+  emailVerified?: boolean;
 }
 
 /** The profile fields a user may change about themselves. */
@@ -52,6 +56,7 @@ export interface UserPatch extends ProfilePatch {
   isSuperuser?: boolean;
   lastLogin?: Date | null;
   dateJoined?: Date;
+  emailVerified?: boolean;
 }
 
 /** The public view of a user: dj-rest-auth's UserDetailsSerializer plus the seed's fields; never the hash. */

@@ -18,6 +18,7 @@ export interface UsersTable {
   date_joined: number;
   last_login: number | null;
   credentials_epoch: Generated<number>;
+  email_verified: Generated<number>;
 }
 
 export type SessionsTable = SessionRow;
@@ -70,9 +71,29 @@ export interface SocialAccountsTable {
   created_at: number;
 }
 
+export interface OneTimeTokensTable {
+  purpose: string;
+  user_id: number;
+  token_hash: string;
+  expires_at: number;
+}
+
+export interface AuditEventsTable {
+  id: Generated<number>;
+  at: number;
+  kind: string;
+  user_id: number | null;
+  email: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  detail: string | null;
+}
+
 export interface Database {
   django_users: DjangoUsersTable;
   social_accounts: SocialAccountsTable;
+  one_time_tokens: OneTimeTokensTable;
+  audit_events: AuditEventsTable;
   groups: GroupsTable;
   permissions: PermissionsTable;
   user_groups: UserGroupsTable;

@@ -2,8 +2,10 @@ import type { Kysely } from 'kysely';
 import type { Storage } from '../ports.js';
 import type { Database } from './db.js';
 import { kyselyDjangoLinkStore } from './django-links.js';
+import { kyselyAuditStore } from './audit.js';
 import { kyselyEventStore } from './events.js';
 import { migrateToLatest, migrationProblem } from './migrate.js';
+import { kyselyOneTimeTokenStore } from './one-time-tokens.js';
 import { kyselyPermissionStore } from './permissions.js';
 import { kyselySessionStore } from './sessions.js';
 import { kyselySocialAccountStore } from './social-accounts.js';
@@ -28,6 +30,8 @@ export function kyselyStorage(host: Kysely<any>, close: () => Promise<void> = as
     events: kyselyEventStore(db),
     permissions: kyselyPermissionStore(db),
     djangoLinks: kyselyDjangoLinkStore(db),
+    oneTimeTokens: kyselyOneTimeTokenStore(db),
+    audit: kyselyAuditStore(db),
     migrate: () => migrateToLatest(db),
     unready: () => migrationProblem(db),
     close,

@@ -5,6 +5,7 @@ import * as m0002 from './migrations/0002-permissions.js';
 import * as m0005 from './migrations/0005-django-users.js';
 import * as m0006 from './migrations/0006-sessions.js';
 import * as m0007 from './migrations/0007-social-accounts.js';
+import * as m0008 from './migrations/0008-mail-audit.js';
 
 /** Numbered, forward-only migrations, compiled in (no directory scanning at run time). */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -13,6 +14,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0005-django-users': m0005,
   '0006-sessions': m0006,
   '0007-social-accounts': m0007,
+  '0008-mail-audit': m0008,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

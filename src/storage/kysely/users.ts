@@ -23,6 +23,7 @@ function toUser(row: Selectable<UsersTable>): User {
     dateJoined: new Date(Number(row.date_joined)),
     lastLogin: row.last_login == null ? null : new Date(Number(row.last_login)),
     credentialsEpoch: Number(row.credentials_epoch),
+    emailVerified: Boolean(row.email_verified),
   };
 }
 
@@ -38,6 +39,7 @@ function toRow(patch: UserPatch): Updateable<UsersTable> {
   if (patch.isSuperuser !== undefined) row.is_superuser = patch.isSuperuser ? 1 : 0;
   if (patch.lastLogin !== undefined) row.last_login = patch.lastLogin ? patch.lastLogin.getTime() : null;
   if (patch.dateJoined !== undefined) row.date_joined = patch.dateJoined.getTime();
+  if (patch.emailVerified !== undefined) row.email_verified = patch.emailVerified ? 1 : 0;
   return row;
 }
 
@@ -61,6 +63,7 @@ export function kyselyUserStore(db: Kysely<Database>): UserStore {
             is_superuser: user.isSuperuser ? 1 : 0,
             date_joined: user.dateJoined ? user.dateJoined.getTime() : Date.now(),
             last_login: user.lastLogin ? user.lastLogin.getTime() : null,
+            email_verified: user.emailVerified ? 1 : 0,
           })
           .returningAll()
           .executeTakeFirstOrThrow();

@@ -1,5 +1,6 @@
 import { DuplicateEmailError, DuplicateSocialAccountError, type AuthEvent, type Session, type SocialAccount, type Storage, type StoredAuthEvent } from '../ports.js';
 import type { User } from '../../users/types.js';
+import { memoryAuditStore, memoryOneTimeTokenStore } from './extras.js';
 import { memoryPermissionStore } from './permissions.js';
 
 /** In-memory storage for tests and experiments; passes the same conformance suite as SQLite. */
@@ -14,6 +15,7 @@ export function memoryStorage(): Storage {
   const byEmail = (email: string) => [...users.values()].find((u) => u.email.toLowerCase() === email.toLowerCase()) ?? null;
   const permissions = memoryPermissionStore((id) => users.has(id));
   const djangoLinks = new Map<number, number>();
+  const oneTimeTokens = memoryOneTimeTokenStore();
   const copy = <T extends object>(value: T | null | undefined): T | null => (value ? structuredClone(value) : null);
 
   return {
@@ -37,6 +39,7 @@ export function memoryStorage(): Storage {
           dateJoined: input.dateJoined ? new Date(input.dateJoined) : new Date(),
           lastLogin: input.lastLogin ? new Date(input.lastLogin) : null,
           credentialsEpoch: 0,
+          emailVerified: input.emailVerified ?? false,
         };
         users.set(user.id, user);
         return copy(user)!;
@@ -55,6 +58,7 @@ export function memoryStorage(): Storage {
         for (const [key, a] of socialAccounts) if (a.userId === id) socialAccounts.delete(key);
         permissions.forgetUser(id);
         for (const [djangoId, userId] of djangoLinks) if (userId === id) djangoLinks.delete(djangoId);
+        oneTimeTokens.forgetUser(id);
         return users.delete(id);
       },
       count: async () => users.size,
@@ -150,6 +154,8 @@ export function memoryStorage(): Storage {
       },
       userFor: async (djangoId) => djangoLinks.get(djangoId) ?? null,
     },
+    oneTimeTokens,
+    audit: memoryAuditStore(),
     migrate: async () => [],
     unready: async () => null,
     close: async () => {},
