@@ -1,4 +1,9 @@
+import { createAuditLog, type AuditLog } from './audit/audit-log.js';
 import type { Config } from './config/schema.js';
+import { createOutbox, type Outbox } from './mail/outbox.js';
+import { createMailTransport } from './mail/transport.js';
+import { createBackground } from './recovery/background.js';
+import { createRecovery, type Recovery } from './recovery/recovery.js';
 import { createAuthenticator, type AuthContext } from './auth/authenticate.js';
 import { buildJwks, type JwksDocument } from './keys/jwks.js';
 import { createPasswordHasher, type PasswordHasher } from './passwords/hash.js';
@@ -118,6 +123,12 @@ export interface Doorman {
    * migrations are current, else the reason.
    */
   unready(timeoutMs?: number): Promise<string | null>;
+  /** Password reset and e-mail verification (dj-rest-auth, allauth). */
+  readonly recovery: Recovery;
+  /** Security events: written in batches off the request path; read by staff and the CLI. */
+  readonly audit: AuditLog;
+  /** Resolves when background work (reset and verification look-ups, queued mail, audit writes) is done (tests, shutdown). */
+  idle(): Promise<void>;
   /** Loads revocations and starts following other processes' changes. */
   start(): Promise<void>;
   /** Applies other processes' changes now (tests; the timer does it every revocationPollInterval). */
@@ -125,6 +136,12 @@ export interface Doorman {
   syncRevocations(): Promise<number>;
   close(): Promise<void>;
 }
+
+/** Outside production, with no mailUrl: mail lands here as .eml files, so the flows work with no mail server. */
+export const DEVELOPMENT_MAIL_URL = 'file://./.doorman/mail';
+/** Outside production, with no passwordResetUrl / emailConfirmUrl: a front end on localhost:3000. */
+export const DEVELOPMENT_RESET_URL = 'http://localhost:3000/reset/{uid}/{token}/';
+export const DEVELOPMENT_CONFIRM_URL = 'http://localhost:3000/verify-email/{key}/';
 
 export function createDoorman(options: DoormanOptions): Doorman {
   const { config, storage } = options;
@@ -151,8 +168,11 @@ export function createDoorman(options: DoormanOptions): Doorman {
   const counters = options.throttleStore ?? (config.throttle && config.redisUrl ? redisCounterStore({ url: config.redisUrl, keyPrefix: `${config.redisKeyPrefix}:throttle`, log }) : undefined);
   const throttle = createThrottle(config, counters);
   const sync: RevocationSync = createRevocationSync(storage, view, config.revocationPollInterval, now, options.onError ?? (() => {}));
+  const onError = options.onError ?? (() => {});
   const accounts = createAccounts({
     users: storage.users,
+    oneTimeTokens: storage.oneTimeTokens,
+    requireVerifiedEmail: config.emailVerification === 'mandatory',
     hasher,
     policy: { validators: config.passwordValidators, minLength: config.passwordMinLength, maxSimilarity: config.passwordMaxSimilarity },
     updateLastLogin: config.updateLastLogin,
@@ -171,11 +191,42 @@ export function createDoorman(options: DoormanOptions): Doorman {
     now,
   });
 
+  const policy = { validators: config.passwordValidators, minLength: config.passwordMinLength, maxSimilarity: config.passwordMaxSimilarity };
+  const mailUrl = config.mailUrl ?? (config.environment === 'production' ? null : DEVELOPMENT_MAIL_URL);
+  const outbox: Outbox | null = mailUrl === null ? null : createOutbox(() => createMailTransport(mailUrl), { from: config.mailFrom, retries: config.mailRetries, onError });
+  const background = createBackground(onError);
+  const recovery = createRecovery({
+    users: storage.users,
+    tokens: storage.oneTimeTokens,
+    accounts,
+    hasher,
+    policy,
+    revocation,
+    outbox,
+    background,
+    settings: {
+      emailVerification: config.emailVerification,
+      passwordResetUrl: config.passwordResetUrl ?? DEVELOPMENT_RESET_URL,
+      emailConfirmUrl: config.emailConfirmUrl ?? DEVELOPMENT_CONFIRM_URL,
+      passwordResetTimeout: config.passwordResetTimeout,
+      emailConfirmationExpire: config.emailConfirmationExpire,
+    },
+    now,
+  });
+  const audit = createAuditLog(storage.audit, now, onError);
+
   return {
     config,
     storage,
     accounts,
     social,
+    recovery,
+    audit,
+    async idle() {
+      await background.idle();
+      await outbox?.idle();
+      await audit.flush();
+    },
     revocation,
     /** Brute-force throttles and the per-address admission to the hash queue (throttle/). */
     throttle,
@@ -211,6 +262,9 @@ export function createDoorman(options: DoormanOptions): Doorman {
     syncRevocations: () => sync.poll(),
     async close() {
       await sync.stop();
+      await background.idle();
+      await audit.flush();
+      await outbox?.close();
       await throttle.close();
       await hasher.close();
     },

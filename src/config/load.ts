@@ -93,6 +93,22 @@ function parseAll(input: ConfigInput): Record<string, unknown> {
   return out;
 }
 
+/**
+ * Mail in production: links must point at the real front end (never a localhost default, never
+ * the Host header), and mandatory or optional verification cannot work without a mail server.
+ */
+function checkMail(c: Record<string, unknown>): void {
+  if (c.environment !== 'production') return;
+  if (c.emailVerification !== 'none' && c.mailUrl == null) {
+    throw new ConfigError(envName('mailUrl'), `emailVerification=${String(c.emailVerification)} needs a mail server in production`);
+  }
+  if (c.mailUrl == null) return;
+  if (c.passwordResetUrl == null) throw new ConfigError(envName('passwordResetUrl'), 'required in production when mail is configured (the link in reset mails)');
+  if (c.emailVerification !== 'none' && c.emailConfirmUrl == null) {
+    throw new ConfigError(envName('emailConfirmUrl'), 'required in production when emailVerification is not none (the link in verification mails)');
+  }
+}
+
 function checkCookies(c: Record<string, unknown>): void {
   if (c.cookieSameSite === 'None' && c.cookieSecure !== true) {
     throw new ConfigError(envName('cookieSameSite'), 'SameSite=None cookies must be Secure (browsers drop them otherwise); turn cookieSecure on');
@@ -148,5 +164,6 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   if ((config.requestTimeout as number) < 1 || (config.headersTimeout as number) < 1 || (config.headersTimeout as number) > (config.requestTimeout as number)) {
     throw new ConfigError(envName('headersTimeout'), `must be at least 1s and at most ${envName('requestTimeout')}`);
   }
+  checkMail(config);
   return Object.freeze(config) as Config;
 }

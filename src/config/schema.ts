@@ -75,6 +75,37 @@ function parseOptionalUrl(value: unknown): string | null {
   return url.href;
 }
 
+/** A mail transport URL: smtp://, smtps:// or file:///dir (one .eml file per message). */
+function parseMailUrl(value: unknown): string | null {
+  const text = parseOptionalString(value);
+  if (text === null) return null;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Error('expected smtp://user:pass@host:587, smtps://… or file:///path/to/dir');
+  }
+  if (!['smtp:', 'smtps:', 'file:'].includes(url.protocol)) throw new Error('expected an smtp:, smtps: or file: URL');
+  return text;
+}
+
+/** A front-end link template: an absolute http(s) URL holding each of `placeholders`. */
+function parseLinkTemplate(...placeholders: string[]) {
+  return (value: unknown): string | null => {
+    const text = parseOptionalString(value);
+    if (text === null) return null;
+    let url: URL;
+    try {
+      url = new URL(text.replace(/\{(\w+)\}/g, 'x'));
+    } catch {
+      throw new Error('expected an absolute URL');
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('expected an http(s) URL');
+    for (const p of placeholders) if (!text.includes(`{${p}}`)) throw new Error(`must contain {${p}}`);
+    return text;
+  };
+}
+
 function parseSimilarity(value: unknown): number {
   const n = typeof value === 'string' ? Number(value) : value;
   if (typeof n === 'number' && n >= 0.1 && n <= 1) return n;
@@ -228,6 +259,33 @@ export const SETTINGS = {
   throttleAddressConcurrency: setting({ default: 4, parse: parseInteger(0, 10_000), doc: 'Password checks (login, join) one address may have in flight; more answer 429 before reaching the hash queue, so one client cannot fill it. 0 = no cap.' }),
   redisUrl: setting({ default: null as string | null, parse: parseOptionalString, secret: true, doc: 'redis://… : throttle counters shared by every instance (atomic). Unset counts in each instance\'s memory. While Redis is unreachable each instance counts in memory and logs one warning a minute.' }),
   redisKeyPrefix: setting({ default: 'doorman', parse: parseString, doc: 'Prefix of every Redis key doorman writes.' }),
+  mailUrl: setting({
+    default: null as string | null,
+    parse: parseMailUrl,
+    secret: true,
+    doc: 'Where mail goes: smtp://user:pass@host:587 (STARTTLS), smtps://user:pass@host:465, or file:///path/to/dir (one .eml file per message). Unset: file://./.doorman/mail outside production; in production mail is off (reset and resend answer as usual and send nothing; a warning at start).',
+  }),
+  mailFrom: setting({ default: 'doorman <noreply@localhost>', parse: parseString, doc: 'The From address of doorman\'s mail (Django\'s DEFAULT_FROM_EMAIL).' }),
+  mailRetries: setting({ default: 5, parse: parseInteger(0, 20), doc: 'Further attempts after a failed send, with exponential backoff from 1 s; then the message is dropped and logged (without its link).' }),
+  passwordResetUrl: setting({
+    default: null as string | null,
+    parse: parseLinkTemplate('uid', 'token'),
+    doc: 'The front-end page a reset mail links to, with {uid} and {token}, e.g. https://app.example.com/reset/{uid}/{token}/. Never taken from the Host header. Unset: http://localhost:3000/reset/{uid}/{token}/ outside production; required in production when mailUrl is set.',
+  }),
+  passwordResetTimeout: setting({ default: 3600, parse: parsePositiveDuration, doc: 'How long a password-reset link works (Django\'s PASSWORD_RESET_TIMEOUT).' }),
+  emailVerification: setting({
+    default: 'none' as 'none' | 'optional' | 'mandatory',
+    parse: parseOneOf(['none', 'optional', 'mandatory'] as const),
+    simplejwt: 'ACCOUNT_EMAIL_VERIFICATION',
+    doc: 'allauth\'s ACCOUNT_EMAIL_VERIFICATION: none sends no mail; optional mails a link at join and logs in as before; mandatory logs nobody in until the address is verified and answers join alike for new and taken addresses.',
+  }),
+  emailConfirmUrl: setting({
+    default: null as string | null,
+    parse: parseLinkTemplate('key'),
+    doc: 'The front-end page a verification mail links to, with {key}, e.g. https://app.example.com/verify-email/{key}/. Unset: http://localhost:3000/verify-email/{key}/ outside production; required in production when emailVerification is not none.',
+  }),
+  emailConfirmationExpire: setting({ default: 259200, parse: parsePositiveDuration, doc: 'How long a verification link works (allauth: 3 days).' }),
+  auditRetention: setting({ default: 7_776_000, parse: parseDuration, doc: 'How long audit events are kept (flushexpiredtokens deletes older ones); 0 keeps them forever.' }),
 
   userCacheSize: setting({ default: 100_000, parse: parseInteger(0, 10_000_000), doc: 'Users kept in memory for the per-request active check.' }),
   revocationPollInterval: setting({ default: 1000, parse: parseInteger(50, 60_000), doc: 'How often (ms) the server reads revocations written by other processes (CLI, other instances). On PostgreSQL they are also pushed at once (LISTEN/NOTIFY); the poll is the safety net.' }),

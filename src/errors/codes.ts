@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   no_active_account: { status: 401, message: 'No active account found with the given credentials' },
   user_not_found: { status: 401, message: 'User not found' },
   user_inactive: { status: 401, message: 'User is inactive' },
+  email_not_verified: { status: 401, message: 'E-mail is not verified.' },
   permission_denied: { status: 403, message: 'You do not have permission to perform this action.' },
   csrf_failed: { status: 403, message: 'CSRF Failed: CSRF token missing or incorrect.' },
   invalid: { status: 400, message: 'Invalid input.' },

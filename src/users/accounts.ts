@@ -2,7 +2,7 @@ import { AuthError, invalidFields, nonFieldError, type FieldErrors } from '../er
 import type { PasswordHasher } from '../passwords/hash.js';
 import { validatePassword, type PasswordPolicy } from '../passwords/policy.js';
 import type { Revocation } from '../revocation/revocation.js';
-import { DuplicateEmailError, type UserStore } from '../storage/ports.js';
+import { DuplicateEmailError, type OneTimeTokenStore, type UserStore } from '../storage/ports.js';
 import { dateOfBirthError, emailProblem, isGender, isValidEmail, normalizeEmail } from './fields.js';
 import type { NewUser, ProfilePatch, User } from './types.js';
 
@@ -37,6 +37,10 @@ export interface AccountDeps {
   updateLastLogin: boolean;
   /** What a change of a user's active flag must tell every process. */
   revocation: Pick<Revocation, 'userChanged' | 'revokeUserSessions'>;
+  /** A password change (any) kills a pending reset token. */
+  oneTimeTokens: Pick<OneTimeTokenStore, 'clear'>;
+  /** allauth's mandatory verification: login and obtain refuse an unverified address. */
+  requireVerifiedEmail: boolean;
   now: () => number;
 }
 
@@ -82,6 +86,7 @@ export interface Accounts {
 }
 
 export const INVALID_CREDENTIALS = 'Unable to log in with provided credentials.';
+export const EMAIL_NOT_VERIFIED = 'E-mail is not verified.';
 
 function add(errors: FieldErrors, field: string, message: string): void {
   (errors[field] ??= []).push(message);
@@ -145,7 +150,7 @@ export function createAccounts(deps: AccountDeps): Accounts {
       const password = await hasher.hash(input.password1);
       let user: User;
       try {
-        user = await users.create({ email, password, ...profile });
+        user = await users.create({ email, password, ...profile, emailVerified: false });
       } catch (error) {
         // Two joins raced for one address; the unique index decided.
         if (error instanceof DuplicateEmailError) throw invalidFields({ email: ['A user is already registered with this email address.'] });
@@ -172,12 +177,15 @@ export function createAccounts(deps: AccountDeps): Accounts {
     async login(email: string, password: string): Promise<User> {
       const user = await this.authenticate(email, password);
       if (!user) throw nonFieldError(INVALID_CREDENTIALS);
+      // Told only to someone who knows the password (allauth answers so too).
+      if (deps.requireVerifiedEmail && !user.emailVerified) throw nonFieldError(EMAIL_NOT_VERIFIED);
       return signedIn(user);
     },
 
     async obtain(email: string, password: string): Promise<User> {
       const user = await this.authenticate(email, password);
       if (!user) throw new AuthError('no_active_account');
+      if (deps.requireVerifiedEmail && !user.emailVerified) throw new AuthError('email_not_verified');
       return signedIn(user);
     },
 
@@ -201,12 +209,15 @@ export function createAccounts(deps: AccountDeps): Accounts {
 
     async createUser(input: Omit<NewUser, 'password'> & { password: string | null }): Promise<User> {
       const password = input.password === null ? null : await hasher.hash(input.password);
-      return users.create({ ...input, email: normalizeEmail(input.email), password });
+      // An administrator vouches for the address unless told otherwise.
+      return users.create({ emailVerified: true, ...input, email: normalizeEmail(input.email), password });
     },
 
     async setPassword(userId: number, password: string): Promise<User> {
       const updated = await users.changeCredentials(userId, await hasher.hash(password));
       if (!updated) throw new AuthError('user_not_found');
+      // Like Django's PasswordResetTokenGenerator, whose tokens hash the password: a pending reset dies.
+      await deps.oneTimeTokens.clear('password_reset', userId);
       return updated;
     },
 

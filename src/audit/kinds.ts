@@ -1,0 +1,26 @@
+/** The security events doorman records. Each holds who, when, from where; never a secret. */
+export const AUDIT_KINDS = [
+  'login',
+  'login_failed',
+  'token_obtain',
+  'token_obtain_failed',
+  'logout',
+  'join',
+  'refresh_reuse',
+  'password_change',
+  'password_reset_request',
+  'password_reset',
+  'password_reset_failed',
+  'email_verified',
+  'email_verification_failed',
+  'email_verification_resend',
+  'throttled',
+  'lockout',
+  'admin_action',
+] as const;
+
+export type AuditKind = (typeof AUDIT_KINDS)[number];
+
+export function isAuditKind(value: string): value is AuditKind {
+  return (AUDIT_KINDS as readonly string[]).includes(value);
+}
