@@ -24,7 +24,7 @@ export async function serve(env: Record<string, string | undefined> = process.en
   let log: (error: unknown, message: string) => void = () => {};
   const storage = openConfiguredStorage(config, (error) => log(error, 'idle database connection lost'));
   await storage.migrate();
-  const app = await buildApp({ doorman: createDoorman({ config, storage, onError: (error) => log(error, 'revocation sync failed') }) });
+  const app = await buildApp({ doorman: createDoorman({ config, storage, onError: (error) => log(error, 'doorman: background work failed (revocation sync, mail, audit)') }) });
   log = (error, message) => app.log.warn({ err: error }, message);
   await app.doorman.start();
   let stopping = false;

@@ -3,6 +3,7 @@ import fastifyCookie from '@fastify/cookie';
 import fp from 'fastify-plugin';
 import type { Doorman } from '../core.js';
 import { AuthError } from '../errors/auth-error.js';
+import { installAudit } from './audit.js';
 import { requestAuthenticator } from './authenticate.js';
 import { createCookieMode, type CookieMode } from './cookies.js';
 import { installErrorHandling } from './error-handler.js';
@@ -13,6 +14,8 @@ import { accountRoutes } from './routes/account.js';
 import { adminRoutes } from './routes/admin.js';
 import { adminUserRoutes } from './routes/admin-users.js';
 import { socialRoutes } from './routes/social.js';
+import { auditRoutes } from './routes/audit.js';
+import { recoveryRoutes } from './routes/recovery.js';
 import { accountTokenRoutes, apiTokenRoutes } from './routes/token.js';
 import { wellKnownRoutes } from './routes/well-known.js';
 import { noStore, securityHeaders } from './security-headers.js';
@@ -62,17 +65,20 @@ const routes: FastifyPluginAsync<DoormanPluginOptions & { cookies: CookieMode }>
   const adminPrefix = options.adminPrefix === undefined ? '/admin' : options.adminPrefix;
   installErrorHandling(app, { notFound: false });
   installBodyParsing(app);
+  installAudit(app, doorman);
   const notAllowed = methodNotAllowed(app);
   noStore(app);
   // In a host's app too: doorman's own answers carry them whatever the host does.
   securityHeaders(app, doorman.config.strictTransportSecurity);
   await app.register(accountRoutes, { doorman, cookies, prefix: accountPrefix });
+  await app.register(recoveryRoutes, { doorman, prefix: accountPrefix });
   await app.register(accountTokenRoutes, { doorman, cookies, prefix: `${accountPrefix}/token` });
   await app.register(socialRoutes, { doorman, cookies, prefix: `${accountPrefix}/social` });
   if (apiTokenPrefix !== null) await app.register(apiTokenRoutes, { doorman, prefix: apiTokenPrefix });
   if (adminPrefix !== null) {
     await app.register(adminRoutes, { doorman, prefix: adminPrefix });
     await app.register(adminUserRoutes, { doorman, prefix: adminPrefix });
+    await app.register(auditRoutes, { doorman, prefix: adminPrefix });
   }
   await app.register(wellKnownRoutes, { doorman, jwksPath: `${app.prefix}/.well-known/jwks.json` });
   notAllowed.install();

@@ -40,6 +40,15 @@ export const PasswordChangeBody = Type.Object({
 
 export const ProfileBody = Type.Object(profileFields);
 
+export const EmailBody = Type.Object({ email: required(EMAIL_MAX_LENGTH, 'E-mail address') });
+export const PasswordResetConfirmBody = Type.Object({
+  uid: required(64, 'The {uid} of the reset link'),
+  token: required(256, 'The {token} of the reset link'),
+  new_password1: required(PASSWORD_MAX_LENGTH, 'The new password'),
+  new_password2: required(PASSWORD_MAX_LENGTH, 'The new password again'),
+});
+export const VerifyEmailBody = Type.Object({ key: required(256, 'The {key} of the verification link') });
+
 const token = (description: string) => Type.String({ minLength: 1, maxLength: MAX_TOKEN_LENGTH, description });
 export const RefreshBody = Type.Object({ refresh: token('A refresh token') });
 export const OptionalRefreshBody = Type.Object({ refresh: Type.Optional(Type.String({ maxLength: MAX_TOKEN_LENGTH, description: 'A refresh token' })) });
@@ -94,6 +103,34 @@ export const SessionListResponse = Type.Array(
   }),
   { description: "The caller's live sessions, newest first" },
 );
+/** Join: tokens and the user, or (mandatory verification) only `{"detail": "Verification e-mail sent."}`. */
+export const JoinResponse = Type.Union([AuthResponse, DetailResponse]);
+
+export const AuditEventSchema = Type.Object({
+  id: Type.Integer(),
+  time: Type.String({ format: 'date-time' }),
+  kind: Type.String(),
+  user: Type.Union([Type.Integer(), Type.Null()]),
+  email: Type.Union([Type.String(), Type.Null()]),
+  ip: Type.Union([Type.String(), Type.Null()]),
+  user_agent: Type.Union([Type.String(), Type.Null()]),
+  detail: Type.Union([Type.String(), Type.Null()]),
+});
+/** DRF's LimitOffsetPagination. */
+export const AuditListResponse = Type.Object({
+  count: Type.Integer(),
+  next: Type.Union([Type.String(), Type.Null()]),
+  previous: Type.Union([Type.String(), Type.Null()]),
+  results: Type.Array(AuditEventSchema),
+});
+export const AuditQuerystring = Type.Object({
+  user: Type.Optional(Type.String({ maxLength: 254, description: 'A user id or e-mail' })),
+  kind: Type.Optional(Type.String({ maxLength: 32 })),
+  since: Type.Optional(Type.String({ maxLength: 40, description: 'ISO 8601, inclusive' })),
+  until: Type.Optional(Type.String({ maxLength: 40, description: 'ISO 8601, exclusive' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000, default: 0 })),
+});
 
 export type JoinBody = Static<typeof JoinBody>;
 export type LoginBody = Static<typeof LoginBody>;

@@ -2,24 +2,31 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Doorman } from '../../core.js';
 import { isAuthenticated } from '../../permissions/builtin.js';
+import { pickLanguage } from '../../mail/language.js';
 import { toPublicUser, type User } from '../../users/types.js';
+import { auditSubject } from '../audit.js';
 import type { CookieMode } from '../cookies.js';
 import { originOf } from '../origin.js';
 import { authenticateRequest, requirePermission, userOf } from '../permissions.js';
 import { authBody } from '../responses.js';
-import { AuthResponse, DetailResponse, JoinBody, LoginBody, MypageResponse, NoContentResponse, OptionalRefreshBody, PasswordChangeBody, PasswordChangeResponse, ProfileBody, PublicUserSchema, SessionListResponse, SessionParams, replies } from '../schemas.js';
+import { AuthResponse, DetailResponse, JoinBody, JoinResponse, LoginBody, MypageResponse, NoContentResponse, OptionalRefreshBody, PasswordChangeBody, PasswordChangeResponse, ProfileBody, PublicUserSchema, SessionListResponse, SessionParams, replies } from '../schemas.js';
 
 const tags = ['account'];
 const security = [{ bearerAuth: [] }];
 const signedIn = requirePermission(isAuthenticated);
 
-const join = { schema: { tags, summary: 'Register (dj-rest-auth RegisterView)', body: JoinBody, response: replies({ 201: AuthResponse }, 'body', 'csrf', 'throttled', 'hashing') } };
-const login = { schema: { tags, summary: 'Log in (dj-rest-auth LoginView)', body: LoginBody, response: replies({ 200: AuthResponse }, 'body', 'csrf', 'throttled', 'hashing') } };
+const join = {
+  config: { audit: { ok: 'join' } as const },
+  schema: { tags, summary: 'Register (dj-rest-auth RegisterView); with mandatory verification only a detail', body: JoinBody, response: replies({ 201: JoinResponse }, 'body', 'csrf', 'throttled', 'hashing') },
+};
+const login = { config: { audit: { ok: 'login', failed: 'login_failed', email: true } as const }, schema: { tags, summary: 'Log in (dj-rest-auth LoginView)', body: LoginBody, response: replies({ 200: AuthResponse }, 'body', 'csrf', 'throttled', 'hashing') } };
 const logout = {
+  config: { audit: { ok: 'logout' } as const },
   schema: { tags, summary: 'Log out: blacklist the refresh token and end its session', body: OptionalRefreshBody, response: replies({ 200: DetailResponse }, 'body', 'auth', 'csrf') },
 };
 const passwordChange = {
   preValidation: signedIn,
+  config: { audit: { ok: 'password_change' } as const },
   schema: { tags, security, summary: 'Change password; every session ends, the caller goes on in a new one', body: PasswordChangeBody, response: replies({ 200: PasswordChangeResponse }, 'body', 'auth', 'csrf', 'hashing') },
 };
 const listSessions = { preValidation: signedIn, schema: { tags, security, summary: "The caller's live sessions, newest first", response: replies({ 200: SessionListResponse }, 'auth') } };
@@ -53,13 +60,17 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman; cookie
   const { throttle } = doorman;
 
   app.post('/join/', { ...join, ...cookieGuard }, async (request, reply) => {
-    const user = await throttle.join.attempt(throttle.key(request.ip), () => accounts.register(request.body));
-    return reply.status(201).send(await signIn(request, reply, user));
+    const outcome = await throttle.join.attempt(throttle.key(request.ip), () => doorman.recovery.join(request.body, pickLanguage(request.headers['accept-language'])));
+    if (!('user' in outcome)) return reply.status(201).send({ detail: 'Verification e-mail sent.' });
+    auditSubject(request, outcome.user.id);
+    return reply.status(201).send(await signIn(request, reply, outcome.user));
   });
 
   app.post('/login/', { ...login, ...cookieGuard }, async (request, reply) => {
     const { email, password } = request.body;
-    return signIn(request, reply, await throttle.login.attempt({ address: throttle.key(request.ip), account: email }, () => accounts.login(email, password)));
+    const user = await throttle.login.attempt({ address: throttle.key(request.ip), account: email }, () => accounts.login(email, password));
+    auditSubject(request, user.id);
+    return signIn(request, reply, user);
   });
 
   app.post('/logout/', { ...logout, ...cookieGuard }, async (request, reply) => {

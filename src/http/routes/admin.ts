@@ -3,6 +3,7 @@ import type { Doorman } from '../../core.js';
 import { AuthError } from '../../errors/auth-error.js';
 import { staffWith, superuserOnly } from '../../permissions/admin-rules.js';
 import { isAdminUser } from '../../permissions/builtin.js';
+import { installAdminAudit } from '../audit.js';
 import { requirePermission, userOf } from '../permissions.js';
 import { NoContentResponse, replies, type ErrorCase } from '../schemas.js';
 
@@ -59,6 +60,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman }> = asyn
   // Staff gets in; each route then needs its Django model permission, or a superuser (issue 14).
   const need = (...perms: string[]) => ({ preHandler: requirePermission(staffWith(...perms)) });
   const superuser = { preHandler: requirePermission(superuserOnly) };
+  installAdminAudit(app, doorman);
 
   app.get('/groups/', { ...listGroups, ...need('auth.view_group') }, () => admin.listGroups());
 

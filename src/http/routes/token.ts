@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Doorman } from '../../core.js';
 import { AuthError, nonFieldError } from '../../errors/auth-error.js';
+import { auditSubject } from '../audit.js';
 import { TOKEN_TRANSPORT_HEADER, type CookieMode } from '../cookies.js';
 import { originOf } from '../origin.js';
 import { expirations } from '../responses.js';
@@ -8,14 +9,16 @@ import { EmptyResponse, LoginBody, OptionalRefreshBody, PairResponse, RefreshBod
 
 const tags = ['token'];
 
+const reuse = { message: 'Token is blacklisted', kind: 'refresh_reuse' } as const;
 const cookieRefresh = {
+  config: { audit: { reuse } },
   schema: { tags, summary: 'Refresh (dj-rest-auth; the refresh cookie in cookie mode)', body: OptionalRefreshBody, response: replies({ 200: RefreshResponse }, 'body', 'auth', 'csrf') },
 };
 const verify = { schema: { tags, summary: 'Verify any token', body: TokenBody, response: replies({ 200: EmptyResponse }, 'body', 'auth') } };
-const obtainPair = { schema: { tags, summary: 'Obtain a pair (simplejwt TokenObtainPairView)', body: LoginBody, response: replies({ 200: PairResponse }, 'body', 'auth', 'throttled', 'hashing') } };
-const refresh = { schema: { tags, summary: 'Refresh (simplejwt TokenRefreshView)', body: RefreshBody, response: replies({ 200: RefreshResponse }, 'body', 'auth') } };
+const obtainPair = { config: { audit: { ok: 'token_obtain', failed: 'token_obtain_failed', email: true } as const }, schema: { tags, summary: 'Obtain a pair (simplejwt TokenObtainPairView)', body: LoginBody, response: replies({ 200: PairResponse }, 'body', 'auth', 'throttled', 'hashing') } };
+const refresh = { config: { audit: { reuse } }, schema: { tags, summary: 'Refresh (simplejwt TokenRefreshView)', body: RefreshBody, response: replies({ 200: RefreshResponse }, 'body', 'auth') } };
 const blacklist = { schema: { tags, summary: 'Blacklist a refresh token and end its session', body: RefreshBody, response: replies({ 200: EmptyResponse }, 'body', 'auth') } };
-const obtainSliding = { schema: { tags, summary: 'Obtain a sliding token', body: LoginBody, response: replies({ 200: SlidingResponse }, 'body', 'auth', 'throttled', 'hashing') } };
+const obtainSliding = { config: { audit: { ok: 'token_obtain', failed: 'token_obtain_failed', email: true } as const }, schema: { tags, summary: 'Obtain a sliding token', body: LoginBody, response: replies({ 200: SlidingResponse }, 'body', 'auth', 'throttled', 'hashing') } };
 const refreshSliding = { schema: { tags, summary: 'Refresh a sliding token', body: TokenBody, response: replies({ 200: SlidingResponse }, 'body', 'auth') } };
 
 /** simplejwt's TokenVerifySerializer: a blacklisted token is a 400 field error; any other problem a 401. */
@@ -60,7 +63,9 @@ export const apiTokenRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman }> = a
   const obtain = (ip: string, email: string, password: string) => throttle.login.attempt({ address: throttle.key(ip), account: email }, () => accounts.obtain(email, password));
 
   app.post('/', obtainPair, async (request) => {
-    const pair = await tokens.issuePair(await obtain(request.ip, request.body.email, request.body.password), originOf(request));
+    const user = await obtain(request.ip, request.body.email, request.body.password);
+    auditSubject(request, user.id);
+    const pair = await tokens.issuePair(user, originOf(request));
     return { access: pair.access, refresh: pair.refresh };
   });
 
@@ -77,7 +82,9 @@ export const apiTokenRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman }> = a
   });
 
   app.post('/sliding/', obtainSliding, async (request) => {
-    const issued = await tokens.issueSliding(await obtain(request.ip, request.body.email, request.body.password), originOf(request));
+    const user = await obtain(request.ip, request.body.email, request.body.password);
+    auditSubject(request, user.id);
+    const issued = await tokens.issueSliding(user, originOf(request));
     return { token: issued.token };
   });
 

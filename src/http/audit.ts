@@ -1,0 +1,75 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AuditKind } from '../audit/kinds.js';
+import type { Doorman } from '../core.js';
+
+/** Which audit event a route's answer is: `ok` for 2xx/3xx, `failed` for 400-499 (429 and 5xx are not the user's doing). */
+export interface AuditSpec {
+  ok?: AuditKind;
+  failed?: AuditKind;
+  /** Record the body's `email` (the address tried; never a password or token). */
+  email?: boolean;
+  /** A failure whose error message is this is recorded as `reuse` (a spent refresh token presented again). */
+  reuse?: { message: string; kind: AuditKind };
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    audit?: AuditSpec;
+  }
+}
+
+const subjects = new WeakMap<FastifyRequest, number>();
+const reused = new WeakSet<FastifyRequest>();
+
+/** The user a route's answer is about, when the request carried no credentials (login, join, reset). */
+export function auditSubject(request: FastifyRequest, userId: number): void {
+  subjects.set(request, userId);
+}
+
+function bodyEmail(request: FastifyRequest): string | null {
+  const email = (request.body as { email?: unknown } | undefined)?.email;
+  return typeof email === 'string' ? email.slice(0, 254) : null;
+}
+
+/**
+ * Records each audited route's outcome after the answer is sent (onResponse), into the
+ * batched audit log: the request path never waits for it. Only the route's kind, the user,
+ * the address tried, the client address and the user agent are kept, never a body field
+ * that is a secret.
+ */
+export function installAudit(app: FastifyInstance, doorman: Doorman): void {
+  app.addHook('onError', async (request, _reply, error) => {
+    const reuse = request.routeOptions.config?.audit?.reuse;
+    if (reuse && error.message === reuse.message) reused.add(request);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const spec = request.routeOptions.config?.audit;
+    if (!spec) return;
+    const status = reply.statusCode;
+    let kind: AuditKind | undefined;
+    if (status < 400) kind = spec.ok;
+    else if (status < 500 && status !== 429) kind = spec.reuse && reused.has(request) ? spec.reuse.kind : spec.failed;
+    if (!kind) return;
+    doorman.audit.record({
+      kind,
+      userId: subjects.get(request) ?? request.auth?.userId ?? null,
+      email: spec.email ? bodyEmail(request) : null,
+      ip: request.ip,
+      userAgent: request.headers['user-agent'] ?? null,
+    });
+  });
+}
+
+/** Every successful change through the admin API, with its method and route (not its body). */
+export function installAdminAudit(app: FastifyInstance, doorman: Doorman): void {
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS' || reply.statusCode >= 400) return;
+    doorman.audit.record({
+      kind: 'admin_action',
+      userId: request.auth?.userId ?? null,
+      ip: request.ip,
+      userAgent: request.headers['user-agent'] ?? null,
+      detail: `${request.method} ${request.url.split('?')[0]} ${reply.statusCode}`,
+    });
+  });
+}

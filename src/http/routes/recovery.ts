@@ -1,0 +1,49 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Doorman } from '../../core.js';
+import { pickLanguage } from '../../mail/language.js';
+import { auditSubject } from '../audit.js';
+import { DetailResponse, EmailBody, PasswordResetConfirmBody, VerifyEmailBody } from '../schemas.js';
+
+const tags = ['account'];
+
+const reset = {
+  config: { audit: { ok: 'password_reset_request', email: true } as const },
+  schema: { tags, summary: 'Mail a password-reset link (dj-rest-auth PasswordResetView); the same answer for unknown e-mails', body: EmailBody, response: { 200: DetailResponse } },
+};
+const confirm = {
+  config: { audit: { ok: 'password_reset', failed: 'password_reset_failed' } as const },
+  schema: { tags, summary: 'Set a new password with the link\'s uid and token; every session ends', body: PasswordResetConfirmBody, response: { 200: DetailResponse } },
+};
+const verifyEmail = {
+  config: { audit: { ok: 'email_verified', failed: 'email_verification_failed' } as const },
+  schema: { tags, summary: 'Confirm an e-mail address with the key from its mail (dj-rest-auth VerifyEmailView)', body: VerifyEmailBody, response: { 200: DetailResponse } },
+};
+const resend = {
+  config: { audit: { ok: 'email_verification_resend', email: true } as const },
+  schema: { tags, summary: 'Mail a new verification link; the same answer for unknown e-mails', body: EmailBody, response: { 200: DetailResponse } },
+};
+
+/** dj-rest-auth's password reset and registration (allauth) e-mail routes, under /account. */
+export const recoveryRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman }> = async (app, { doorman }) => {
+  const { recovery } = doorman;
+
+  app.post('/password/reset/', reset, async (request) => {
+    recovery.requestPasswordReset(request.body.email, pickLanguage(request.headers['accept-language']));
+    return { detail: 'Password reset e-mail has been sent.' };
+  });
+
+  app.post('/password/reset/confirm/', confirm, async (request) => {
+    auditSubject(request, (await recovery.confirmPasswordReset(request.body)).id);
+    return { detail: 'Password has been reset with the new password.' };
+  });
+
+  app.post('/join/verify-email/', verifyEmail, async (request) => {
+    auditSubject(request, (await recovery.verifyEmail(request.body.key)).id);
+    return { detail: 'ok' };
+  });
+
+  app.post('/join/resend-email/', resend, async (request) => {
+    recovery.resendVerification(request.body.email, pickLanguage(request.headers['accept-language']));
+    return { detail: 'ok' };
+  });
+};
