@@ -31,7 +31,7 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     describe('users', () => {
       it('creates a user with defaults and reads it back by id and by e-mail', async () => {
         const created = await storage.users.create({ email: 'Kim@example.com', password: '$argon2id$x' });
-        expect(created).toMatchObject({ email: 'Kim@example.com', password: '$argon2id$x', firstName: '', lastName: '', gender: null, dateOfBirth: null, isActive: true, isStaff: false, isSuperuser: false, lastLogin: null });
+        expect(created).toMatchObject({ email: 'Kim@example.com', password: '$argon2id$x', firstName: '', lastName: '', gender: null, dateOfBirth: null, isActive: true, isStaff: false, isSuperuser: false, lastLogin: null, emailVerified: false });
         expect(created.dateJoined).toBeInstanceOf(Date);
         expect(await storage.users.findById(created.id)).toEqual(created);
         expect(await storage.users.findByEmail('Kim@example.com')).toEqual(created);
@@ -289,6 +289,77 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
         expect(await storage.sessions.find(live.id)).not.toBeNull();
         expect(await storage.sessions.deleteExpired(now)).toBe(0);
       }, 30_000);
+    });
+
+    describe('one-time tokens', () => {
+      const at = (ms: number) => new Date(ms);
+      it('keeps one token per purpose and user: a newer one replaces the older', async () => {
+        const user = await storage.users.create({ email: 'a@example.com', password: null });
+        expect(await storage.oneTimeTokens.find('password_reset', user.id)).toBeNull();
+        await storage.oneTimeTokens.put('password_reset', user.id, { tokenHash: 'aa'.repeat(32), expiresAt: at(5000) });
+        await storage.oneTimeTokens.put('password_reset', user.id, { tokenHash: 'bb'.repeat(32), expiresAt: at(6000) });
+        await storage.oneTimeTokens.put('email_verification', user.id, { tokenHash: 'cc'.repeat(32), expiresAt: at(7000) });
+        expect(await storage.oneTimeTokens.find('password_reset', user.id)).toEqual({ tokenHash: 'bb'.repeat(32), expiresAt: at(6000) });
+        expect(await storage.oneTimeTokens.find('email_verification', user.id)).toEqual({ tokenHash: 'cc'.repeat(32), expiresAt: at(7000) });
+      });
+
+      it('consumes a token exactly once, and only with its own hash', async () => {
+        const user = await storage.users.create({ email: 'a@example.com', password: null });
+        await storage.oneTimeTokens.put('password_reset', user.id, { tokenHash: 'aa'.repeat(32), expiresAt: at(5000) });
+        expect(await storage.oneTimeTokens.consume('password_reset', user.id, 'bb'.repeat(32))).toBe(false);
+        expect(await storage.oneTimeTokens.consume('email_verification', user.id, 'aa'.repeat(32))).toBe(false);
+        const results = await Promise.all([1, 2, 3].map(() => storage.oneTimeTokens.consume('password_reset', user.id, 'aa'.repeat(32))));
+        expect(results.filter(Boolean)).toHaveLength(1);
+        expect(await storage.oneTimeTokens.find('password_reset', user.id)).toBeNull();
+      });
+
+      it('clears one purpose, deletes expired rows, and forgets a deleted user', async () => {
+        const a = await storage.users.create({ email: 'a@example.com', password: null });
+        const b = await storage.users.create({ email: 'b@example.com', password: null });
+        await storage.oneTimeTokens.put('password_reset', a.id, { tokenHash: 'aa'.repeat(32), expiresAt: at(5000) });
+        await storage.oneTimeTokens.put('email_verification', a.id, { tokenHash: 'cc'.repeat(32), expiresAt: at(9000) });
+        await storage.oneTimeTokens.put('password_reset', b.id, { tokenHash: 'bb'.repeat(32), expiresAt: at(9000) });
+        await storage.oneTimeTokens.clear('password_reset', a.id);
+        expect(await storage.oneTimeTokens.find('password_reset', a.id)).toBeNull();
+        expect(await storage.oneTimeTokens.find('email_verification', a.id)).not.toBeNull();
+        await storage.oneTimeTokens.put('password_reset', a.id, { tokenHash: 'aa'.repeat(32), expiresAt: at(5000) });
+        expect(await storage.oneTimeTokens.deleteExpired(at(5000))).toBe(1);
+        expect(await storage.users.delete(b.id)).toBe(true);
+        expect(await storage.oneTimeTokens.find('password_reset', b.id)).toBeNull();
+      });
+    });
+
+    describe('audit', () => {
+      const event = (overrides: Partial<Parameters<Storage['audit']['append']>[0][number]> = {}) => ({
+        at: new Date(1_000_000), kind: 'login', userId: 1, email: 'a@example.com', ip: '127.0.0.1', userAgent: 'ua', detail: null, ...overrides,
+      });
+
+      it('appends in batches and lists newest first with the count of all matches', async () => {
+        await storage.audit.append([]);
+        await storage.audit.append([event({ at: new Date(1000) }), event({ at: new Date(3000), kind: 'logout' }), event({ at: new Date(2000), userId: 2, email: 'B@example.com' })]);
+        const all = await storage.audit.list({ limit: 2, offset: 0 });
+        expect(all.count).toBe(3);
+        expect(all.results.map((e) => e.at.getTime())).toEqual([3000, 2000]);
+        expect(all.results[0]).toMatchObject({ kind: 'logout', userId: 1, email: 'a@example.com', ip: '127.0.0.1', userAgent: 'ua', detail: null });
+        expect(typeof all.results[0]!.id).toBe('number');
+        expect((await storage.audit.list({ limit: 2, offset: 2 })).results.map((e) => e.at.getTime())).toEqual([1000]);
+      });
+
+      it('filters by user, e-mail (case-insensitively), kind and time range', async () => {
+        await storage.audit.append([event({ at: new Date(1000) }), event({ at: new Date(3000), kind: 'logout' }), event({ at: new Date(2000), userId: 2, email: 'B@example.com' })]);
+        const times = async (q: Omit<Parameters<Storage['audit']['list']>[0], 'limit' | 'offset'>) => (await storage.audit.list({ ...q, limit: 10, offset: 0 })).results.map((e) => e.at.getTime());
+        expect(await times({ userId: 1 })).toEqual([3000, 1000]);
+        expect(await times({ email: 'b@EXAMPLE.com' })).toEqual([2000]);
+        expect(await times({ kind: 'login' })).toEqual([2000, 1000]);
+        expect(await times({ since: new Date(2000), until: new Date(3000) })).toEqual([2000]);
+        expect((await storage.audit.list({ kind: 'nothing', limit: 10, offset: 0 })).count).toBe(0);
+      });
+
+      it('deletes events older than the retention cut-off', async () => {
+        await storage.audit.append([event({ at: new Date(1000) }), event({ at: new Date(2000) }), event({ at: new Date(3000) })]);
+        expect(await storage.audit.deleteBefore(new Date(2000))).toBe(1);
+        expect((await storage.audit.list({ limit: 10, offset: 0 })).count).toBe(2);
+      });
     });
 
     describe('events', () => {
