@@ -34,7 +34,7 @@ export interface BuildAppOptions {
  */
 export function redactPaths(authHeaderName = 'authorization'): string[] {
   const header = authHeaderName.toLowerCase();
-  const body = ['password', 'password1', 'password2', 'old_password', 'new_password1', 'new_password2', 'refresh', 'access', 'token'];
+  const body = ['password', 'password1', 'password2', 'old_password', 'new_password1', 'new_password2', 'refresh', 'access', 'token', 'key', 'uid'];
   return [
     'req.headers.authorization', `req.headers[${JSON.stringify(header)}]`, 'req.headers.cookie', 'res.headers["set-cookie"]',
     ...body.flatMap((field) => [`req.body.${field}`, `body.${field}`]),

@@ -6,6 +6,7 @@ export const AUDIT_KINDS = [
   'token_obtain_failed',
   'logout',
   'join',
+  /** A blacklisted refresh token presented again: reuse after rotation, or after logout or revocation. */
   'refresh_reuse',
   'password_change',
   'password_reset_request',
