@@ -14,6 +14,7 @@ export const PACKAGE_RULES: ReadonlyArray<{ name: string; packages: RegExp; allo
   // A future Redis adapter (e.g. a throttle/ store) is listed here by name when it lands.
   { name: 'database drivers', packages: /^(kysely|better-sqlite3|pg|ioredis)(\/.*)?$/, allowed: ['storage/'] },
   // STYLE: wrap the verifier once. keys/ imports and exports JWKs, which is its job.
+  { name: 'the mail library', packages: /^nodemailer(\/.*)?$/, allowed: ['mail/transport.ts'] },
   // social/id-token.ts: an id_token a client hands over (SPA flow) is checked against the
   // provider's JWKS, which openid-client does not offer as a function of its own (issue 16).
   { name: 'JWT libraries', packages: /^(fast-jwt|jose)(\/.*)?$/, allowed: ['tokens/codec.ts', 'tokens/remote.ts', 'verify/', 'keys/', 'social/id-token.ts'] },

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config/load.js';
+import { registerAudit } from './commands/audit.js';
 import { registerChangePassword } from './commands/changepassword.js';
 import { registerCreateSuperuser } from './commands/createsuperuser.js';
 import { registerFlushExpiredTokens } from './commands/flushexpiredtokens.js';
@@ -42,6 +43,7 @@ export function buildProgram(io: CliIO): Command {
   registerPermissionCommands(program, io);
   registerKeysCommand(program, io);
   registerImportDjango(program, io);
+  registerAudit(program, io);
   return program;
 }
 

@@ -128,8 +128,9 @@ export const AuditQuerystring = Type.Object({
   kind: Type.Optional(Type.String({ maxLength: 32 })),
   since: Type.Optional(Type.String({ maxLength: 40, description: 'ISO 8601, inclusive' })),
   until: Type.Optional(Type.String({ maxLength: 40, description: 'ISO 8601, exclusive' })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000, default: 0 })),
+  // Query strings are not coerced (coerceTypes is off), so numbers come as digits.
+  limit: Type.Optional(Type.String({ pattern: '^(500|[1-4][0-9]{2}|[1-9][0-9]?)$', description: '1 to 500 (default 50)' })),
+  offset: Type.Optional(Type.String({ pattern: '^(0|[1-9][0-9]{0,8})$', description: 'default 0' })),
 });
 
 export type JoinBody = Static<typeof JoinBody>;

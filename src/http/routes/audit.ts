@@ -30,8 +30,8 @@ function time(field: string, value: string | undefined): Date | undefined {
 export const auditRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman }> = async (app, { doorman }) => {
   app.get('/audit/', list, async (request) => {
     const q = request.query;
-    const limit = q.limit ?? 50;
-    const offset = q.offset ?? 0;
+    const limit = q.limit === undefined ? 50 : Number(q.limit);
+    const offset = q.offset === undefined ? 0 : Number(q.offset);
     const query: AuditQuery = { limit, offset };
     if (q.user !== undefined) {
       if (/^[1-9][0-9]{0,11}$/.test(q.user)) query.userId = Number(q.user);
