@@ -25,7 +25,7 @@ export function strongPassword() {
   return `Bench-${randomBytes(12).toString('base64url')}-9!`;
 }
 
-export async function startDoorman(ctx, label) {
+export async function startDoorman(ctx, label, extraEnv = {}) {
   if (!existsSync(join(ctx.root, 'dist', 'server.js'))) throw new SkipError('dist/server.js not found (run `npm run build`)');
   // What `npm start` runs (scripts/start.js: dist/server.js in-process); older checkouts
   // benched through DOORMAN_BENCH_ROOT have only dist/server.js.
@@ -47,6 +47,7 @@ export async function startDoorman(ctx, label) {
         NODE_ENV: 'production',
         // The load generator is one address: throttling and per-address admission would answer it 429.
         DOORMAN_THROTTLE: 'false',
+        ...extraEnv,
       }),
       readyPath: MYPAGE_PATH,
       stdoutFile: join(ctx.tmpdir, `doorman-${label}.log`),

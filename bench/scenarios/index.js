@@ -15,10 +15,11 @@ import login from './login.js';
 import refresh from './refresh.js';
 import join from './join.js';
 import loginStorm from './login-storm.js';
+import enumeration from './enumeration.js';
 import { scaleLogin, scaleRefresh } from './scale.js';
 
 export const floors = [nodeHttp, fastify, hmac, argon2];
-export const scenarios = [mypage, tokenVerify, login, refresh, join, loginStorm, scaleLogin, scaleRefresh];
+export const scenarios = [mypage, tokenVerify, login, refresh, join, loginStorm, enumeration, scaleLogin, scaleRefresh];
 export const registry = [...floors, ...scenarios];
 
 const OPS = new Set(['>=', '<=']);
