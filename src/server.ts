@@ -48,6 +48,9 @@ export async function serve(env: Record<string, string | undefined> = process.en
   await app.listen({ host: config.host, port: config.port });
   const summary = startupSummary(config);
   app.log.info(summary, `doorman ${summary.mode} mode; keys: ${summary.keys}; database: ${summary.database}`);
+  if (config.environment === 'production' && config.mailUrl === null) {
+    app.log.warn('doorman: no DOORMAN_MAIL_URL, so mail is off: password reset and resend answer as usual and send nothing');
+  }
 }
 
 export function reportStartupError(error: unknown): never {
