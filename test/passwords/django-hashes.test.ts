@@ -120,7 +120,7 @@ describe('login timing: no refusal skips the hashing work', () => {
     const limiter = new CountingLimiter(2, 100);
     const hasher = createPasswordHasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 }, limiter);
     const storage = memoryStorage();
-    const accounts = createAccounts({ users: storage.users, hasher, policy: { validators: [], minLength: 8, maxSimilarity: 0.7 }, updateLastLogin: false, revocation: { userChanged: async () => {}, revokeUserSessions: async () => 0 }, now: Date.now });
+    const accounts = createAccounts({ users: storage.users, hasher, policy: { validators: [], minLength: 8, maxSimilarity: 0.7 }, updateLastLogin: false, revocation: { userChanged: async () => {}, revokeUserSessions: async () => 0 }, oneTimeTokens: storage.oneTimeTokens, requireVerifiedEmail: false, now: Date.now });
     try {
       await storage.users.create({ email: 'native@example.com', password: await hasher.hash('right password') });
       await storage.users.create({ email: 'unusable@example.com', password: unusable.encoded });

@@ -201,7 +201,9 @@ async function importUser(
   }
   // Keep Django's primary key when doorman has no user by that id: the same numbers in both.
   if (await target.idTaken(djangoId)) delete incoming.id;
-  const id = await target.createUser(incoming);
+  // Imported users were users of the old system: they count as verified, like the users that
+  // existed before migration 0006 (issue 14), so mandatory verification does not lock them out.
+  const id = await target.createUser({ ...incoming, emailVerified: true });
   users.set(djangoId, id);
   owners.set(id, djangoId);
   await target.link(djangoId, id);
