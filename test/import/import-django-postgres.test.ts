@@ -47,7 +47,7 @@ describe.skipIf(!URL_)('import-django from a Django-shaped PostgreSQL database',
     expect(await storage.users.findByEmail('kim@example.com')).toEqual({
       id: 1, email: 'kim@example.com', password: hashes.pbkdf2_sha256!.encoded, firstName: 'Minji', lastName: 'Kim',
       gender: 'female', dateOfBirth: '1999-02-03', isActive: true, isStaff: false, isSuperuser: false,
-      dateJoined: new Date('2020-05-06T07:08:09.123Z'), lastLogin: new Date('2024-01-02T03:04:05.678Z'), credentialsEpoch: 0,
+      dateJoined: new Date('2020-05-06T07:08:09.123Z'), lastLogin: new Date('2024-01-02T03:04:05.678Z'), credentialsEpoch: 0, emailVerified: true,
     });
     expect(await storage.users.findByEmail('gone@example.com')).toMatchObject({ isActive: false });
     expect(await storage.users.findByEmail('admin@example.com')).toMatchObject({ isStaff: true, isSuperuser: true });

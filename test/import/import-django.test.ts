@@ -51,7 +51,7 @@ describe('import-django from a Django-shaped SQLite database', () => {
     expect(kim).toEqual({
       id: 1, email: 'kim@example.com', password: hashes.pbkdf2_sha256!.encoded, firstName: 'Minji', lastName: 'Kim',
       gender: 'female', dateOfBirth: '1999-02-03', isActive: true, isStaff: false, isSuperuser: false,
-      dateJoined: new Date('2020-05-06T07:08:09.123Z'), lastLogin: new Date('2024-01-02T03:04:05.678Z'), credentialsEpoch: 0,
+      dateJoined: new Date('2020-05-06T07:08:09.123Z'), lastLogin: new Date('2024-01-02T03:04:05.678Z'), credentialsEpoch: 0, emailVerified: true,
     });
     expect(await storage.users.findByEmail('admin@example.com')).toMatchObject({ id: 2, isStaff: true, isSuperuser: true, password: hashes.bcrypt!.encoded });
     expect(await storage.users.findByEmail('gone@example.com')).toMatchObject({ id: 3, isActive: false, gender: 'male', password: hashes.unusable!.encoded });
