@@ -16,7 +16,9 @@ export function createBackground(onError: (error: unknown) => void, limit = 1000
         onError(new Error('background: too many pending jobs, request dropped'));
         return;
       }
-      const running: Promise<void> = Promise.resolve()
+      // setImmediate, not a microtask: the job starts after the answer has been written, so
+      // none of its work (look-up, token, mail) lands inside the answer's time.
+      const running: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
         .then(job)
         .catch(onError)
         .finally(() => jobs.delete(running));
