@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuditKind } from '../audit/kinds.js';
 import type { Doorman } from '../core.js';
 
-/** Which audit event a route's answer is: `ok` for 2xx/3xx, `failed` for 400-499 (429 and 5xx are not the user's doing). */
+/** Which audit event a route's answer is: `ok` for 2xx/3xx, `failed` for 400-499, `throttled` for 429 (with the route); 5xx is not recorded. */
 export interface AuditSpec {
   ok?: AuditKind;
   failed?: AuditKind;
@@ -48,7 +48,8 @@ export function installAudit(app: FastifyInstance, doorman: Doorman): void {
     const status = reply.statusCode;
     let kind: AuditKind | undefined;
     if (status < 400) kind = spec.ok;
-    else if (status < 500 && status !== 429) kind = spec.reuse && reused.has(request) ? spec.reuse.kind : spec.failed;
+    else if (status === 429) kind = 'throttled';
+    else if (status < 500) kind = spec.reuse && reused.has(request) ? spec.reuse.kind : spec.failed;
     if (!kind) return;
     doorman.audit.record({
       kind,
@@ -56,6 +57,7 @@ export function installAudit(app: FastifyInstance, doorman: Doorman): void {
       email: spec.email ? bodyEmail(request) : null,
       ip: request.ip,
       userAgent: request.headers['user-agent'] ?? null,
+      detail: status === 429 ? `${request.method} ${request.url.split('?')[0]}` : null,
     });
   });
 }

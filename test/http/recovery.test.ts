@@ -260,3 +260,39 @@ describe('e-mail verification (allauth ACCOUNT_EMAIL_VERIFICATION)', () => {
     expect(readMails(dir)).toHaveLength(0);
   });
 });
+
+describe('throttling of the reset and verification endpoints', () => {
+  it('answers 429 with Retry-After per address past the limit, alike for known and unknown e-mails, and audits it', async () => {
+    await open({ throttlePasswordReset: '3/1h', throttleEmailVerification: '2/1h' });
+    await join(t.app);
+    const statuses = [];
+    for (const email of ['kim@example.com', 'nobody@example.com', 'kim@example.com', 'nobody@example.com']) {
+      statuses.push((await post('/account/password/reset/', { email })).statusCode);
+    }
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const refused = await post('/account/password/reset/', { email: 'kim@example.com' });
+    expect(refused.statusCode).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(refused.json()).toMatchObject({ code: 'throttled' });
+    expect(refused.json().detail).toMatch(/^Request was throttled\. Expected available in \d+ seconds?\.$/);
+    // The confirm, verify and resend counters are their own.
+    const confirms = [];
+    for (let i = 0; i < 4; i++) confirms.push((await confirm('MQ', 'forged')).statusCode);
+    expect(confirms).toEqual([400, 400, 400, 429]);
+    const verifies = [];
+    for (let i = 0; i < 3; i++) verifies.push((await post('/account/join/verify-email/', { key: 'MQ.forged' })).statusCode);
+    expect(verifies).toEqual([404, 404, 429]);
+    const resends = [];
+    for (let i = 0; i < 3; i++) resends.push((await post('/account/join/resend-email/', { email: 'kim@example.com' })).statusCode);
+    expect(resends).toEqual([200, 200, 429]);
+    await t.doorman.idle();
+    const audit = await t.doorman.audit.list({ kind: 'throttled', limit: 10, offset: 0 });
+    expect(audit.results.map((e) => e.detail).sort()).toEqual([
+      'POST /account/join/resend-email/',
+      'POST /account/join/verify-email/',
+      'POST /account/password/reset/',
+      'POST /account/password/reset/',
+      'POST /account/password/reset/confirm/',
+    ]);
+  });
+});

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import type { Doorman } from '../../core.js';
 import { pickLanguage } from '../../mail/language.js';
 import { auditSubject } from '../audit.js';
@@ -25,25 +26,35 @@ const resend = {
 
 /** dj-rest-auth's password reset and registration (allauth) e-mail routes, under /account. */
 export const recoveryRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman }> = async (app, { doorman }) => {
-  const { recovery } = doorman;
+  const { recovery, throttle, config } = doorman;
+  // Per address, each request counted (DRF's AnonRateThrottle): the same for known and unknown e-mails.
+  const guards = {
+    reset: throttle.perAddress('password_reset', config.throttlePasswordReset),
+    confirm: throttle.perAddress('password_reset_confirm', config.throttlePasswordReset),
+    verify: throttle.perAddress('verify_email', config.throttleEmailVerification),
+    resend: throttle.perAddress('resend_email', config.throttleEmailVerification),
+  };
+  const language = (request: FastifyRequest) => pickLanguage(request.headers['accept-language']);
 
   app.post('/password/reset/', reset, async (request) => {
-    recovery.requestPasswordReset(request.body.email, pickLanguage(request.headers['accept-language']));
+    await guards.reset.attempt(throttle.key(request.ip), async () => recovery.requestPasswordReset(request.body.email, language(request)));
     return { detail: 'Password reset e-mail has been sent.' };
   });
 
   app.post('/password/reset/confirm/', confirm, async (request) => {
-    auditSubject(request, (await recovery.confirmPasswordReset(request.body)).id);
+    const user = await guards.confirm.attempt(throttle.key(request.ip), () => recovery.confirmPasswordReset(request.body));
+    auditSubject(request, user.id);
     return { detail: 'Password has been reset with the new password.' };
   });
 
   app.post('/join/verify-email/', verifyEmail, async (request) => {
-    auditSubject(request, (await recovery.verifyEmail(request.body.key)).id);
+    const user = await guards.verify.attempt(throttle.key(request.ip), () => recovery.verifyEmail(request.body.key));
+    auditSubject(request, user.id);
     return { detail: 'ok' };
   });
 
   app.post('/join/resend-email/', resend, async (request) => {
-    recovery.resendVerification(request.body.email, pickLanguage(request.headers['accept-language']));
+    await guards.resend.attempt(throttle.key(request.ip), async () => recovery.resendVerification(request.body.email, language(request)));
     return { detail: 'ok' };
   });
 };
