@@ -20,7 +20,7 @@ describe.skipIf(!POSTGRES_URL)('postgres', () => {
 
   /** Every test starts from empty tables (one database per run; TRUNCATE is far faster than CREATE DATABASE). */
   storageConformance('postgres', async () => {
-    await query(database.url, 'TRUNCATE users, sessions, auth_events, groups, permissions, user_groups, group_permissions, user_permissions RESTART IDENTITY CASCADE');
+    await query(database.url, 'TRUNCATE users, sessions, auth_events, groups, permissions, user_groups, group_permissions, user_permissions, one_time_tokens, audit_events RESTART IDENTITY CASCADE');
     const storage: Storage = postgresStorage(database.url, { poolSize: 4 });
     return { storage, dispose: () => storage.close() };
   });

@@ -1,4 +1,5 @@
-import { PostgresAdapter, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { addSerialId } from './dialect.js';
 
 /**
  * Issue 14: the e-mail verified flag, one-time tokens (password reset, e-mail verification;
@@ -25,11 +26,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('one_time_tokens_expires_at').on('one_time_tokens').column('expires_at').execute();
 
   // No foreign key to users: the record of what happened outlives the account.
-  // Kysely's autoIncrement() is MySQL's auto_increment on PostgreSQL: there, serial.
-  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
-  await db.schema
-    .createTable('audit_events')
-    .addColumn('id', postgres ? 'serial' : 'integer', (c) => (postgres ? c.primaryKey() : c.primaryKey().autoIncrement()))
+  await addSerialId(db, db.schema.createTable('audit_events'))
     .addColumn('at', 'bigint', (c) => c.notNull())
     .addColumn('kind', 'varchar(32)', (c) => c.notNull())
     .addColumn('user_id', 'integer')
