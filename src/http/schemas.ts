@@ -104,7 +104,7 @@ export const SessionListResponse = Type.Array(
   { description: "The caller's live sessions, newest first" },
 );
 /** Join: tokens and the user, or (mandatory verification) only `{"detail": "Verification e-mail sent."}`. */
-export const JoinResponse = Type.Union([AuthResponse, DetailResponse]);
+export const JoinResponse = Type.Union([AuthResponse, DetailResponse], { description: 'Joined: the session\'s tokens and the user; with mandatory verification only {"detail": "Verification e-mail sent."}' });
 
 export const AuditEventSchema = Type.Object({
   id: Type.Integer(),
@@ -122,7 +122,7 @@ export const AuditListResponse = Type.Object({
   next: Type.Union([Type.String(), Type.Null()]),
   previous: Type.Union([Type.String(), Type.Null()]),
   results: Type.Array(AuditEventSchema),
-});
+}, { description: 'Security events, newest first (DRF LimitOffsetPagination)' });
 export const AuditQuerystring = Type.Object({
   user: Type.Optional(Type.String({ maxLength: 254, description: 'A user id or e-mail' })),
   kind: Type.Optional(Type.String({ maxLength: 32 })),

@@ -5,7 +5,7 @@ import { isAdminUser } from '../../permissions/builtin.js';
 import { djangoModelPermissions } from '../../permissions/model.js';
 import type { AuditQuery } from '../../storage/ports.js';
 import { requirePermission } from '../permissions.js';
-import { AuditListResponse, AuditQuerystring } from '../schemas.js';
+import { AuditListResponse, AuditQuerystring, replies } from '../schemas.js';
 
 const list = {
   // Django's admin: staff, and the model's view permission (a superuser has every permission).
@@ -15,7 +15,7 @@ const list = {
     security: [{ bearerAuth: [] }],
     summary: 'Security events, newest first (staff with auth.view_auditevent)',
     querystring: AuditQuerystring,
-    response: { 200: AuditListResponse },
+    response: replies({ 200: AuditListResponse }, 'auth', 'permission'),
   },
 };
 

@@ -3,25 +3,25 @@ import type { FastifyRequest } from 'fastify';
 import type { Doorman } from '../../core.js';
 import { pickLanguage } from '../../mail/language.js';
 import { auditSubject } from '../audit.js';
-import { DetailResponse, EmailBody, PasswordResetConfirmBody, VerifyEmailBody } from '../schemas.js';
+import { DetailResponse, EmailBody, PasswordResetConfirmBody, replies, VerifyEmailBody } from '../schemas.js';
 
 const tags = ['account'];
 
 const reset = {
   config: { audit: { ok: 'password_reset_request', email: true } as const },
-  schema: { tags, summary: 'Mail a password-reset link (dj-rest-auth PasswordResetView); the same answer for unknown e-mails', body: EmailBody, response: { 200: DetailResponse } },
+  schema: { tags, summary: 'Mail a password-reset link (dj-rest-auth PasswordResetView); the same answer for unknown e-mails', body: EmailBody, response: replies({ 200: DetailResponse }, 'body', 'throttled') },
 };
 const confirm = {
   config: { audit: { ok: 'password_reset', failed: 'password_reset_failed' } as const },
-  schema: { tags, summary: 'Set a new password with the link\'s uid and token; every session ends', body: PasswordResetConfirmBody, response: { 200: DetailResponse } },
+  schema: { tags, summary: 'Set a new password with the link\'s uid and token; every session ends', body: PasswordResetConfirmBody, response: replies({ 200: DetailResponse }, 'body', 'throttled', 'hashing') },
 };
 const verifyEmail = {
   config: { audit: { ok: 'email_verified', failed: 'email_verification_failed' } as const },
-  schema: { tags, summary: 'Confirm an e-mail address with the key from its mail (dj-rest-auth VerifyEmailView)', body: VerifyEmailBody, response: { 200: DetailResponse } },
+  schema: { tags, summary: 'Confirm an e-mail address with the key from its mail (dj-rest-auth VerifyEmailView)', body: VerifyEmailBody, response: replies({ 200: DetailResponse }, 'body', 'lookup', 'throttled') },
 };
 const resend = {
   config: { audit: { ok: 'email_verification_resend', email: true } as const },
-  schema: { tags, summary: 'Mail a new verification link; the same answer for unknown e-mails', body: EmailBody, response: { 200: DetailResponse } },
+  schema: { tags, summary: 'Mail a new verification link; the same answer for unknown e-mails', body: EmailBody, response: replies({ 200: DetailResponse }, 'body', 'throttled') },
 };
 
 /** dj-rest-auth's password reset and registration (allauth) e-mail routes, under /account. */
