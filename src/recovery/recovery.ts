@@ -129,7 +129,7 @@ export function createRecovery(deps: RecoveryDeps): Recovery {
       if (!(await spend('password_reset', user.id, input.token))) throw invalidFields({ token: ['Invalid value'] });
       const updated = await deps.accounts.setPassword(user.id, input.new_password1);
       // Whoever knew the old password is out: every session of the user ends.
-      await deps.revocation.revokeUserSessions(user.id, null);
+      await deps.revocation.revokeUserSessions(user.id);
       return updated;
     },
 

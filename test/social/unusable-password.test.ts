@@ -25,7 +25,7 @@ describe('a social-only user has no usable password', () => {
     expect(user.password).toBeNull();
 
     const { hasher, calls } = countingHasher();
-    const accounts = createAccounts({ users: storage.users, hasher, policy: { validators: [], minLength: 1, maxSimilarity: 0.7 }, updateLastLogin: false, revocation: { userChanged: async () => {}, revokeUserSessions: async () => 0 }, now: () => 0 });
+    const accounts = createAccounts({ users: storage.users, hasher, policy: { validators: [], minLength: 1, maxSimilarity: 0.7 }, updateLastLogin: false, revocation: { userChanged: async () => {}, revokeUserSessions: async () => 0 }, oneTimeTokens: storage.oneTimeTokens, requireVerifiedEmail: false, now: () => 0 });
     // verify() of this hasher says yes to anything: the null password must never reach it.
     expect(await accounts.authenticate('solo@example.com', 'anything')).toBeNull();
     expect(await accounts.authenticate('nobody@example.com', 'anything')).toBeNull();

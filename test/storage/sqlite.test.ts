@@ -97,7 +97,7 @@ describe('migration 0006: refresh_tokens become sessions', () => {
     await db.destroy();
 
     const storage = sqliteStorage(path);
-    expect(await storage.migrate()).toEqual(['0006-sessions', '0007-social-accounts']);
+    expect(await storage.migrate()).toEqual(['0006-sessions', '0007-social-accounts', '0008-mail-audit']);
     expect(await storage.sessions.find('fam-a')).toMatchObject({ userId: 1, tokenType: 'refresh', currentJti: 'a3', createdAt: new Date(100), revokedAt: null, expiresAt: new Date(later), credentialsEpoch: 0 });
     expect(await storage.sessions.find('fam-b')).toMatchObject({ currentJti: 'b1', revokedAt: new Date(400) });
     expect(await storage.sessions.find('fam-c')).toBeNull();
