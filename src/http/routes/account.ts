@@ -8,7 +8,7 @@ import { auditSubject } from '../audit.js';
 import type { CookieMode } from '../cookies.js';
 import { originOf } from '../origin.js';
 import { authenticateRequest, requirePermission, userOf } from '../permissions.js';
-import { authBody } from '../responses.js';
+import { signIn as signInAnswer } from '../sign-in.js';
 import { AuthResponse, DetailResponse, JoinBody, JoinResponse, LoginBody, MypageResponse, NoContentResponse, OptionalRefreshBody, PasswordChangeBody, PasswordChangeResponse, ProfileBody, PublicUserSchema, SessionListResponse, SessionParams, replies } from '../schemas.js';
 
 const tags = ['account'];
@@ -43,18 +43,7 @@ const updateUser = {
 export const accountRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman; cookies: CookieMode }> = async (app, { doorman, cookies }) => {
   const { accounts, tokens, config, sessions } = doorman;
 
-  /**
-   * A new session's tokens: in cookies in cookie mode, and in the body, except the refresh
-   * token in HttpOnly cookie mode unless the client asks for it (cookies.refreshInBody).
-   */
-  async function signIn(request: FastifyRequest, reply: FastifyReply, user: User) {
-    const pair = await tokens.issuePair(user, originOf(request));
-    if (cookies.enabled) cookies.set(reply, { access: pair.access, accessExp: pair.accessExp, refresh: pair.refresh, refreshExp: pair.refreshExp, sessionId: pair.sessionId });
-    const body = authBody(config, pair, user);
-    if (cookies.refreshInBody(request)) return body;
-    const { refresh: _omitted, ...rest } = body;
-    return rest;
-  }
+  const signIn = (request: FastifyRequest, reply: FastifyReply, user: User) => signInAnswer(doorman, cookies, request, reply, user);
   const cookieGuard = { onRequest: cookies.refuseCrossSite };
 
   const { throttle } = doorman;

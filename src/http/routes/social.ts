@@ -7,9 +7,8 @@ import type { SocialAccount } from '../../storage/ports.js';
 import { PENDING_LIFETIME_SECONDS } from '../../social/state.js';
 import type { User } from '../../users/types.js';
 import type { CookieMode } from '../cookies.js';
-import { originOf } from '../origin.js';
 import { requirePermission, userOf } from '../permissions.js';
-import { authBody } from '../responses.js';
+import { signIn as signInAnswer } from '../sign-in.js';
 import { AuthResponse, ConnectionPath, NoContentResponse, ProviderPath, RedirectResponse, replies, SocialAccountList, SocialAccountSchema, SocialLoginBody } from '../schemas.js';
 
 const tags = ['social'];
@@ -42,7 +41,7 @@ function toConnection(account: SocialAccount) {
 
 /** Social login under /account/social: the redirect flow, the SPA flow and connections. */
 export const socialRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman; cookies: CookieMode }> = async (app, { doorman, cookies }) => {
-  const { social, tokens, accounts, config } = doorman;
+  const { social, accounts, config } = doorman;
   const base = app.prefix;
   const pendingCookie = (provider: string) => ({
     path: `${base}/${provider}/callback/`,
@@ -59,15 +58,7 @@ export const socialRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman; cookies
     return config.socialRedirectUrl;
   }
 
-  /** As a password login (routes/account.ts): a new session, tokens in cookies in cookie mode, the refresh token in the body only where login puts it. */
-  async function signIn(request: FastifyRequest, reply: FastifyReply, user: User) {
-    const pair = await tokens.issuePair(user, originOf(request));
-    if (cookies.enabled) cookies.set(reply, { access: pair.access, accessExp: pair.accessExp, refresh: pair.refresh, refreshExp: pair.refreshExp, sessionId: pair.sessionId });
-    const body = authBody(config, pair, user);
-    if (cookies.refreshInBody(request)) return body;
-    const { refresh: _omitted, ...rest } = body;
-    return rest;
-  }
+  const signIn = (request: FastifyRequest, reply: FastifyReply, user: User) => signInAnswer(doorman, cookies, request, reply, user);
   // The SPA flow sets cookies in cookie mode, so another site must not be able to post to it
   // (login CSRF), as for login. The callback is a cross-site GET by nature; the sealed pending
   // cookie, which only the browser that started the sign-in has, is its defence.
