@@ -51,7 +51,12 @@ if (flags.duration) cfg.duration = Math.max(1, Number(flags.duration));
 // --only a,b selects units; the floors they are compared with come along.
 let units = registry;
 if (flags.only) {
-  const want = new Set(flags.only.split(',').map((s) => s.trim()).filter(Boolean));
+  const want = new Set(
+    flags.only
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
   const unknown = [...want].filter((n) => !registry.some((u) => u.name === n));
   if (unknown.length) {
     log(`unknown scenario(s): ${unknown.join(', ')}; known: ${registry.map((u) => u.name).join(', ')}`);
@@ -66,9 +71,17 @@ const tmp = mkdtempSync(join(tmpdir(), 'doorman-bench-'));
 const results = {};
 const t0 = Date.now();
 const meta = {
-  date: new Date().toISOString(), mode, reps: cfg.reps, duration_s: cfg.duration, warmup_s: cfg.warmup,
-  node: process.version, wrk, cpus: availableParallelism(), cpu_model: cpus()[0]?.model.trim(),
-  loadavg_start: loadavg(), argv: process.argv.slice(2),
+  date: new Date().toISOString(),
+  mode,
+  reps: cfg.reps,
+  duration_s: cfg.duration,
+  warmup_s: cfg.warmup,
+  node: process.version,
+  wrk,
+  cpus: availableParallelism(),
+  cpu_model: cpus()[0]?.model.trim(),
+  loadavg_start: loadavg(),
+  argv: process.argv.slice(2),
 };
 
 function floorMedian(name, metric) {
@@ -80,15 +93,26 @@ function floorMedian(name, metric) {
 
 function makeCtx(u) {
   const ctx = {
-    name: u.name, mode, root: ROOT, tmpdir: tmp, rep: 0, warmup: false,
-    duration: cfg.duration, reps: cfg.reps, state: {},
+    name: u.name,
+    mode,
+    root: ROOT,
+    tmpdir: tmp,
+    rep: 0,
+    warmup: false,
+    duration: cfg.duration,
+    reps: cfg.reps,
+    state: {},
     note: (msg) => results[u.name].notes.push(msg),
     startServer,
     floorMedian,
     assertClean: (r) => assertClean(r, u.name),
     // clean:false lets a scenario inspect a run before the error checks.
-    wrk: (o) => runWrk({ duration: ctx.duration, ...o }).then((r) => (o.clean === false ? r : assertClean(r, u.name)))
-      .catch(async (e) => { throw new Error(`${e.message}${o.script ? '' : await sampleAnswer(o)}`); }),
+    wrk: (o) =>
+      runWrk({ duration: ctx.duration, ...o })
+        .then((r) => (o.clean === false ? r : assertClean(r, u.name)))
+        .catch(async (e) => {
+          throw new Error(`${e.message}${o.script ? '' : await sampleAnswer(o)}`);
+        }),
     micro: (o) => runMicro({ durationMs: ctx.duration * 1000, warmupMs: cfg.microWarmupMs, ...o }),
   };
   return ctx;
@@ -105,11 +129,21 @@ async function sampleAnswer(o) {
 }
 
 function show(m) {
-  return Object.entries(m).map(([k, v]) => `${k} ${fmt(v)}`).join('  ');
+  return Object.entries(m)
+    .map(([k, v]) => `${k} ${fmt(v)}`)
+    .join('  ');
 }
 
-const est = units.reduce((s, u) => s + (u.name === 'login-storm' ? 2.4 : 1) * cfg.duration * (cfg.reps) + (u.kind === 'http' ? cfg.warmup : cfg.microWarmupMs / 1000 * cfg.reps), 0);
-log(`doorman bench: ${mode}, ${cfg.reps} rep(s) x ${cfg.duration} s, units: ${units.map((u) => u.name).join(', ')} (~${Math.ceil(est)} s of measuring, plus setup)`);
+const est = units.reduce(
+  (s, u) =>
+    s +
+    (u.name === 'login-storm' ? 2.4 : 1) * cfg.duration * cfg.reps +
+    (u.kind === 'http' ? cfg.warmup : (cfg.microWarmupMs / 1000) * cfg.reps),
+  0,
+);
+log(
+  `doorman bench: ${mode}, ${cfg.reps} rep(s) x ${cfg.duration} s, units: ${units.map((u) => u.name).join(', ')} (~${Math.ceil(est)} s of measuring, plus setup)`,
+);
 if (!wrk) log('wrk not found: HTTP units will be skipped (apt-get install -y wrk)');
 
 const ctxs = new Map();

@@ -18,12 +18,20 @@ function newest(path) {
   return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newest(join(path, name))));
 }
 
-const sources = Math.max(newest(join(root, 'src')), newest(join(root, 'tsconfig.json')), newest(join(root, 'tsconfig.build.json')));
-const built = existsSync(join(root, 'dist', 'server.js')) ? Math.max(newest(stamp), newest(join(root, 'dist', '.tsbuildinfo'))) : 0;
+const sources = Math.max(
+  newest(join(root, 'src')),
+  newest(join(root, 'tsconfig.json')),
+  newest(join(root, 'tsconfig.build.json')),
+);
+const built = existsSync(join(root, 'dist', 'server.js'))
+  ? Math.max(newest(stamp), newest(join(root, 'dist', '.tsbuildinfo')))
+  : 0;
 if (sources > 0 && sources > built) {
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   if (!existsSync(tsc)) {
-    process.stderr.write('doorman: dist/ is missing or older than src/, and TypeScript is not installed: run `npm install` (or `npm run build` where it is)\n');
+    process.stderr.write(
+      'doorman: dist/ is missing or older than src/, and TypeScript is not installed: run `npm install` (or `npm run build` where it is)\n',
+    );
     process.exit(1);
   }
   execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });

@@ -34,9 +34,24 @@ export interface BuildAppOptions {
  */
 export function redactPaths(authHeaderName = 'authorization'): string[] {
   const header = authHeaderName.toLowerCase();
-  const body = ['password', 'password1', 'password2', 'old_password', 'new_password1', 'new_password2', 'refresh', 'access', 'token', 'key', 'uid'];
+  const body = [
+    'password',
+    'password1',
+    'password2',
+    'old_password',
+    'new_password1',
+    'new_password2',
+    'refresh',
+    'access',
+    'token',
+    'key',
+    'uid',
+  ];
   return [
-    'req.headers.authorization', `req.headers[${JSON.stringify(header)}]`, 'req.headers.cookie', 'res.headers["set-cookie"]',
+    'req.headers.authorization',
+    `req.headers[${JSON.stringify(header)}]`,
+    'req.headers.cookie',
+    'res.headers["set-cookie"]',
     ...body.flatMap((field) => [`req.body.${field}`, `body.${field}`]),
   ];
 }
@@ -53,7 +68,10 @@ export const REDACT = redactPaths();
  * (0.228x bare node:http at info vs 0.437x at warn, issue 13).
  */
 function defaultLogger(level: string, authHeaderName: string, destination?: DestinationStream) {
-  return pino({ level, redact: [...new Set(redactPaths(authHeaderName))] }, destination ?? pino.destination({ dest: 1, sync: false }));
+  return pino(
+    { level, redact: [...new Set(redactPaths(authHeaderName))] },
+    destination ?? pino.destination({ dest: 1, sync: false }),
+  );
 }
 
 /** doorman's version, for the OpenAPI document (package.json sits beside src/ and dist/). */
@@ -67,9 +85,16 @@ function packageVersion(): string {
  */
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { config } = options.doorman;
-  const own = options.loggerInstance === undefined && options.logger === undefined ? defaultLogger(config.logLevel, config.authHeaderName, options.logDestination) : null;
+  const own =
+    options.loggerInstance === undefined && options.logger === undefined
+      ? defaultLogger(config.logLevel, config.authHeaderName, options.logDestination)
+      : null;
   const app = Fastify({
-    ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : own ? { loggerInstance: own } : { logger: options.logger }),
+    ...(options.loggerInstance
+      ? { loggerInstance: options.loggerInstance }
+      : own
+        ? { loggerInstance: own }
+        : { logger: options.logger }),
     // One access line per request instead of Fastify's two (src/http/access-log.ts).
     logController: new AccessLog(config.accessLog),
     bodyLimit: config.bodyLimit,
@@ -100,12 +125,32 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   if (config.apiDocs) await registerApiDocs(app, config, packageVersion());
   // Liveness: the process serves. Readiness: the database answers and is migrated, so a load
   // balancer sends traffic elsewhere while PostgreSQL is away (issue 13).
-  app.get('/healthz', { schema: { tags: ['operations'], summary: 'Liveness: 200 while the process serves', response: { 200: HealthResponse } } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { tags: ['operations'], summary: 'Readiness: the database answers and its migrations are current', response: { 200: ReadyResponse, 503: UnreadyResponse } } }, async (_request, reply) => {
-    const problem = await options.doorman.unready();
-    if (problem === null) return { status: 'ready' };
-    return reply.status(503).header('Retry-After', '1').send({ status: 'unavailable', detail: problem });
-  });
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Liveness: 200 while the process serves',
+        response: { 200: HealthResponse },
+      },
+    },
+    async () => ({ status: 'ok' }),
+  );
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Readiness: the database answers and its migrations are current',
+        response: { 200: ReadyResponse, 503: UnreadyResponse },
+      },
+    },
+    async (_request, reply) => {
+      const problem = await options.doorman.unready();
+      if (problem === null) return { status: 'ready' };
+      return reply.status(503).header('Retry-After', '1').send({ status: 'unavailable', detail: problem });
+    },
+  );
   await app.register(doormanPlugin, { doorman: options.doorman, errorHandler: false });
   return app;
 }

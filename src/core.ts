@@ -165,16 +165,30 @@ export function createDoorman(options: DoormanOptions): Doorman {
   };
   const log: ThrottleLog = options.log ?? pino({ level: config.logLevel });
   // Redis counters (storage/redis/) when REDIS_URL is set, shared by every instance; else memory.
-  const counters = options.throttleStore ?? (config.throttle && config.redisUrl ? redisCounterStore({ url: config.redisUrl, keyPrefix: `${config.redisKeyPrefix}:throttle`, log }) : undefined);
+  const counters =
+    options.throttleStore ??
+    (config.throttle && config.redisUrl
+      ? redisCounterStore({ url: config.redisUrl, keyPrefix: `${config.redisKeyPrefix}:throttle`, log })
+      : undefined);
   const throttle = createThrottle(config, counters);
-  const sync: RevocationSync = createRevocationSync(storage, view, config.revocationPollInterval, now, options.onError ?? (() => {}));
+  const sync: RevocationSync = createRevocationSync(
+    storage,
+    view,
+    config.revocationPollInterval,
+    now,
+    options.onError ?? (() => {}),
+  );
   const onError = options.onError ?? (() => {});
   const accounts = createAccounts({
     users: storage.users,
     oneTimeTokens: storage.oneTimeTokens,
     requireVerifiedEmail: config.emailVerification === 'mandatory',
     hasher,
-    policy: { validators: config.passwordValidators, minLength: config.passwordMinLength, maxSimilarity: config.passwordMaxSimilarity },
+    policy: {
+      validators: config.passwordValidators,
+      minLength: config.passwordMinLength,
+      maxSimilarity: config.passwordMaxSimilarity,
+    },
     updateLastLogin: config.updateLastLogin,
     revocation,
     now,
@@ -191,9 +205,20 @@ export function createDoorman(options: DoormanOptions): Doorman {
     now,
   });
 
-  const policy = { validators: config.passwordValidators, minLength: config.passwordMinLength, maxSimilarity: config.passwordMaxSimilarity };
+  const policy = {
+    validators: config.passwordValidators,
+    minLength: config.passwordMinLength,
+    maxSimilarity: config.passwordMaxSimilarity,
+  };
   const mailUrl = config.mailUrl ?? (config.environment === 'production' ? null : DEVELOPMENT_MAIL_URL);
-  const outbox: Outbox | null = mailUrl === null ? null : createOutbox(() => createMailTransport(mailUrl), { from: config.mailFrom, retries: config.mailRetries, onError });
+  const outbox: Outbox | null =
+    mailUrl === null
+      ? null
+      : createOutbox(() => createMailTransport(mailUrl), {
+          from: config.mailFrom,
+          retries: config.mailRetries,
+          onError,
+        });
   const background = createBackground(onError);
   const recovery = createRecovery({
     users: storage.users,
@@ -253,7 +278,10 @@ export function createDoorman(options: DoormanOptions): Doorman {
         timer = setTimeout(() => resolve(`the database did not answer within ${timeoutMs} ms`), timeoutMs);
       });
       try {
-        return await Promise.race([storage.unready().catch((error: Error) => `the database did not answer: ${error.message}`), late]);
+        return await Promise.race([
+          storage.unready().catch((error: Error) => `the database did not answer: ${error.message}`),
+          late,
+        ]);
       } finally {
         clearTimeout(timer);
       }

@@ -51,8 +51,21 @@ export { JWT_ALGORITHMS, type JwtAlgorithm } from './keys/algorithms.js';
 export type { Verifier, VerifierOptions, VerifiedAccess } from './verify/verifier.js';
 
 // Permissions (DRF's permission classes)
-export { permission, SAFE_METHODS, type Permission, type PermissionSubject, type PermissionUser } from './permissions/types.js';
-export { allowAny, isAuthenticated, isAuthenticatedOrReadOnly, isAdminUser, readOnly, isOwner } from './permissions/builtin.js';
+export {
+  permission,
+  SAFE_METHODS,
+  type Permission,
+  type PermissionSubject,
+  type PermissionUser,
+} from './permissions/types.js';
+export {
+  allowAny,
+  isAuthenticated,
+  isAuthenticatedOrReadOnly,
+  isAdminUser,
+  readOnly,
+  isOwner,
+} from './permissions/builtin.js';
 export { and, or, not } from './permissions/compose.js';
 export {
   djangoModelPermissions,

@@ -24,7 +24,13 @@ export async function serve(env: Record<string, string | undefined> = process.en
   let log: (error: unknown, message: string) => void = () => {};
   const storage = openConfiguredStorage(config, (error) => log(error, 'idle database connection lost'));
   await storage.migrate();
-  const app = await buildApp({ doorman: createDoorman({ config, storage, onError: (error) => log(error, 'doorman: background work failed (revocation sync, mail, audit)') }) });
+  const app = await buildApp({
+    doorman: createDoorman({
+      config,
+      storage,
+      onError: (error) => log(error, 'doorman: background work failed (revocation sync, mail, audit)'),
+    }),
+  });
   log = (error, message) => app.log.warn({ err: error }, message);
   await app.doorman.start();
   let stopping = false;
@@ -33,7 +39,10 @@ export async function serve(env: Record<string, string | undefined> = process.en
     stopping = true;
     app.log.info({ signal }, 'shutting down: finishing in-flight requests');
     const force = setTimeout(() => {
-      app.log.warn({ timeoutMs: config.shutdownTimeout }, 'in-flight requests did not finish in time; closing their connections');
+      app.log.warn(
+        { timeoutMs: config.shutdownTimeout },
+        'in-flight requests did not finish in time; closing their connections',
+      );
       app.server.closeAllConnections();
     }, config.shutdownTimeout);
     force.unref();
@@ -49,7 +58,9 @@ export async function serve(env: Record<string, string | undefined> = process.en
   const summary = startupSummary(config);
   app.log.info(summary, `doorman ${summary.mode} mode; keys: ${summary.keys}; database: ${summary.database}`);
   if (config.environment === 'production' && config.mailUrl === null) {
-    app.log.warn('doorman: no DOORMAN_MAIL_URL, so mail is off: password reset and resend answer as usual and send nothing');
+    app.log.warn(
+      'doorman: no DOORMAN_MAIL_URL, so mail is off: password reset and resend answer as usual and send nothing',
+    );
   }
 }
 
@@ -60,14 +71,23 @@ export function reportStartupError(error: unknown): never {
   }
   if (error instanceof StorageUnavailableError) {
     const cause = (error.cause as { message?: string } | undefined)?.message;
-    process.stderr.write(`doorman: cannot start: ${error.reason}${cause ? ` (${cause})` : ''} Check DOORMAN_DATABASE_URL.\n`);
+    process.stderr.write(
+      `doorman: cannot start: ${error.reason}${cause ? ` (${cause})` : ''} Check DOORMAN_DATABASE_URL.\n`,
+    );
     process.exit(1);
   }
   const code = (error as { code?: string }).code;
   if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
     const { address, port } = error as { address?: string; port?: number };
-    const why = code === 'EADDRINUSE' ? 'is already in use' : code === 'EACCES' ? 'needs privileges' : 'is not an address of this machine';
-    process.stderr.write(`doorman: cannot listen on ${address ?? '?'}:${port ?? '?'}: it ${why}. Set DOORMAN_HOST / DOORMAN_PORT.\n`);
+    const why =
+      code === 'EADDRINUSE'
+        ? 'is already in use'
+        : code === 'EACCES'
+          ? 'needs privileges'
+          : 'is not an address of this machine';
+    process.stderr.write(
+      `doorman: cannot listen on ${address ?? '?'}:${port ?? '?'}: it ${why}. Set DOORMAN_HOST / DOORMAN_PORT.\n`,
+    );
     process.exit(1);
   }
   process.stderr.write(`doorman: cannot start: ${(error as Error).stack ?? String(error)}\n`);

@@ -17,7 +17,11 @@ export const PACKAGE_RULES: ReadonlyArray<{ name: string; packages: RegExp; allo
   { name: 'the mail library', packages: /^nodemailer(\/.*)?$/, allowed: ['mail/transport.ts'] },
   // social/id-token.ts: an id_token a client hands over (SPA flow) is checked against the
   // provider's JWKS, which openid-client does not offer as a function of its own (issue 16).
-  { name: 'JWT libraries', packages: /^(fast-jwt|jose)(\/.*)?$/, allowed: ['tokens/codec.ts', 'tokens/remote.ts', 'verify/', 'keys/', 'social/id-token.ts'] },
+  {
+    name: 'JWT libraries',
+    packages: /^(fast-jwt|jose)(\/.*)?$/,
+    allowed: ['tokens/codec.ts', 'tokens/remote.ts', 'verify/', 'keys/', 'social/id-token.ts'],
+  },
   // The relying party (issue 16): one client per provider, wrapped in social/client.ts only.
   { name: 'OpenID Connect client', packages: /^(openid-client|oauth4webapi)(\/.*)?$/, allowed: ['social/client.ts'] },
 ];
@@ -45,7 +49,8 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-const under = (file: string, paths: readonly string[]) => paths.some((p) => (p.endsWith('/') ? file.startsWith(p) : file === p));
+const under = (file: string, paths: readonly string[]) =>
+  paths.some((p) => (p.endsWith('/') ? file.startsWith(p) : file === p));
 
 interface Module {
   /** Relative to src/. */
@@ -75,7 +80,11 @@ function clockReads(source: string): number[] {
   const lines: number[] = [];
   const isDate = (node: ts.Node) => ts.isIdentifier(node) && node.text === 'Date';
   const visit = (node: ts.Node) => {
-    const dateNow = ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && isDate(node.expression.expression) && node.expression.name.text === 'now';
+    const dateNow =
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      isDate(node.expression.expression) &&
+      node.expression.name.text === 'now';
     const newDate = ts.isNewExpression(node) && isDate(node.expression) && (node.arguments?.length ?? 0) === 0;
     if (dateNow || newDate) lines.push(sf.getLineAndCharacterOfPosition(node.getStart()).line + 1);
     ts.forEachChild(node, visit);
@@ -123,14 +132,23 @@ export function violations(modules: Map<string, Module>): string[] {
   for (const m of modules.values()) {
     for (const pkg of m.packages) {
       for (const rule of PACKAGE_RULES) {
-        if (rule.packages.test(pkg) && !under(m.file, rule.allowed)) problems.push(`${m.file} imports ${pkg}: ${rule.name} only in ${rule.allowed.join(', ')}`);
+        if (rule.packages.test(pkg) && !under(m.file, rule.allowed))
+          problems.push(`${m.file} imports ${pkg}: ${rule.name} only in ${rule.allowed.join(', ')}`);
       }
     }
-    for (const next of m.imports) if (!modules.has(next)) problems.push(`${m.file} imports ${next}, which does not exist`);
+    for (const next of m.imports)
+      if (!modules.has(next)) problems.push(`${m.file} imports ${next}, which does not exist`);
     for (const { path } of SELF_CONTAINED.filter((s) => m.file.startsWith(s.path))) {
-      for (const name of [...m.packages, ...m.imports.filter((i) => !i.startsWith(path))]) problems.push(`${m.file} imports ${name}: ${path} imports only itself`);
+      for (const name of [...m.packages, ...m.imports.filter((i) => !i.startsWith(path))])
+        problems.push(`${m.file} imports ${name}: ${path} imports only itself`);
     }
-    if (m.clockReads.length > 0 && !under(m.file, CLOCK_EXCEPTIONS.map((e) => e.path))) {
+    if (
+      m.clockReads.length > 0 &&
+      !under(
+        m.file,
+        CLOCK_EXCEPTIONS.map((e) => e.path),
+      )
+    ) {
       problems.push(`${m.file}:${m.clockReads.join(',')} reads the wall clock: take the injected now`);
     }
   }
@@ -160,7 +178,10 @@ describe('architecture (docs/architecture.md)', () => {
     expect(pages.map((m) => m.file)).toContain('pages/browser/main.ts');
     for (const m of pages) {
       expect(m.packages, m.file).toEqual([]);
-      expect(m.imports.filter((i) => !i.startsWith('pages/') && !i.startsWith('client/')), m.file).toEqual([]);
+      expect(
+        m.imports.filter((i) => !i.startsWith('pages/') && !i.startsWith('client/')),
+        m.file,
+      ).toEqual([]);
     }
   });
 
@@ -171,15 +192,20 @@ describe('architecture (docs/architecture.md)', () => {
     add('users/accounts.ts', { packages: ['kysely', 'fastify'], clockReads: [7] });
     add('tokens/issue.ts', { packages: ['jose'] });
     add('keys/algorithms.ts', { imports: ['tokens/rules.ts'] });
-    add('client/transport.ts', { packages: ['node:crypto'], imports: [...broken.get('client/transport.ts')!.imports, 'http/schemas.ts'] });
-    expect(violations(broken).sort()).toEqual([
-      'tokens/issue.ts imports jose: JWT libraries only in tokens/codec.ts, tokens/remote.ts, verify/, keys/, social/id-token.ts',
-      'users/accounts.ts imports kysely: database drivers only in storage/',
-      'users/accounts.ts imports fastify: Fastify only in http/, app.ts',
-      'users/accounts.ts:7 reads the wall clock: take the injected now',
-      'import cycle among: keys/algorithms.ts, tokens/rules.ts',
-      'client/transport.ts imports node:crypto: client/ imports only itself',
-      'client/transport.ts imports http/schemas.ts: client/ imports only itself',
-    ].sort());
+    add('client/transport.ts', {
+      packages: ['node:crypto'],
+      imports: [...broken.get('client/transport.ts')!.imports, 'http/schemas.ts'],
+    });
+    expect(violations(broken).sort()).toEqual(
+      [
+        'tokens/issue.ts imports jose: JWT libraries only in tokens/codec.ts, tokens/remote.ts, verify/, keys/, social/id-token.ts',
+        'users/accounts.ts imports kysely: database drivers only in storage/',
+        'users/accounts.ts imports fastify: Fastify only in http/, app.ts',
+        'users/accounts.ts:7 reads the wall clock: take the injected now',
+        'import cycle among: keys/algorithms.ts, tokens/rules.ts',
+        'client/transport.ts imports node:crypto: client/ imports only itself',
+        'client/transport.ts imports http/schemas.ts: client/ imports only itself',
+      ].sort(),
+    );
   });
 });

@@ -6,7 +6,9 @@ export const ROOT = join(import.meta.dirname, '..');
 
 const stale = (entry: string) => {
   const built = existsSync(entry) ? statSync(entry).mtimeMs : 0;
-  const sources = readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+  const sources = readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' }).filter((f) =>
+    f.endsWith('.ts'),
+  );
   return !built || sources.some((f) => statSync(join(ROOT, 'src', f)).mtimeMs > built);
 };
 
@@ -24,7 +26,8 @@ export function ensureBuilt(entry = join(ROOT, 'dist', 'server.js')): void {
       mkdirSync(lock);
       break;
     } catch {
-      if (Date.now() > deadline) throw new Error(`another test has held ${lock} for 2 minutes; remove it if no build runs`);
+      if (Date.now() > deadline)
+        throw new Error(`another test has held ${lock} for 2 minutes; remove it if no build runs`);
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
     }
   }

@@ -24,7 +24,14 @@ export function testConfig(overrides: ConfigInput = {}) {
   return loadConfig({
     env: {},
     ignoreFile: true,
-    overrides: { environment: 'test', signingKey: SECRET, argon2MemoryCost: 1024, argon2TimeCost: 1, logLevel: 'silent', ...overrides },
+    overrides: {
+      environment: 'test',
+      signingKey: SECRET,
+      argon2MemoryCost: 1024,
+      argon2TimeCost: 1,
+      logLevel: 'silent',
+      ...overrides,
+    },
   });
 }
 
@@ -60,7 +67,13 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
   }
   await storage.migrate();
   const clock = { now: Date.now() };
-  const doorman = createDoorman({ config, storage, now: () => clock.now, ...(options.customClaims ? { customClaims: options.customClaims } : {}), ...(options.socialClient ? { socialClient: options.socialClient } : {}) });
+  const doorman = createDoorman({
+    config,
+    storage,
+    now: () => clock.now,
+    ...(options.customClaims ? { customClaims: options.customClaims } : {}),
+    ...(options.socialClient ? { socialClient: options.socialClient } : {}),
+  });
   await doorman.start();
   const app = await buildApp({ doorman, logger: false });
   return {
@@ -78,7 +91,11 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
 }
 
 export async function join(app: FastifyInstance, email = 'kim@example.com', extra: Record<string, unknown> = {}) {
-  const response = await app.inject({ method: 'POST', url: '/account/join/', payload: { email, password1: PASSWORD, password2: PASSWORD, ...extra } });
+  const response = await app.inject({
+    method: 'POST',
+    url: '/account/join/',
+    payload: { email, password1: PASSWORD, password2: PASSWORD, ...extra },
+  });
   if (response.statusCode !== 201) throw new Error(`join failed: ${response.statusCode} ${response.body}`);
   return response.json() as { access: string; refresh: string; user: { pk: number; email: string } };
 }

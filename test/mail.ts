@@ -45,14 +45,22 @@ function part(raw: string, type: string): string {
 
 export function parseMail(raw: string): ReadMail {
   const head = raw.slice(0, raw.search(/\r?\n\r?\n/));
-  return { to: header(head, 'To'), subject: decodeWords(header(head, 'Subject')), text: part(raw, 'text/plain'), html: part(raw, 'text/html'), raw };
+  return {
+    to: header(head, 'To'),
+    subject: decodeWords(header(head, 'Subject')),
+    text: part(raw, 'text/plain'),
+    html: part(raw, 'text/html'),
+    raw,
+  };
 }
 
 /** Every .eml in the directory, oldest first. */
 export function readMails(dir: string): ReadMail[] {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.eml')).sort();
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith('.eml'))
+      .sort();
   } catch {
     return [];
   }

@@ -9,7 +9,10 @@ import pg from 'pg';
 export const POSTGRES_URL = process.env.DOORMAN_TEST_POSTGRES_URL;
 
 export function noteSkippedPostgres(what: string): void {
-  if (!POSTGRES_URL) console.warn(`[skipped] ${what}: set DOORMAN_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres to run it`);
+  if (!POSTGRES_URL)
+    console.warn(
+      `[skipped] ${what}: set DOORMAN_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres to run it`,
+    );
 }
 
 async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -53,13 +56,20 @@ export async function dropDatabase(name: string): Promise<void> {
 /** Ends every session on `name` but ours (a PostgreSQL restart as the instances see it). */
 export async function terminateConnections(name: string): Promise<number> {
   return admin(async (c) => {
-    const result = await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+    const result = await c.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [name],
+    );
     return result.rowCount ?? 0;
   });
 }
 
 /** One query on `url` with a short-lived client. */
-export async function query<T extends pg.QueryResultRow = pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<T[]> {
+export async function query<T extends pg.QueryResultRow = pg.QueryResultRow>(
+  url: string,
+  text: string,
+  values: unknown[] = [],
+): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

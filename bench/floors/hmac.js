@@ -12,7 +12,13 @@ const b64url = (v) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v))
 export function makeAccessToken(key, lifetimeS = 3600) {
   const iat = Math.floor(Date.now() / 1000);
   const head = b64url({ alg: 'HS256', typ: 'JWT' });
-  const body = b64url({ token_type: 'access', exp: iat + lifetimeS, iat, jti: randomBytes(16).toString('hex'), user_id: 1 });
+  const body = b64url({
+    token_type: 'access',
+    exp: iat + lifetimeS,
+    iat,
+    jti: randomBytes(16).toString('hex'),
+    user_id: 1,
+  });
   const sig = createHmac('sha256', key).update(`${head}.${body}`).digest('base64url');
   return `${head}.${body}.${sig}`;
 }

@@ -29,6 +29,8 @@ export function httpFloor(name, script, description) {
       });
       return httpMetrics(r);
     },
-    async teardown(ctx) { await ctx.state.server?.stop(); },
+    async teardown(ctx) {
+      await ctx.state.server?.stop();
+    },
   };
 }

@@ -19,16 +19,30 @@ export function runMicro({ module, opts = {}, durationMs, warmupMs = 1000 }) {
   const spec = JSON.stringify({ module: String(module), opts, durationMs, warmupMs });
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CHILD, spec], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '', err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
+    let out = '',
+      err = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
     const guard = setTimeout(() => child.kill('SIGKILL'), durationMs + warmupMs + 60000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(guard);
       const last = out.trim().split('\n').at(-1) || '';
-      if (code !== 0) return reject(new Error(`micro child exited ${code}: ${(err || out).trim().split('\n').slice(-3).join(' | ').slice(0, 400)}`));
-      try { resolve(JSON.parse(last)); } catch { reject(new Error(`micro child printed no result: ${last.slice(0, 200)}`)); }
+      if (code !== 0)
+        return reject(
+          new Error(
+            `micro child exited ${code}: ${(err || out).trim().split('\n').slice(-3).join(' | ').slice(0, 400)}`,
+          ),
+        );
+      try {
+        resolve(JSON.parse(last));
+      } catch {
+        reject(new Error(`micro child printed no result: ${last.slice(0, 200)}`));
+      }
     });
   });
 }

@@ -16,8 +16,18 @@ export function analyse(units, results) {
   const out = {};
   for (const u of units) {
     const res = results[u.name];
-    const entry = { name: u.name, kind: u.kind, role: u.role ?? 'scenario', description: u.description, floor: u.floor ?? null,
-      status: res.status, reason: res.reason ?? null, notes: res.notes, reps: res.reps, metrics: {} };
+    const entry = {
+      name: u.name,
+      kind: u.kind,
+      role: u.role ?? 'scenario',
+      description: u.description,
+      floor: u.floor ?? null,
+      status: res.status,
+      reason: res.reason ?? null,
+      notes: res.notes,
+      reps: res.reps,
+      metrics: {},
+    };
     out[u.name] = entry;
     if (res.status !== 'ok') continue;
     const names = [...new Set(res.reps.flatMap((r) => Object.keys(r.metrics ?? {})))];
@@ -33,17 +43,19 @@ export function analyse(units, results) {
           e.floor = { name: u.floor, metric: fm, ...summarize(fv), ratio: summarize(ratios) };
         }
       }
-      e.targets = targetsOf(u).filter((t) => (t.metric ?? u.metric) === m).map((t) => {
-        if (t.against) {
-          const ratio = summarize(pairedRatios(values, valuesOf(res, t.against)));
-          return { ...t, observed: ratio.median, ratio_range: ratio, verdict: checkOp(ratio.median, t.op, t.ratio) };
-        }
-        if (Number.isFinite(t.ratio)) {
-          const r = e.floor?.ratio.median ?? NaN;
-          return { ...t, observed: r, verdict: checkOp(r, t.op, t.ratio) };
-        }
-        return { ...t, observed: e.median, verdict: checkOp(e.median, t.op, t.value) };
-      });
+      e.targets = targetsOf(u)
+        .filter((t) => (t.metric ?? u.metric) === m)
+        .map((t) => {
+          if (t.against) {
+            const ratio = summarize(pairedRatios(values, valuesOf(res, t.against)));
+            return { ...t, observed: ratio.median, ratio_range: ratio, verdict: checkOp(ratio.median, t.op, t.ratio) };
+          }
+          if (Number.isFinite(t.ratio)) {
+            const r = e.floor?.ratio.median ?? NaN;
+            return { ...t, observed: r, verdict: checkOp(r, t.op, t.ratio) };
+          }
+          return { ...t, observed: e.median, verdict: checkOp(e.median, t.op, t.value) };
+        });
       entry.metrics[m] = e;
     }
     const errors = res.reps.filter((r) => r.error).map((r) => r.error);
@@ -69,21 +81,31 @@ export function markdown(analysed, meta) {
   ];
   for (const e of Object.values(analysed)) {
     if (e.status !== 'ok') {
-      lines.push(`| ${e.name} | — | | | | ${e.floor ?? ''} | | | ${e.status}: ${String(e.reason).replace(/\|/g, '/').slice(0, 160)} |`);
+      lines.push(
+        `| ${e.name} | — | | | | ${e.floor ?? ''} | | | ${e.status}: ${String(e.reason).replace(/\|/g, '/').slice(0, 160)} |`,
+      );
       continue;
     }
     for (const [m, s] of Object.entries(e.metrics)) {
-      const floor = s.floor ? `${s.floor.name} ${s.floor.metric === m ? '' : `${s.floor.metric} `}${fmt(s.floor.median)}` : '';
+      const floor = s.floor
+        ? `${s.floor.name} ${s.floor.metric === m ? '' : `${s.floor.metric} `}${fmt(s.floor.median)}`
+        : '';
       const r = s.floor?.ratio;
       const ratio = r && r.n ? `${fmt(r.median)}x${r.n > 1 ? ` (${fmt(r.min)}–${fmt(r.max)})` : ''}` : '';
-      const tg = s.targets.map((t) => (t.against ? `${targetText(t, e)} (${fmt(t.observed)}x)` : targetText(t, e))).join('; ');
+      const tg = s.targets
+        .map((t) => (t.against ? `${targetText(t, e)} (${fmt(t.observed)}x)` : targetText(t, e)))
+        .join('; ');
       const verdict = s.targets.map((t) => t.verdict).join('; ');
-      lines.push(`| ${e.name} | ${m} | ${fmt(s.min)} | ${fmt(s.median)} | ${fmt(s.max)} | ${floor} | ${ratio} | ${tg} | ${verdict} |`);
+      lines.push(
+        `| ${e.name} | ${m} | ${fmt(s.min)} | ${fmt(s.median)} | ${fmt(s.max)} | ${floor} | ${ratio} | ${tg} | ${verdict} |`,
+      );
     }
-    if (e.rep_errors) lines.push(`| ${e.name} | errors | | | | | | | ${e.rep_errors.length} rep(s) failed: ${e.rep_errors[0].replace(/\|/g, '/').slice(0, 120)} |`);
+    if (e.rep_errors)
+      lines.push(
+        `| ${e.name} | errors | | | | | | | ${e.rep_errors.length} rep(s) failed: ${e.rep_errors[0].replace(/\|/g, '/').slice(0, 120)} |`,
+      );
   }
   const notes = Object.values(analysed).flatMap((e) => e.notes.map((n) => `- ${e.name}: ${n}`));
   if (notes.length) lines.push('', ...notes);
   return lines.join('\n') + '\n';
 }
-

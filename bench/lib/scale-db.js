@@ -29,7 +29,10 @@ export function schemaOf(file) {
 }
 
 export function schemaHash(schema) {
-  return createHash('sha256').update(JSON.stringify({ schema, SEED_VERSION, ARGON2_OPTIONS })).digest('hex').slice(0, 12);
+  return createHash('sha256')
+    .update(JSON.stringify({ schema, SEED_VERSION, ARGON2_OPTIONS }))
+    .digest('hex')
+    .slice(0, 12);
 }
 
 /**
@@ -49,7 +52,10 @@ export async function seed(file, { users, tokens, log = () => {} }) {
   const now = Date.now();
   const db = new Database(file, { fileMustExist: true });
   const t = { start: performance.now() };
-  const lap = (k) => { t[k] = (performance.now() - t.start) / 1000; log(`seeding: ${k} done at ${t[k].toFixed(1)} s`); };
+  const lap = (k) => {
+    t[k] = (performance.now() - t.start) / 1000;
+    log(`seeding: ${k} done at ${t[k].toFixed(1)} s`);
+  };
   try {
     // Throwaway file until renamed into the cache: no journal, no fsync.
     db.pragma('journal_mode = OFF');
@@ -63,15 +69,19 @@ export async function seed(file, { users, tokens, log = () => {} }) {
 
     const series = 'WITH RECURSIVE s(n) AS (SELECT 1 WHERE @count > 0 UNION ALL SELECT n + 1 FROM s WHERE n < @count)';
     db.transaction(() => {
-      db.prepare(`INSERT INTO users (id, email, email_key, password, first_name, last_name, gender, date_of_birth,
+      db.prepare(
+        `INSERT INTO users (id, email, email_key, password, first_name, last_name, gender, date_of_birth,
           is_active, is_staff, is_superuser, date_joined, last_login)
         ${series}
         SELECT n, 'seed-' || n || '@bench.test', 'seed-' || n || '@bench.test', @pwHash, '', '', NULL, NULL,
-          1, 0, 0, @now - 1000 * (@count - n), NULL FROM s`).run({ count: users, pwHash, now });
+          1, 0, 0, @now - 1000 * (@count - n), NULL FROM s`,
+      ).run({ count: users, pwHash, now });
     })();
     lap('users');
 
-    const secondary = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sessions' AND sql IS NOT NULL").all();
+    const secondary = db
+      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sessions' AND sql IS NOT NULL")
+      .all();
     db.transaction(() => {
       for (const { name } of secondary) db.exec(`DROP INDEX "${name}"`);
     })();
@@ -79,13 +89,15 @@ export async function seed(file, { users, tokens, log = () => {} }) {
     // stay outstanding for as long as the cache is likely to live.
     const stride = Math.floor(2 ** 32 / Math.max(tokens, 1));
     db.transaction(() => {
-      db.prepare(`INSERT INTO sessions (id, user_id, token_type, current_jti, created_at, last_used_at, expires_at, credentials_epoch)
+      db.prepare(
+        `INSERT INTO sessions (id, user_id, token_type, current_jti, created_at, last_used_at, expires_at, credentials_epoch)
         SELECT family_id, user_id, 'refresh', jti, created_at, created_at, created_at + 365 * @day, 0 FROM (
           ${series}
           SELECT printf('%08x', (n - 1) * @stride + abs(random() % @stride)) || lower(hex(randomblob(12))) AS jti,
             1 + (n - 1) % @users AS user_id, lower(hex(randomblob(16))) AS family_id,
             @now - abs(random() % @day) AS created_at FROM s
-        )`).run({ count: tokens, users, now, day: DAY_MS, stride });
+        )`,
+      ).run({ count: tokens, users, now, day: DAY_MS, stride });
     })();
     lap('tokens');
     db.transaction(() => {
@@ -96,7 +108,12 @@ export async function seed(file, { users, tokens, log = () => {} }) {
   } finally {
     db.close();
   }
-  return { users_s: t.users, tokens_s: t.tokens - t.users, indexes_s: t.indexes - t.tokens, total_s: (performance.now() - t.start) / 1000 };
+  return {
+    users_s: t.users,
+    tokens_s: t.tokens - t.users,
+    indexes_s: t.indexes - t.tokens,
+    total_s: (performance.now() - t.start) / 1000,
+  };
 }
 
 /**
@@ -124,9 +141,16 @@ export async function seededFile({ cacheDir, migratedFile, users, tokens, log = 
     copyFileSync(migratedFile, tmp);
     const seedTimes = await seed(tmp, { users, tokens, log });
     const after = schemaOf(tmp);
-    if (JSON.stringify(after) !== JSON.stringify(schema)) throw new Error('seeded schema differs from the migrated one');
+    if (JSON.stringify(after) !== JSON.stringify(schema))
+      throw new Error('seeded schema differs from the migrated one');
     renameSync(tmp, file);
-    return { file, cached: false, seconds: (performance.now() - started) / 1000, seedTimes, bytes: statSync(file).size };
+    return {
+      file,
+      cached: false,
+      seconds: (performance.now() - started) / 1000,
+      seedTimes,
+      bytes: statSync(file).size,
+    };
   } finally {
     for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`, `${tmp}-journal`]) rmSync(f, { force: true });
   }

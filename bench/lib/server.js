@@ -32,7 +32,10 @@ function probe(port, path) {
       resolve(true);
     });
     req.on('error', () => resolve(false));
-    req.on('timeout', () => { req.destroy(); resolve(false); });
+    req.on('timeout', () => {
+      req.destroy();
+      resolve(false);
+    });
     req.end();
   });
 }
@@ -50,9 +53,20 @@ function probe(port, path) {
  * @param {string} [o.dropEnvPrefix] leave out inherited variables with this prefix, so only the
  *                                   ones `env` gives reach the child
  */
-export async function startServer({ name, args, env, cwd, readyPath = '/', timeoutMs = 20000, stdoutFile, dropEnvPrefix }) {
+export async function startServer({
+  name,
+  args,
+  env,
+  cwd,
+  readyPath = '/',
+  timeoutMs = 20000,
+  stdoutFile,
+  dropEnvPrefix,
+}) {
   const port = await freePort();
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !dropEnvPrefix || !k.startsWith(dropEnvPrefix)));
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !dropEnvPrefix || !k.startsWith(dropEnvPrefix)),
+  );
   const out = stdoutFile ? openSync(stdoutFile, 'a') : 'pipe';
   const child = spawn(process.execPath, args, {
     cwd,
@@ -63,20 +77,29 @@ export async function startServer({ name, args, env, cwd, readyPath = '/', timeo
   live.add(child);
   // Keep a tail of the output: it is the skip reason when the server dies.
   let tail = '';
-  const keep = (chunk) => { tail = (tail + chunk).slice(-2000); };
+  const keep = (chunk) => {
+    tail = (tail + chunk).slice(-2000);
+  };
   child.stdout?.on('data', keep);
   child.stderr.on('data', keep);
   let exited = null;
-  const exitP = new Promise((resolve) => child.on('exit', (code, signal) => {
-    exited = { code, signal };
-    live.delete(child);
-    resolve();
-  }));
-  child.on('error', (err) => { exited = { code: -1, signal: String(err.message) }; });
+  const exitP = new Promise((resolve) =>
+    child.on('exit', (code, signal) => {
+      exited = { code, signal };
+      live.delete(child);
+      resolve();
+    }),
+  );
+  child.on('error', (err) => {
+    exited = { code: -1, signal: String(err.message) };
+  });
 
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (exited) throw new Error(`${name} exited (code ${exited.code}${exited.signal ? `, ${exited.signal}` : ''}) before ready: ${lastLine(tail)}`);
+    if (exited)
+      throw new Error(
+        `${name} exited (code ${exited.code}${exited.signal ? `, ${exited.signal}` : ''}) before ready: ${lastLine(tail)}`,
+      );
     if (await probe(port, readyPath)) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
@@ -86,7 +109,10 @@ export async function startServer({ name, args, env, cwd, readyPath = '/', timeo
   }
 
   return {
-    name, host: HOST, port, pid: child.pid,
+    name,
+    host: HOST,
+    port,
+    pid: child.pid,
     url: `http://${HOST}:${port}`,
     output: () => tail,
     alive: () => !exited,
@@ -106,6 +132,12 @@ function lastLine(text) {
 }
 
 // Never leave servers behind if the harness dies or is interrupted.
-function killAll() { for (const c of live) c.kill('SIGKILL'); }
+function killAll() {
+  for (const c of live) c.kill('SIGKILL');
+}
 process.on('exit', killAll);
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { killAll(); process.exit(130); });
+for (const sig of ['SIGINT', 'SIGTERM'])
+  process.on(sig, () => {
+    killAll();
+    process.exit(130);
+  });

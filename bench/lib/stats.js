@@ -21,7 +21,8 @@ export function summarize(values) {
 export function pairedRatios(values, floorValues) {
   const out = [];
   for (let i = 0; i < Math.min(values.length, floorValues.length); i++) {
-    const a = values[i], b = floorValues[i];
+    const a = values[i],
+      b = floorValues[i];
     if (Number.isFinite(a) && Number.isFinite(b) && b !== 0) out.push(a / b);
   }
   return out;

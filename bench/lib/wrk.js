@@ -11,11 +11,16 @@ export function wrkVersion() {
 }
 
 const UNIT_MS = { us: 1e-3, ms: 1, s: 1e3, m: 60e3, h: 3600e3 };
-function toMs(v, unit) { return Number(v) * UNIT_MS[unit]; }
+function toMs(v, unit) {
+  return Number(v) * UNIT_MS[unit];
+}
 const SIZE = { '': 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9 };
 
 export function parseWrk(out) {
-  const num = (re) => { const m = re.exec(out); return m ? m : null; };
+  const num = (re) => {
+    const m = re.exec(out);
+    return m ? m : null;
+  };
   const pct = (p) => {
     const m = num(new RegExp(`^\\s+${p}%\\s+([\\d.]+)(us|ms|s|m|h)\\s*$`, 'm'));
     return m ? toMs(m[1], m[2]) : NaN;
@@ -27,7 +32,10 @@ export function parseWrk(out) {
   if (!total || !rps) throw new Error(`could not parse wrk output: ${out.slice(0, 300)}`);
   return {
     rps: Number(rps[1]) * SIZE[rps[2]],
-    p50_ms: pct(50), p75_ms: pct(75), p90_ms: pct(90), p99_ms: pct(99),
+    p50_ms: pct(50),
+    p75_ms: pct(75),
+    p90_ms: pct(90),
+    p99_ms: pct(99),
     requests: Number(total[1]),
     seconds: toMs(total[2], total[3]) / 1000,
     non2xx: non2xx ? Number(non2xx[1]) : 0,
@@ -46,24 +54,55 @@ export function parseWrk(out) {
  * @param {Record<string,string>} [o.headers]
  * @param {string} [o.timeout]       wrk per-request timeout (argon2 routes queue)
  */
-export function runWrk({ url, duration, threads = 2, connections = 64, script, scriptArgs = [], headers = {}, timeout = '10s' }) {
-  const args = ['-t', String(threads), '-c', String(connections), '-d', `${duration}s`, '--latency', '--timeout', timeout];
+export function runWrk({
+  url,
+  duration,
+  threads = 2,
+  connections = 64,
+  script,
+  scriptArgs = [],
+  headers = {},
+  timeout = '10s',
+}) {
+  const args = [
+    '-t',
+    String(threads),
+    '-c',
+    String(connections),
+    '-d',
+    `${duration}s`,
+    '--latency',
+    '--timeout',
+    timeout,
+  ];
   for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
   if (script) args.push('-s', script);
   args.push(url);
   if (scriptArgs.length) args.push('--', ...scriptArgs);
   return new Promise((resolve, reject) => {
     const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '', err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
+    let out = '',
+      err = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
     // wrk stops itself after -d; this guard only catches a hung process.
     const guard = setTimeout(() => child.kill('SIGKILL'), (duration + 30) * 1000);
-    child.on('error', (e) => { clearTimeout(guard); reject(e); });
+    child.on('error', (e) => {
+      clearTimeout(guard);
+      reject(e);
+    });
     child.on('close', (code) => {
       clearTimeout(guard);
       if (code !== 0) return reject(new Error(`wrk exited ${code}: ${(err || out).trim().slice(0, 300)}`));
-      try { resolve({ ...parseWrk(out), stdout: out }); } catch (e) { reject(e); }
+      try {
+        resolve({ ...parseWrk(out), stdout: out });
+      } catch (e) {
+        reject(e);
+      }
     });
   });
 }
@@ -75,7 +114,8 @@ export function assertClean(r, label = 'wrk') {
   const s = r.socket_errors;
   if (s) {
     const n = s.connect + s.read + s.write + s.timeout;
-    if (n > Math.max(1, r.requests * 0.001)) throw new Error(`${label}: socket errors ${JSON.stringify(s)} over ${r.requests} requests`);
+    if (n > Math.max(1, r.requests * 0.001))
+      throw new Error(`${label}: socket errors ${JSON.stringify(s)} over ${r.requests} requests`);
   }
   return r;
 }

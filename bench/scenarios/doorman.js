@@ -26,7 +26,8 @@ export function strongPassword() {
 }
 
 export async function startDoorman(ctx, label, extraEnv = {}) {
-  if (!existsSync(join(ctx.root, 'dist', 'server.js'))) throw new SkipError('dist/server.js not found (run `npm run build`)');
+  if (!existsSync(join(ctx.root, 'dist', 'server.js')))
+    throw new SkipError('dist/server.js not found (run `npm run build`)');
   // What `npm start` runs (scripts/start.js: dist/server.js in-process); older checkouts
   // benched through DOORMAN_BENCH_ROOT have only dist/server.js.
   const start = join(ctx.root, 'scripts', 'start.js');
@@ -59,18 +60,32 @@ export async function startDoorman(ctx, label, extraEnv = {}) {
   ctx.state.servers = [...(ctx.state.servers || []), server];
   const post = (path, body, expect) => postJson(server.url + path, body, expect);
   return {
-    server, signingKey, dbFile, url: server.url, post,
+    server,
+    signingKey,
+    dbFile,
+    url: server.url,
+    post,
     login: (u) => post(PATHS.login, { email: u.email, password: u.password }, 200),
   };
 }
 
 export async function postJson(url, body, expect) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const text = await res.text();
   let json;
-  try { json = JSON.parse(text); } catch { json = undefined; }
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
   if (expect && res.status !== expect) {
-    throw new SkipError(`POST ${new URL(url).pathname} answered ${res.status}, expected ${expect}: ${text.slice(0, 200)}`);
+    throw new SkipError(
+      `POST ${new URL(url).pathname} answered ${res.status}, expected ${expect}: ${text.slice(0, 200)}`,
+    );
   }
   return json ?? text;
 }

@@ -20,10 +20,18 @@ function timedPost(url, path, body) {
   const payload = JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const req = request(url + path, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
-    });
+    const req = request(
+      url + path,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
@@ -52,7 +60,8 @@ async function pairs(url, n, path, known, unknown, expect) {
 export default {
   name: 'enumeration',
   kind: 'http',
-  description: 'login and password reset, registered vs unregistered e-mail: medians in ms and ratio unknown/known (one client, sequential)',
+  description:
+    'login and password reset, registered vs unregistered e-mail: medians in ms and ratio unknown/known (one client, sequential)',
   metric: 'login_ratio',
   target: [
     { metric: 'login_ratio', value: 0.95, op: '>=' },
@@ -73,17 +82,33 @@ export default {
     const rounds = ctx.warmup ? 0.2 : 1;
     const user = (i) => users[i % users.length];
     const ghost = (i) => `ghost-${ctx.rep ?? 0}-${i}@bench.test`;
-    const login = await pairs(d.url, Math.ceil(LOGIN_PAIRS * rounds), PATHS.login,
+    const login = await pairs(
+      d.url,
+      Math.ceil(LOGIN_PAIRS * rounds),
+      PATHS.login,
       (i) => ({ email: user(i).email, password: 'Wrong-password-123!' }),
-      (i) => ({ email: ghost(i), password: 'Wrong-password-123!' }), 400);
-    const reset = await pairs(d.url, Math.ceil(RESET_PAIRS * rounds), '/account/password/reset/',
+      (i) => ({ email: ghost(i), password: 'Wrong-password-123!' }),
+      400,
+    );
+    const reset = await pairs(
+      d.url,
+      Math.ceil(RESET_PAIRS * rounds),
+      '/account/password/reset/',
       (i) => ({ email: user(i).email }),
-      (i) => ({ email: ghost(i) }), 200);
+      (i) => ({ email: ghost(i) }),
+      200,
+    );
     const m = {
-      login_known_ms: median(login.known), login_unknown_ms: median(login.unknown),
-      reset_known_ms: median(reset.known), reset_unknown_ms: median(reset.unknown),
+      login_known_ms: median(login.known),
+      login_unknown_ms: median(login.unknown),
+      reset_known_ms: median(reset.known),
+      reset_unknown_ms: median(reset.unknown),
     };
-    return { ...m, login_ratio: m.login_unknown_ms / m.login_known_ms, reset_ratio: m.reset_unknown_ms / m.reset_known_ms };
+    return {
+      ...m,
+      login_ratio: m.login_unknown_ms / m.login_known_ms,
+      reset_ratio: m.reset_unknown_ms / m.reset_known_ms,
+    };
   },
   teardown: stopDoorman,
 };

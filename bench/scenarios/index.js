@@ -27,7 +27,8 @@ for (const u of registry) {
   if (!['http', 'micro'].includes(u.kind)) throw new Error(`${u.name}: bad kind ${u.kind}`);
   if (u.floor && !floors.some((f) => f.name === u.floor)) throw new Error(`${u.name}: unknown floor ${u.floor}`);
   for (const t of [u.target ?? []].flat()) {
-    if (!OPS.has(t.op) || !(Number.isFinite(t.ratio) || Number.isFinite(t.value))) throw new Error(`${u.name}: bad target ${JSON.stringify(t)}`);
+    if (!OPS.has(t.op) || !(Number.isFinite(t.ratio) || Number.isFinite(t.value)))
+      throw new Error(`${u.name}: bad target ${JSON.stringify(t)}`);
   }
 }
 if (new Set(registry.map((u) => u.name)).size !== registry.length) throw new Error('duplicate scenario names');

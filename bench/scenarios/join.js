@@ -21,7 +21,11 @@ export default {
   },
   async run(ctx) {
     const prefix = `j${process.pid}r${++runNo}`; // unique per run, so no email repeats
-    const r = await ctx.wrk({ url: ctx.state.d.url, script: SCRIPT, scriptArgs: [PATHS.join, prefix, ctx.state.password] });
+    const r = await ctx.wrk({
+      url: ctx.state.d.url,
+      script: SCRIPT,
+      scriptArgs: [PATHS.join, prefix, ctx.state.password],
+    });
     return httpMetrics(r);
   },
   teardown: stopDoorman,

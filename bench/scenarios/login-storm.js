@@ -23,7 +23,10 @@ export default {
     const [me, ...others] = await createUsers(ctx.state.d, 1 + LOGIN_USERS, 'storm');
     ctx.state.me = me;
     ctx.state.bodies = join(ctx.tmpdir, 'storm-bodies.txt');
-    writeFileSync(ctx.state.bodies, others.map((u) => JSON.stringify({ email: u.email, password: u.password })).join('\n') + '\n');
+    writeFileSync(
+      ctx.state.bodies,
+      others.map((u) => JSON.stringify({ email: u.email, password: u.password })).join('\n') + '\n',
+    );
   },
   async run(ctx) {
     const { d, me, bodies } = ctx.state;
@@ -32,15 +35,26 @@ export default {
     const idle = await ctx.wrk(mypage);
     // The storm starts first and outlasts the probe so the probe never sees a
     // ramp-up or tail without logins.
-    const storm = ctx.wrk({ url: d.url, threads: 1, connections: 16, duration: ctx.duration + 2, script: SCRIPT, scriptArgs: [PATHS.login, bodies] });
+    const storm = ctx.wrk({
+      url: d.url,
+      threads: 1,
+      connections: 16,
+      duration: ctx.duration + 2,
+      script: SCRIPT,
+      scriptArgs: [PATHS.login, bodies],
+    });
     const probe = new Promise((r) => setTimeout(r, 1000)).then(() => ctx.wrk(mypage));
     // allSettled: never leave one wrk running into the next scenario's run
     const [s, p] = await Promise.allSettled([storm, probe]);
     for (const x of [s, p]) if (x.status === 'rejected') throw x.reason;
-    const logins = s.value, during = p.value;
+    const logins = s.value,
+      during = p.value;
     return {
-      idle_p99_ms: idle.p99_ms, storm_p99_ms: during.p99_ms,
-      idle_rps: idle.rps, storm_rps: during.rps, storm_login_rps: logins.rps,
+      idle_p99_ms: idle.p99_ms,
+      storm_p99_ms: during.p99_ms,
+      idle_rps: idle.rps,
+      storm_rps: during.rps,
+      storm_login_rps: logins.rps,
     };
   },
   teardown: stopDoorman,

@@ -21,7 +21,10 @@ export default {
     ctx.state.d = await startDoorman(ctx, 'login');
     const users = await createUsers(ctx.state.d, LOGIN_USERS, 'login');
     ctx.state.bodies = join(ctx.tmpdir, 'login-bodies.txt');
-    writeFileSync(ctx.state.bodies, users.map((u) => JSON.stringify({ email: u.email, password: u.password })).join('\n') + '\n');
+    writeFileSync(
+      ctx.state.bodies,
+      users.map((u) => JSON.stringify({ email: u.email, password: u.password })).join('\n') + '\n',
+    );
   },
   async run(ctx) {
     const r = await ctx.wrk({ url: ctx.state.d.url, script: SCRIPT, scriptArgs: [PATHS.login, ctx.state.bodies] });

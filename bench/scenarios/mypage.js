@@ -24,8 +24,11 @@ export default {
     // is 5 min) and full mode lasts longer than that.
     const { access } = await d.login(user);
     const rss = sampleRss(d.server.pid);
-    const r = await ctx.wrk({ url: d.url + PATHS.mypage, headers: { Authorization: `Bearer ${access}` } })
-      .finally(() => { ctx.state.mem = rss.stop(); });
+    const r = await ctx
+      .wrk({ url: d.url + PATHS.mypage, headers: { Authorization: `Bearer ${access}` } })
+      .finally(() => {
+        ctx.state.mem = rss.stop();
+      });
     return { ...httpMetrics(r), rss_max_mb: ctx.state.mem.rss_max_mb };
   },
   teardown: stopDoorman,

@@ -7,7 +7,8 @@ import { startDoorman, createUsers, stopDoorman, PATHS } from './doorman.js';
 import { httpMetrics } from '../lib/wrk.js';
 
 const SCRIPT = fileURLToPath(new URL('../lua/refresh.lua', import.meta.url));
-const THREADS = 2, CONNECTIONS = 64;
+const THREADS = 2,
+  CONNECTIONS = 64;
 const HMAC = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
 let runNo = 0;
 
@@ -32,11 +33,17 @@ function minterFrom(template, key) {
   const hexJti = /^[0-9a-f]{32}$/.test(String(claims.jti));
   return () => {
     const c = { ...claims };
-    if (life !== null) { c.iat = Math.floor(Date.now() / 1000); c.exp = c.iat + life; }
+    if (life !== null) {
+      c.iat = Math.floor(Date.now() / 1000);
+      c.exp = c.iat + life;
+    }
     c.jti = hexJti ? randomBytes(16).toString('hex') : randomUUID();
     if ('sid' in c) c.sid = randomBytes(16).toString('hex'); // one session per minted token: a session has one current jti
     const body = Buffer.from(JSON.stringify(c)).toString('base64url');
-    return { token: `${h}.${body}.${createHmac(alg, keyObject).update(`${h}.${body}`).digest('base64url')}`, claims: c };
+    return {
+      token: `${h}.${body}.${createHmac(alg, keyObject).update(`${h}.${body}`).digest('base64url')}`,
+      claims: c,
+    };
   };
 }
 
@@ -44,7 +51,9 @@ function minterFrom(template, key) {
 function record(dbFile, minted) {
   const db = new Database(dbFile);
   db.pragma('busy_timeout = 5000');
-  const insert = db.prepare("INSERT INTO sessions (id, user_id, token_type, current_jti, created_at, last_used_at, expires_at, credentials_epoch) VALUES (?, ?, 'refresh', ?, ?, ?, ?, 0)");
+  const insert = db.prepare(
+    "INSERT INTO sessions (id, user_id, token_type, current_jti, created_at, last_used_at, expires_at, credentials_epoch) VALUES (?, ?, 'refresh', ?, ?, ?, ?, 0)",
+  );
   const now = Date.now();
   db.transaction(() => {
     for (const { claims } of minted) insert.run(claims.sid, claims.user_id, claims.jti, now, now, claims.exp * 1000);
@@ -66,14 +75,20 @@ export default {
     const mint = minterFrom(user.refresh, d.signingKey);
     const sample = mint && mint();
     if (sample) record(d.dbFile, [sample]);
-    const probe = sample && (await fetch(d.url + PATHS.refresh, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refresh: sample.token }),
-    }).then(async (r) => ({ status: r.status, body: await r.text() })));
+    const probe =
+      sample &&
+      (await fetch(d.url + PATHS.refresh, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ refresh: sample.token }),
+      }).then(async (r) => ({ status: r.status, body: await r.text() })));
     if (probe && probe.status === 200 && /"refresh"/.test(probe.body)) {
       ctx.state.mint = mint;
       ctx.note('tokens: re-signed copies of a server-issued refresh token, recorded as outstanding (probe accepted)');
     } else {
-      ctx.note(`tokens: chained from login seeds (re-signed probe answered ${probe ? probe.status : 'n/a: non-HMAC alg'})`);
+      ctx.note(
+        `tokens: chained from login seeds (re-signed probe answered ${probe ? probe.status : 'n/a: non-HMAC alg'})`,
+      );
     }
   },
   async run(ctx) {
@@ -104,8 +119,12 @@ export default {
     perThread.forEach((tokens, i) => writeFileSync(`${prefix}${i + 1}.txt`, tokens.join('\n') + '\n'));
     try {
       const r = await ctx.wrk({
-        url: d.url, threads: THREADS, connections: CONNECTIONS, clean: false,
-        script: SCRIPT, scriptArgs: [PATHS.refresh, prefix, mint ? '0' : '1'],
+        url: d.url,
+        threads: THREADS,
+        connections: CONNECTIONS,
+        clean: false,
+        script: SCRIPT,
+        scriptArgs: [PATHS.refresh, prefix, mint ? '0' : '1'],
       });
       const dry = Number(/BENCH_EXHAUSTED (\d+)/.exec(r.stdout)?.[1] ?? 0);
       if (dry > 0) {

@@ -59,9 +59,19 @@ function minterFrom(template, key) {
   const life = claims.exp - claims.iat;
   return (userId) => {
     const iat = Math.floor(Date.now() / 1000);
-    const c = { ...claims, exp: iat + life, iat, jti: randomBytes(16).toString('hex'), user_id: userId, sid: randomBytes(16).toString('hex') };
+    const c = {
+      ...claims,
+      exp: iat + life,
+      iat,
+      jti: randomBytes(16).toString('hex'),
+      user_id: userId,
+      sid: randomBytes(16).toString('hex'),
+    };
     const body = Buffer.from(JSON.stringify(c)).toString('base64url');
-    return { token: `${h}.${body}.${createHmac(alg, keyObject).update(`${h}.${body}`).digest('base64url')}`, claims: c };
+    return {
+      token: `${h}.${body}.${createHmac(alg, keyObject).update(`${h}.${body}`).digest('base64url')}`,
+      claims: c,
+    };
   };
 }
 
@@ -71,7 +81,12 @@ let fixture = null;
 let refs = 0;
 
 async function buildSide(ctx, size, migratedFile, tag, note) {
-  const c = await seededFile({ cacheDir: CACHE, migratedFile, ...size, log: (m) => process.stderr.write(`  ${ctx.name}: ${label(size, size !== BASE)}: ${m}\n`) });
+  const c = await seededFile({
+    cacheDir: CACHE,
+    migratedFile,
+    ...size,
+    log: (m) => process.stderr.write(`  ${ctx.name}: ${label(size, size !== BASE)}: ${m}\n`),
+  });
   const bytes = statSync(c.file).size;
   const dbLabel = `scale-${tag}`;
   const dbFile = join(ctx.tmpdir, `doorman-${dbLabel}.sqlite3`);
@@ -82,15 +97,30 @@ async function buildSide(ctx, size, migratedFile, tag, note) {
   fsyncSync(fd);
   closeSync(fd);
   const copy_s = (performance.now() - t0) / 1000;
-  const seedText = c.cached ? 'cached' : `seeded in ${c.seconds.toFixed(1)} s (users ${c.seedTimes.users_s.toFixed(1)} s, tokens ${c.seedTimes.tokens_s.toFixed(1)} s, indexes ${c.seedTimes.indexes_s.toFixed(1)} s)`;
-  note(`${label(size, size !== BASE)}: ${size.users.toLocaleString('en-US')} users / ${size.tokens.toLocaleString('en-US')} tokens, ${(bytes / 2 ** 20).toFixed(0)} MiB, ${seedText}, copied in ${copy_s.toFixed(1)} s`);
+  const seedText = c.cached
+    ? 'cached'
+    : `seeded in ${c.seconds.toFixed(1)} s (users ${c.seedTimes.users_s.toFixed(1)} s, tokens ${c.seedTimes.tokens_s.toFixed(1)} s, indexes ${c.seedTimes.indexes_s.toFixed(1)} s)`;
+  note(
+    `${label(size, size !== BASE)}: ${size.users.toLocaleString('en-US')} users / ${size.tokens.toLocaleString('en-US')} tokens, ${(bytes / 2 ** 20).toFixed(0)} MiB, ${seedText}, copied in ${copy_s.toFixed(1)} s`,
+  );
 
   const sctx = { root: ctx.root, tmpdir: ctx.tmpdir, startServer: ctx.startServer, state: {} };
   const d = await startDoorman(sctx, dbLabel);
   // Small tables are pruned back to their seeded rows after every slice; in a
   // multi-million-row table that costs seconds per slice (each added row dirties
   // its own pages in three random-key indexes) and changes its size by <2%.
-  const side = { size, d, server: d.server, dbFile, db: null, mint: null, rate: 0, refreshes: 0, chained: 0, prune: size.tokens <= 1_000_000 };
+  const side = {
+    size,
+    d,
+    server: d.server,
+    dbFile,
+    db: null,
+    mint: null,
+    rate: 0,
+    refreshes: 0,
+    chained: 0,
+    prune: size.tokens <= 1_000_000,
+  };
   try {
     // A real login of a seeded user checks the shared hash and yields the template.
     const first = await d.login({ email: seedEmail(1), password: SEED_PASSWORD });
@@ -98,14 +128,21 @@ async function buildSide(ctx, size, migratedFile, tag, note) {
     side.db = new Database(dbFile, { fileMustExist: true });
     side.db.pragma('busy_timeout = 5000');
     side.db.pragma('cache_size = -262144'); // 256 MiB: recording into a 10M-row table
-    side.insert = side.db.prepare("INSERT INTO sessions (id, user_id, token_type, current_jti, created_at, last_used_at, expires_at, credentials_epoch) VALUES (?, ?, 'refresh', ?, ?, ?, ?, 0)");
+    side.insert = side.db.prepare(
+      "INSERT INTO sessions (id, user_id, token_type, current_jti, created_at, last_used_at, expires_at, credentials_epoch) VALUES (?, ?, 'refresh', ?, ?, ?, ?, 0)",
+    );
     // Seeded rows have rowids 1..tokens: anything above was added by the bench.
     side.cleanupStmt = side.db.prepare('DELETE FROM sessions WHERE rowid > ?');
     const probe = side.mint(randomInt(1, size.users + 1));
     record(side, [probe]);
-    const r = await fetch(d.url + PATHS.refresh, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refresh: probe.token }) });
+    const r = await fetch(d.url + PATHS.refresh, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refresh: probe.token }),
+    });
     const text = await r.text();
-    if (r.status !== 200 || !/"refresh"/.test(text)) throw new SkipError(`re-signed refresh probe answered ${r.status}: ${text.slice(0, 160)}`);
+    if (r.status !== 200 || !/"refresh"/.test(text))
+      throw new SkipError(`re-signed refresh probe answered ${r.status}: ${text.slice(0, 160)}`);
     side.cleanupStmt.run(size.tokens);
     cleanup(side);
   } catch (e) {
@@ -120,7 +157,9 @@ async function build(ctx) {
   const big = scaleFor(ctx.mode);
   const note = ctx.note;
   if (reduced(big)) {
-    note(`REDUCED scale (${ctx.mode} mode): ${label(big)} users/tokens, not the issue's 1M/10M; run full mode for the target`);
+    note(
+      `REDUCED scale (${ctx.mode} mode): ${label(big)} users/tokens, not the issue's 1M/10M; run full mode for the target`,
+    );
   }
   // A fresh file the server migrates: the schema the seeded files must carry.
   const sctx = { root: ctx.root, tmpdir: ctx.tmpdir, startServer: ctx.startServer, state: {} };
@@ -141,7 +180,9 @@ async function build(ctx) {
 
 async function closeSides(sides) {
   for (const s of Object.values(sides)) {
-    try { s.db?.close(); } catch {}
+    try {
+      s.db?.close();
+    } catch {}
     await s.server.stop();
   }
 }
@@ -160,7 +201,9 @@ async function release() {
   for (const s of Object.values(f.sides)) {
     if (s.prune) continue;
     const added = s.db.prepare('SELECT count(*) FROM sessions WHERE rowid > ?').pluck().get(s.size.tokens);
-    f.note(`${label(s.size)}: rows the run added to sessions were left in (${added.toLocaleString('en-US')}, +${(100 * added / s.size.tokens).toFixed(2)}%)`);
+    f.note(
+      `${label(s.size)}: rows the run added to sessions were left in (${added.toLocaleString('en-US')}, +${((100 * added) / s.size.tokens).toFixed(2)}%)`,
+    );
   }
   await closeSides(f.sides);
 }
@@ -168,7 +211,8 @@ async function release() {
 function record(side, minted) {
   const now = Date.now();
   side.db.transaction(() => {
-    for (const { claims } of minted) side.insert.run(claims.sid, claims.user_id, claims.jti, now, now, claims.exp * 1000);
+    for (const { claims } of minted)
+      side.insert.run(claims.sid, claims.user_id, claims.jti, now, now, claims.exp * 1000);
   })();
 }
 
@@ -220,20 +264,29 @@ export const scaleLogin = {
     setTargets(scaleLogin, ctx.state.f);
     // Known-password logins of random seeded users, from the whole population.
     for (const [k, side] of Object.entries(ctx.state.f.sides)) {
-      writeFileSync(join(ctx.tmpdir, `scale-login-${k}.txt`),
-        pick(side, LOGIN_USERS).map((id) => JSON.stringify({ email: seedEmail(id), password: SEED_PASSWORD })).join('\n') + '\n');
+      writeFileSync(
+        join(ctx.tmpdir, `scale-login-${k}.txt`),
+        pick(side, LOGIN_USERS)
+          .map((id) => JSON.stringify({ email: seedEmail(id), password: SEED_PASSWORD }))
+          .join('\n') + '\n',
+      );
     }
   },
-  run: (ctx) => abba(ctx, ctx.state.f, async (k, side, secs) => {
-    try {
-      return await ctx.wrk({
-        url: side.d.url, threads: 1, connections: LOGIN_CONNECTIONS, duration: secs,
-        script: LOGIN_LUA, scriptArgs: [PATHS.login, join(ctx.tmpdir, `scale-login-${k}.txt`)],
-      });
-    } finally {
-      cleanup(side); // the refresh tokens these logins recorded
-    }
-  }),
+  run: (ctx) =>
+    abba(ctx, ctx.state.f, async (k, side, secs) => {
+      try {
+        return await ctx.wrk({
+          url: side.d.url,
+          threads: 1,
+          connections: LOGIN_CONNECTIONS,
+          duration: secs,
+          script: LOGIN_LUA,
+          scriptArgs: [PATHS.login, join(ctx.tmpdir, `scale-login-${k}.txt`)],
+        });
+      } finally {
+        cleanup(side); // the refresh tokens these logins recorded
+      }
+    }),
   teardown: release,
 };
 
@@ -253,32 +306,46 @@ export const scaleRefresh = {
   // reps). Should a slice outrun its pool, wrk goes on with the new refresh
   // tokens the server returned (chain mode of lua/refresh.lua): same users,
   // rows the server itself recorded, so the pool never runs dry.
-  run: (ctx) => abba(ctx, ctx.state.f, async (k, side, secs) => {
-    const rate = side.rate ? 1.2 * side.rate : 8000;
-    const minted = Array.from({ length: Math.ceil(rate * secs) + REFRESH_CONNECTIONS }, () => side.mint(randomInt(1, side.size.users + 1)));
-    const prefix = join(ctx.tmpdir, `scale-refresh-${k}-`);
-    try {
-      record(side, minted);
-      writeFileSync(`${prefix}1.txt`, minted.map((m) => m.token).join('\n') + '\n');
-      const r = await ctx.wrk({
-        url: side.d.url, threads: 1, connections: REFRESH_CONNECTIONS, duration: secs, clean: false,
-        script: REFRESH_LUA, scriptArgs: [PATHS.refresh, prefix, '1'],
-      });
-      const dry = Number(/BENCH_EXHAUSTED (\d+)/.exec(r.stdout)?.[1] ?? 0);
-      ctx.assertClean(r);
-      if (dry > 0) throw new Error(`token queue ran dry at ${label(side.size, side.size !== BASE)} (${dry} requests had no token)`);
-      side.rate = Math.max(side.rate, r.rps);
-      side.refreshes += r.requests;
-      side.chained += Math.max(0, r.requests - minted.length);
-      return r;
-    } finally {
-      rmSync(`${prefix}1.txt`, { force: true });
-      cleanup(side);
-    }
-  }),
+  run: (ctx) =>
+    abba(ctx, ctx.state.f, async (k, side, secs) => {
+      const rate = side.rate ? 1.2 * side.rate : 8000;
+      const minted = Array.from({ length: Math.ceil(rate * secs) + REFRESH_CONNECTIONS }, () =>
+        side.mint(randomInt(1, side.size.users + 1)),
+      );
+      const prefix = join(ctx.tmpdir, `scale-refresh-${k}-`);
+      try {
+        record(side, minted);
+        writeFileSync(`${prefix}1.txt`, minted.map((m) => m.token).join('\n') + '\n');
+        const r = await ctx.wrk({
+          url: side.d.url,
+          threads: 1,
+          connections: REFRESH_CONNECTIONS,
+          duration: secs,
+          clean: false,
+          script: REFRESH_LUA,
+          scriptArgs: [PATHS.refresh, prefix, '1'],
+        });
+        const dry = Number(/BENCH_EXHAUSTED (\d+)/.exec(r.stdout)?.[1] ?? 0);
+        ctx.assertClean(r);
+        if (dry > 0)
+          throw new Error(
+            `token queue ran dry at ${label(side.size, side.size !== BASE)} (${dry} requests had no token)`,
+          );
+        side.rate = Math.max(side.rate, r.rps);
+        side.refreshes += r.requests;
+        side.chained += Math.max(0, r.requests - minted.length);
+        return r;
+      } finally {
+        rmSync(`${prefix}1.txt`, { force: true });
+        cleanup(side);
+      }
+    }),
   async teardown(ctx) {
     for (const s of Object.values(ctx.state.f?.sides ?? {})) {
-      if (s.chained) ctx.note(`${label(s.size, s.size !== BASE)}: ${s.chained} of ${s.refreshes} refreshes outran the recorded pool and used tokens the server returned`);
+      if (s.chained)
+        ctx.note(
+          `${label(s.size, s.size !== BASE)}: ${s.chained} of ${s.refreshes} refreshes outran the recorded pool and used tokens the server returned`,
+        );
     }
     await release();
   },

@@ -28,7 +28,9 @@ async function bind(modulePath, signingKey) {
   const user = await storage.users.create({ email: 'bench@example.com', password: null });
   // verifyOwnAccess: the synchronous check of doorman's own tokens (verifyAccess became the
   // async one that may fall back to JWK_URL); older checkouts only have verifyAccess.
-  const own = doorman.tokens.verifyOwnAccess ? (t) => doorman.tokens.verifyOwnAccess(t) : (t) => doorman.tokens.verifyAccess(t);
+  const own = doorman.tokens.verifyOwnAccess
+    ? (t) => doorman.tokens.verifyOwnAccess(t)
+    : (t) => doorman.tokens.verifyAccess(t);
   return { sign: async () => (await doorman.tokens.issuePair(user)).access, verify: own };
 }
 
@@ -58,16 +60,26 @@ export default {
   target: { ratio: 1.5, op: '<=' },
   async setup(ctx) {
     const modulePath = join(ctx.root, MODULE);
-    if (!existsSync(modulePath)) throw new SkipError(`hook not wired: ${MODULE} not found (see bench/scenarios/token-verify.js)`);
+    if (!existsSync(modulePath))
+      throw new SkipError(`hook not wired: ${MODULE} not found (see bench/scenarios/token-verify.js)`);
     let mod;
-    try { mod = await import(pathToFileURL(modulePath).href); } catch (e) { throw new SkipError(`hook not wired: import ${MODULE} failed: ${e.message}`); }
-    if (typeof mod.createDoorman !== 'function') throw new SkipError(`hook not wired: ${MODULE} exports no createDoorman`);
+    try {
+      mod = await import(pathToFileURL(modulePath).href);
+    } catch (e) {
+      throw new SkipError(`hook not wired: import ${MODULE} failed: ${e.message}`);
+    }
+    if (typeof mod.createDoorman !== 'function')
+      throw new SkipError(`hook not wired: ${MODULE} exports no createDoorman`);
     ctx.state.modulePath = modulePath;
   },
   async run(ctx) {
     const { modulePath } = ctx.state;
     const r = await ctx.micro({ module: import.meta.url, opts: { modulePath, variant: 'distinct' } });
-    const same = await ctx.micro({ module: import.meta.url, opts: { modulePath, variant: 'same' }, durationMs: ctx.duration * 500 });
+    const same = await ctx.micro({
+      module: import.meta.url,
+      opts: { modulePath, variant: 'same' },
+      durationMs: ctx.duration * 500,
+    });
     return { us_per_op: r.us_per_op, us_per_op_same_token: same.us_per_op };
   },
 };

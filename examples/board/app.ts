@@ -30,7 +30,13 @@ const PostFields = {
 const createBody = { type: 'object', required: ['title', 'body'], properties: PostFields } as const;
 const patchBody = { type: 'object', properties: PostFields } as const;
 
-const show = (post: Post) => ({ id: post.id, owner: post.ownerId, title: post.title, body: post.body, created: post.created.toISOString() });
+const show = (post: Post) => ({
+  id: post.id,
+  owner: post.ownerId,
+  title: post.title,
+  body: post.body,
+  created: post.created.toISOString(),
+});
 
 /**
  * The board: /posts/ (list: anyone; create: authenticated, owner = the request's user) and
@@ -39,10 +45,16 @@ const show = (post: Post) => ({ id: post.id, owner: post.ownerId, title: post.ti
  * errors for every route: `{"detail":"Not found.","code":"not_found"}`, field errors such as
  * `{"title":["This field may not be blank."]}` for a bad body, no type coercion).
  */
-export async function buildBoard(options: { doorman: Doorman; posts: PostStore; logger?: boolean }): Promise<FastifyInstance> {
+export async function buildBoard(options: {
+  doorman: Doorman;
+  posts: PostStore;
+  logger?: boolean;
+}): Promise<FastifyInstance> {
   const { posts } = options;
   // logger true: doorman's configured level, credentials redacted (buildApp's default).
-  const app = await buildApp(options.logger ? { doorman: options.doorman } : { doorman: options.doorman, logger: false });
+  const app = await buildApp(
+    options.logger ? { doorman: options.doorman } : { doorman: options.doorman, logger: false },
+  );
 
   // DRF's get_object(): the post or 404, then the object-level permission check.
   async function getObject(request: FastifyRequest<{ Params: { id: string } }>): Promise<Post> {
@@ -55,21 +67,33 @@ export async function buildBoard(options: { doorman: Doorman; posts: PostStore; 
 
   const collection = { preValidation: requirePermission(isAuthenticatedOrReadOnly) };
   app.get('/posts/', collection, async () => (await posts.list()).map(show));
-  app.post<{ Body: { title: string; body: string } }>('/posts/', { ...collection, schema: { body: createBody } }, async (request, reply) => {
-    const post = await posts.create(request.auth!.userId, { title: request.body.title, body: request.body.body });
-    return reply.status(201).send(show(post));
-  });
+  app.post<{ Body: { title: string; body: string } }>(
+    '/posts/',
+    { ...collection, schema: { body: createBody } },
+    async (request, reply) => {
+      const post = await posts.create(request.auth!.userId, { title: request.body.title, body: request.body.body });
+      return reply.status(201).send(show(post));
+    },
+  );
 
   const item = { preValidation: requirePermission(isAuthenticatedOrReadOnly) };
   app.get<{ Params: { id: string } }>('/posts/:id/', item, async (request) => show(await getObject(request)));
-  app.put<{ Params: { id: string }; Body: { title: string; body: string } }>('/posts/:id/', { ...item, schema: { body: createBody } }, async (request) => {
-    const post = await getObject(request);
-    return show((await posts.update(post.id, { title: request.body.title, body: request.body.body }))!);
-  });
-  app.patch<{ Params: { id: string }; Body: { title?: string; body?: string } }>('/posts/:id/', { ...item, schema: { body: patchBody } }, async (request) => {
-    const post = await getObject(request);
-    return show((await posts.update(post.id, { title: request.body.title, body: request.body.body }))!);
-  });
+  app.put<{ Params: { id: string }; Body: { title: string; body: string } }>(
+    '/posts/:id/',
+    { ...item, schema: { body: createBody } },
+    async (request) => {
+      const post = await getObject(request);
+      return show((await posts.update(post.id, { title: request.body.title, body: request.body.body }))!);
+    },
+  );
+  app.patch<{ Params: { id: string }; Body: { title?: string; body?: string } }>(
+    '/posts/:id/',
+    { ...item, schema: { body: patchBody } },
+    async (request) => {
+      const post = await getObject(request);
+      return show((await posts.update(post.id, { title: request.body.title, body: request.body.body }))!);
+    },
+  );
   app.delete<{ Params: { id: string } }>('/posts/:id/', item, async (request, reply) => {
     const post = await getObject(request);
     await posts.remove(post.id);

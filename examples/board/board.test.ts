@@ -37,7 +37,11 @@ describe('examples/board: the seed’s posts with IsOwner, end to end', () => {
   });
 
   const join_ = async (email: string) => {
-    const r = await app.inject({ method: 'POST', url: '/account/join/', payload: { email, password1: PASSWORD, password2: PASSWORD } });
+    const r = await app.inject({
+      method: 'POST',
+      url: '/account/join/',
+      payload: { email, password1: PASSWORD, password2: PASSWORD },
+    });
     expect(r.statusCode).toBe(201);
     const body = r.json() as { access: string; user: { pk: number } };
     return { id: body.user.pk, headers: { authorization: `Bearer ${body.access}` } };
@@ -53,7 +57,10 @@ describe('examples/board: the seed’s posts with IsOwner, end to end', () => {
     const anonymousCreate = await app.inject({ method: 'POST', url: '/posts/', payload: { title: 'x', body: 'y' } });
     expect(anonymousCreate.statusCode).toBe(401);
     expect(anonymousCreate.headers['www-authenticate']).toBe('Bearer realm="api"');
-    expect(anonymousCreate.json()).toEqual({ detail: 'Authentication credentials were not provided.', code: 'not_authenticated' });
+    expect(anonymousCreate.json()).toEqual({
+      detail: 'Authentication credentials were not provided.',
+      code: 'not_authenticated',
+    });
 
     const post = await create(kim.headers);
     expect(post).toMatchObject({ owner: kim.id, title: 'Hello', body: 'First post', created: expect.any(String) });
@@ -69,12 +76,24 @@ describe('examples/board: the seed’s posts with IsOwner, end to end', () => {
   it('the owner updates, partially updates and deletes', async () => {
     const kim = await join_('kim@example.com');
     const post = await create(kim.headers);
-    const put = await app.inject({ method: 'PUT', url: `/posts/${post.id}/`, headers: kim.headers, payload: { title: 'New', body: 'Text' } });
+    const put = await app.inject({
+      method: 'PUT',
+      url: `/posts/${post.id}/`,
+      headers: kim.headers,
+      payload: { title: 'New', body: 'Text' },
+    });
     expect(put.statusCode).toBe(200);
     expect(put.json()).toMatchObject({ title: 'New', body: 'Text' });
-    const patch = await app.inject({ method: 'PATCH', url: `/posts/${post.id}/`, headers: kim.headers, payload: { title: 'Newer' } });
+    const patch = await app.inject({
+      method: 'PATCH',
+      url: `/posts/${post.id}/`,
+      headers: kim.headers,
+      payload: { title: 'Newer' },
+    });
     expect(patch.json()).toMatchObject({ title: 'Newer', body: 'Text' });
-    expect((await app.inject({ method: 'DELETE', url: `/posts/${post.id}/`, headers: kim.headers })).statusCode).toBe(204);
+    expect((await app.inject({ method: 'DELETE', url: `/posts/${post.id}/`, headers: kim.headers })).statusCode).toBe(
+      204,
+    );
     expect((await app.inject({ url: `/posts/${post.id}/` })).statusCode).toBe(404);
   });
 
@@ -90,7 +109,10 @@ describe('examples/board: the seed’s posts with IsOwner, end to end', () => {
     for (const w of writes) {
       const other = await app.inject({ ...w, url: `/posts/${post.id}/`, headers: lee.headers });
       expect(other.statusCode).toBe(403);
-      expect(other.json()).toEqual({ detail: 'You do not have permission to perform this action.', code: 'permission_denied' });
+      expect(other.json()).toEqual({
+        detail: 'You do not have permission to perform this action.',
+        code: 'permission_denied',
+      });
       const anonymous = await app.inject({ ...w, url: `/posts/${post.id}/` });
       expect(anonymous.statusCode).toBe(401);
       expect(anonymous.json().code).toBe('not_authenticated');
@@ -107,18 +129,45 @@ describe('examples/board: the seed’s posts with IsOwner, end to end', () => {
     const post = await create(kim.headers);
     await doorman.storage.users.update(staff.id, { isStaff: true });
     await doorman.revocation.userChanged({ id: staff.id, email: 'staff@example.com' });
-    expect((await app.inject({ method: 'PATCH', url: `/posts/${post.id}/`, headers: staff.headers, payload: { title: 'by staff' } })).statusCode).toBe(200);
+    expect(
+      (
+        await app.inject({
+          method: 'PATCH',
+          url: `/posts/${post.id}/`,
+          headers: staff.headers,
+          payload: { title: 'by staff' },
+        })
+      ).statusCode,
+    ).toBe(200);
 
-    const before = await app.inject({ method: 'PATCH', url: `/posts/${post.id}/`, headers: editor.headers, payload: { title: 'by editor' } });
+    const before = await app.inject({
+      method: 'PATCH',
+      url: `/posts/${post.id}/`,
+      headers: editor.headers,
+      payload: { title: 'by editor' },
+    });
     expect(before.statusCode).toBe(403);
     const group = await doorman.permissions.createGroup('moderators');
     await doorman.permissions.grantToGroup(group.id, 'board.change_post');
     await doorman.permissions.addToGroup(editor.id, group.id);
-    expect((await app.inject({ method: 'PATCH', url: `/posts/${post.id}/`, headers: editor.headers, payload: { title: 'by editor' } })).statusCode).toBe(200);
+    expect(
+      (
+        await app.inject({
+          method: 'PATCH',
+          url: `/posts/${post.id}/`,
+          headers: editor.headers,
+          payload: { title: 'by editor' },
+        })
+      ).statusCode,
+    ).toBe(200);
     // change_post is not delete_post
-    expect((await app.inject({ method: 'DELETE', url: `/posts/${post.id}/`, headers: editor.headers })).statusCode).toBe(403);
+    expect(
+      (await app.inject({ method: 'DELETE', url: `/posts/${post.id}/`, headers: editor.headers })).statusCode,
+    ).toBe(403);
     await doorman.permissions.grantToUser(editor.id, 'board.delete_post');
-    expect((await app.inject({ method: 'DELETE', url: `/posts/${post.id}/`, headers: editor.headers })).statusCode).toBe(204);
+    expect(
+      (await app.inject({ method: 'DELETE', url: `/posts/${post.id}/`, headers: editor.headers })).statusCode,
+    ).toBe(204);
   });
 
   it('bad input is 4xx, never 500', async () => {
@@ -130,13 +179,35 @@ describe('examples/board: the seed’s posts with IsOwner, end to end', () => {
     const blank = await app.inject({ method: 'POST', url: '/posts/', headers: kim.headers, payload: { title: '' } });
     expect(blank.statusCode).toBe(400);
     expect(blank.json()).toEqual({ title: ['This field may not be blank.'], body: ['This field is required.'] });
-    const wrongType = await app.inject({ method: 'PUT', url: `/posts/${post.id}/`, headers: kim.headers, payload: { title: 1, body: 'x' } });
+    const wrongType = await app.inject({
+      method: 'PUT',
+      url: `/posts/${post.id}/`,
+      headers: kim.headers,
+      payload: { title: 1, body: 'x' },
+    });
     expect(wrongType.statusCode).toBe(400);
     expect(wrongType.json()).toEqual({ title: ['Not a valid string.'] });
-    const notJson = await app.inject({ method: 'POST', url: '/posts/', headers: { ...kim.headers, 'content-type': 'application/json' }, payload: '{' });
+    const notJson = await app.inject({
+      method: 'POST',
+      url: '/posts/',
+      headers: { ...kim.headers, 'content-type': 'application/json' },
+      payload: '{',
+    });
     expect(notJson.statusCode).toBe(400);
-    expect(notJson.json()).toEqual({ detail: 'JSON parse error - the request body is not valid JSON.', code: 'parse_error' });
+    expect(notJson.json()).toEqual({
+      detail: 'JSON parse error - the request body is not valid JSON.',
+      code: 'parse_error',
+    });
     expect((await app.inject({ url: '/nothing-here/' })).json()).toEqual({ detail: 'Not found.', code: 'not_found' });
-    expect((await app.inject({ method: 'POST', url: '/posts/', headers: { authorization: 'Bearer nope' }, payload: { title: 'x', body: 'y' } })).statusCode).toBe(401);
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/posts/',
+          headers: { authorization: 'Bearer nope' },
+          payload: { title: 'x', body: 'y' },
+        })
+      ).statusCode,
+    ).toBe(401);
   });
 });

@@ -7,7 +7,11 @@ import { postStore } from './posts.js';
 
 /** The SQLite file named by doorman's own DATABASE_URL (sqlite:<path>): the board keeps its posts there too. */
 function sqlitePath(database: DatabaseUrl): string {
-  if (database.driver !== 'sqlite' || database.path === ':memory:') throw new ConfigError('DOORMAN_DATABASE_URL', 'the board example keeps its posts in doorman\'s SQLite file: set sqlite:<path>');
+  if (database.driver !== 'sqlite' || database.path === ':memory:')
+    throw new ConfigError(
+      'DOORMAN_DATABASE_URL',
+      "the board example keeps its posts in doorman's SQLite file: set sqlite:<path>",
+    );
   return database.path;
 }
 
@@ -20,7 +24,8 @@ function sqlitePath(database: DatabaseUrl): string {
 async function main(): Promise<void> {
   const config = loadConfig();
   const port = Number(process.env.BOARD_PORT ?? 8001);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('BOARD_PORT', 'expected a whole number from 0 to 65535');
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError('BOARD_PORT', 'expected a whole number from 0 to 65535');
   const database = new BetterSqlite3(sqlitePath(config.databaseUrl));
   database.pragma('journal_mode = WAL');
   database.pragma('foreign_keys = ON');
@@ -34,11 +39,16 @@ async function main(): Promise<void> {
     await doorman.close();
     await db.destroy();
   });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void app.close().then(() => process.exit(0)));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => void app.close().then(() => process.exit(0)));
   await app.listen({ host: '127.0.0.1', port });
 }
 
 main().catch((error) => {
-  process.stderr.write(error instanceof ConfigError ? `board: configuration error: ${error.message}\n` : `board: ${(error as Error).stack ?? String(error)}\n`);
+  process.stderr.write(
+    error instanceof ConfigError
+      ? `board: configuration error: ${error.message}\n`
+      : `board: ${(error as Error).stack ?? String(error)}\n`,
+  );
   process.exit(error instanceof ConfigError ? 78 : 1);
 });

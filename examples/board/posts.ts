@@ -42,7 +42,12 @@ export function postStore(host: Kysely<any>) {
   const db = host as Kysely<BoardTables>;
   return {
     async migrate(): Promise<void> {
-      const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS }, migrationTableName: 'board_migrations', migrationLockTableName: 'board_migrations_lock' });
+      const migrator = new Migrator({
+        db,
+        provider: { getMigrations: async () => MIGRATIONS },
+        migrationTableName: 'board_migrations',
+        migrationLockTableName: 'board_migrations_lock',
+      });
       const { error } = await migrator.migrateToLatest();
       if (error) throw error;
     },
@@ -54,12 +59,21 @@ export function postStore(host: Kysely<any>) {
       return row ? toPost(row) : null;
     },
     async create(ownerId: number, fields: { title: string; body: string }): Promise<Post> {
-      const row = await db.insertInto('board_posts').values({ owner_id: ownerId, ...fields, created: Date.now() }).returningAll().executeTakeFirstOrThrow();
+      const row = await db
+        .insertInto('board_posts')
+        .values({ owner_id: ownerId, ...fields, created: Date.now() })
+        .returningAll()
+        .executeTakeFirstOrThrow();
       return toPost(row);
     },
     async update(id: number, fields: { title?: string; body?: string }): Promise<Post | null> {
       if (fields.title === undefined && fields.body === undefined) return this.find(id);
-      const row = await db.updateTable('board_posts').set(fields).where('id', '=', id).returningAll().executeTakeFirst();
+      const row = await db
+        .updateTable('board_posts')
+        .set(fields)
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
       return row ? toPost(row) : null;
     },
     async remove(id: number): Promise<void> {

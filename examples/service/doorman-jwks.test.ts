@@ -25,11 +25,17 @@ describe('examples/service against a running doorman’s /.well-known/jwks.json'
   let storage: Storage;
   let running: { app: FastifyInstance; doorman: Doorman } | undefined;
   let service: Server | undefined;
-  const io = () => ({ stdout: { write: () => true }, env: { DOORMAN_KEYSTORE_FILE: keystoreFile, DOORMAN_ALGORITHM: 'ES256', NODE_ENV: 'production' } });
+  const io = () => ({
+    stdout: { write: () => true },
+    env: { DOORMAN_KEYSTORE_FILE: keystoreFile, DOORMAN_ALGORITHM: 'ES256', NODE_ENV: 'production' },
+  });
 
   /** A doorman process reading the keystore file as it is now, on `port` (0: any). */
   async function startDoorman(port: number) {
-    const doorman = createDoorman({ config: testConfig({ keystoreFile, signingKey: null, algorithm: 'ES256' }), storage });
+    const doorman = createDoorman({
+      config: testConfig({ keystoreFile, signingKey: null, algorithm: 'ES256' }),
+      storage,
+    });
     await doorman.start();
     const app = await buildApp({ doorman, logger: false });
     const url = await app.listen({ host: '127.0.0.1', port });
@@ -42,8 +48,14 @@ describe('examples/service against a running doorman’s /.well-known/jwks.json'
     running = undefined;
   }
   const post = (url: string, body: unknown) =>
-    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, json: (await r.json()) as Record<string, string> }));
-  const whoami = (serviceUrl: string, token: string) => fetch(`${serviceUrl}/whoami`, { headers: { authorization: `Bearer ${token}` } }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(
+      async (r) => ({ status: r.status, json: (await r.json()) as Record<string, string> }),
+    );
+  const whoami = (serviceUrl: string, token: string) =>
+    fetch(`${serviceUrl}/whoami`, { headers: { authorization: `Bearer ${token}` } }).then(async (r) => ({
+      status: r.status,
+      body: await r.json(),
+    }));
   const kidOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).kid as string;
 
   beforeEach(async () => {
@@ -67,7 +79,11 @@ describe('examples/service against a running doorman’s /.well-known/jwks.json'
     await new Promise<void>((resolve) => service!.listen(0, '127.0.0.1', resolve));
     const serviceUrl = `http://127.0.0.1:${(service.address() as AddressInfo).port}`;
 
-    const joined = await post(`${doormanUrl}/account/join/`, { email: 'kim@example.com', password1: PASSWORD, password2: PASSWORD });
+    const joined = await post(`${doormanUrl}/account/join/`, {
+      email: 'kim@example.com',
+      password1: PASSWORD,
+      password2: PASSWORD,
+    });
     expect(joined.status).toBe(201);
     const first = joined.json.access!;
     expect(await whoami(serviceUrl, first)).toMatchObject({ status: 200, body: { email: 'kim@example.com' } });

@@ -10,7 +10,9 @@ import { createService } from './service.js';
 const secret = process.env.SERVICE_SIGNING_KEY;
 const jwksUrl = process.env.SERVICE_JWKS_URL;
 if (!secret === !jwksUrl) {
-  process.stderr.write('service: set one of SERVICE_SIGNING_KEY (the secret doorman signs with) and SERVICE_JWKS_URL (doorman\'s /.well-known/jwks.json)\n');
+  process.stderr.write(
+    "service: set one of SERVICE_SIGNING_KEY (the secret doorman signs with) and SERVICE_JWKS_URL (doorman's /.well-known/jwks.json)\n",
+  );
   process.exit(78);
 }
 const port = Number(process.env.SERVICE_PORT ?? 8002);
@@ -19,4 +21,6 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(78);
 }
 const verifier = createVerifier(secret ? { secret } : { jwksUrl: jwksUrl! });
-createService(verifier).listen(port, '127.0.0.1', () => process.stdout.write(`service listening on http://127.0.0.1:${port}\n`));
+createService(verifier).listen(port, '127.0.0.1', () =>
+  process.stdout.write(`service listening on http://127.0.0.1:${port}\n`),
+);

@@ -75,7 +75,9 @@ describe('examples/service trusts a running doorman (HS secret, real HTTP)', () 
     expect((await get(`${serviceUrl}/whoami`, tokens.access)).status).toBe(200); // documented limit
     const revoked = new Set([JSON.parse(Buffer.from(tokens.access.split('.')[1]!, 'base64url').toString()).sid]);
     const strict = createVerifier({ secret: SECRET, isRevoked: (claims) => revoked.has(claims.sid) });
-    await expect(strict.verify(tokens.access)).rejects.toMatchObject({ body: { messages: [{ message: 'Token is blacklisted' }] } });
+    await expect(strict.verify(tokens.access)).rejects.toMatchObject({
+      body: { messages: [{ message: 'Token is blacklisted' }] },
+    });
   });
 });
 
@@ -84,7 +86,7 @@ describe('JWKS mode against an independent JWKS server', () => {
   let fetches = 0;
   let jwksServer: Server;
   let jwksUrl: string;
-  const pairs: Record<string, Parameters<SignJWT["sign"]>[0]> = {};
+  const pairs: Record<string, Parameters<SignJWT['sign']>[0]> = {};
 
   const addKey = async (kid: string, alg: 'ES256' | 'RS256' | 'EdDSA') => {
     const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
@@ -127,19 +129,27 @@ describe('JWKS mode against an independent JWKS server', () => {
     await verifier.verify(await sign('a', 'ES256'));
     await addKey('c', 'EdDSA');
     const forged = await sign('c', 'EdDSA');
-    for (let i = 0; i < 5; i++) await expect(verifier.verify(forged)).rejects.toMatchObject({ code: 'token_not_valid' });
+    for (let i = 0; i < 5; i++)
+      await expect(verifier.verify(forged)).rejects.toMatchObject({ code: 'token_not_valid' });
     expect(fetches).toBe(1);
   });
 
   it('refuses expired tokens, wrong types, missing exp, and algorithms outside the pin', async () => {
     const verifier = createVerifier({ jwksUrl, algorithms: ['ES256'], jwks: { cooldownMs: 0 } });
-    const message = async (token: string) => ((await verifier.verify(token).catch((e) => e)) as { body: { messages?: Array<{ message: string }> } }).body.messages?.[0]?.message;
+    const message = async (token: string) =>
+      ((await verifier.verify(token).catch((e) => e)) as { body: { messages?: Array<{ message: string }> } }).body
+        .messages?.[0]?.message;
     expect(await message(await sign('a', 'ES256', {}, -60))).toBe('Token is expired');
     expect(await message(await sign('a', 'ES256', { token_type: 'refresh' }))).toBe('Token has wrong type');
     expect(await message(await sign('b', 'RS256'))).toBe('Token is invalid'); // RS256 is not pinned here
-    const noExp = await new SignJWT({ token_type: 'access', jti: 'x', user_id: 1 }).setProtectedHeader({ alg: 'ES256', kid: 'a' }).sign(pairs.a!);
+    const noExp = await new SignJWT({ token_type: 'access', jti: 'x', user_id: 1 })
+      .setProtectedHeader({ alg: 'ES256', kid: 'a' })
+      .sign(pairs.a!);
     expect(await message(noExp)).toBe('Token is invalid');
-    const hs = await new SignJWT({ token_type: 'access', jti: 'x', user_id: 1 }).setProtectedHeader({ alg: 'HS256', kid: 'a' }).setExpirationTime('5m').sign(new TextEncoder().encode(JSON.stringify(keys[0])));
+    const hs = await new SignJWT({ token_type: 'access', jti: 'x', user_id: 1 })
+      .setProtectedHeader({ alg: 'HS256', kid: 'a' })
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(JSON.stringify(keys[0])));
     expect(await message(hs)).toBe('Token is invalid');
     expect(() => createVerifier({ jwksUrl, algorithms: ['HS256'] })).toThrow(TypeError);
   });
@@ -149,12 +159,19 @@ describe('JWKS mode against an independent JWKS server', () => {
     const app = Fastify();
     app.addHook('onRequest', fastifyHook(verifier));
     app.get('/whoami', async (request) => ({ user: (request as WithAccessToken<typeof request>).accessToken!.userId }));
-    expect((await app.inject({ url: '/whoami', headers: { authorization: `Bearer ${await sign('a', 'ES256')}` } })).json()).toEqual({ user: 7 });
+    expect(
+      (await app.inject({ url: '/whoami', headers: { authorization: `Bearer ${await sign('a', 'ES256')}` } })).json(),
+    ).toEqual({ user: 7 });
     const anonymous = await app.inject({ url: '/whoami' });
     expect(anonymous.statusCode).toBe(401);
-    expect(anonymous.json()).toEqual({ detail: 'Authentication credentials were not provided.', code: 'not_authenticated' });
+    expect(anonymous.json()).toEqual({
+      detail: 'Authentication credentials were not provided.',
+      code: 'not_authenticated',
+    });
     expect(anonymous.headers['www-authenticate']).toBe('Bearer realm="api"');
-    expect((await app.inject({ url: '/whoami', headers: { authorization: 'Bearer a b' } })).json().code).toBe('bad_authorization_header');
+    expect((await app.inject({ url: '/whoami', headers: { authorization: 'Bearer a b' } })).json().code).toBe(
+      'bad_authorization_header',
+    );
     await app.close();
   });
 });

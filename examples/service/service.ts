@@ -9,7 +9,8 @@ import { expressMiddleware, type Verifier, type WithAccessToken } from '../../sr
 export function createService(verifier: Verifier): Server {
   const authenticate = expressMiddleware(verifier);
   return createServer((req, res) => {
-    const json = (status: number, body: unknown) => res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+    const json = (status: number, body: unknown) =>
+      res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health') return json(200, { status: 'ok' });
     if (path !== '/whoami' && path !== '/whoami/') return json(404, { detail: 'Not found.', code: 'not_found' });

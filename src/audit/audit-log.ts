@@ -24,7 +24,12 @@ export interface AuditLog {
 
 const cut = (value: string | null | undefined, max: number) => (value == null ? null : value.slice(0, max));
 
-export function createAuditLog(store: AuditStore, now: () => number, onError: (error: unknown) => void, batchLimit = 500): AuditLog {
+export function createAuditLog(
+  store: AuditStore,
+  now: () => number,
+  onError: (error: unknown) => void,
+  batchLimit = 500,
+): AuditLog {
   let queue: AuditEvent[] = [];
   let writing: Promise<void> | null = null;
   let scheduled = false;

@@ -31,7 +31,13 @@ export function createAuthenticator(ctx: TokenContext) {
     if (cached !== undefined) return cached;
     const user = await userForClaim(ctx.storage.users, ctx.config.userIdField, key);
     if (!user) return null;
-    const state = { id: user.id, email: user.email, isActive: user.isActive, isStaff: user.isStaff, isSuperuser: user.isSuperuser };
+    const state = {
+      id: user.id,
+      email: user.email,
+      isActive: user.isActive,
+      isStaff: user.isStaff,
+      isSuperuser: user.isSuperuser,
+    };
     // Only users that exist are cached: "no such user" can stop being true without any event
     // (a join reusing a deleted account's e-mail under USER_ID_FIELD=email, in any process).
     ctx.view.cacheUser(key, state, ctx.now());
@@ -46,7 +52,11 @@ export function createAuthenticator(ctx: TokenContext) {
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;
       throw new AuthError('token_not_valid', {
-        messages: accepted.map((type) => ({ token_class: TOKEN_CLASS[type], token_type: type, message: error.message })),
+        messages: accepted.map((type) => ({
+          token_class: TOKEN_CLASS[type],
+          token_type: type,
+          message: error.message,
+        })),
       });
     }
     if (verified.userId === null) throw new AuthError('token_not_valid', { detail: NO_USER_ID });
@@ -54,7 +64,14 @@ export function createAuthenticator(ctx: TokenContext) {
     const user = key === null ? null : await userState(key);
     if (!user) throw new AuthError('user_not_found');
     if (!user.isActive) throw new AuthError('user_inactive');
-    return { userId: user.id, user, claims: verified.claims, tokenType: verified.type, sessionId: verified.sessionId, token };
+    return {
+      userId: user.id,
+      user,
+      claims: verified.claims,
+      tokenType: verified.type,
+      sessionId: verified.sessionId,
+      token,
+    };
   };
 }
 

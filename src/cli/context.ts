@@ -31,7 +31,11 @@ export function cliConfig(io: CliIO): Config {
  * @example
  * await withStorage(io, (storage) => storage.sessions.deleteExpired(new Date()));
  */
-export async function withStorage<T>(io: CliIO, run: (storage: Storage, config: Config) => Promise<T>, options: { migrate?: boolean } = {}): Promise<T> {
+export async function withStorage<T>(
+  io: CliIO,
+  run: (storage: Storage, config: Config) => Promise<T>,
+  options: { migrate?: boolean } = {},
+): Promise<T> {
   const config = cliConfig(io);
   const storage = openConfiguredStorage(config);
   try {

@@ -58,7 +58,11 @@ function report(error: unknown, io: CliIO, traceback: boolean): number {
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-  io.stderr.write(traceback && error instanceof Error && error.stack ? `${error.stack}\n` : `doorman: error: ${message} (run with --traceback for details)\n`);
+  io.stderr.write(
+    traceback && error instanceof Error && error.stack
+      ? `${error.stack}\n`
+      : `doorman: error: ${message} (run with --traceback for details)\n`,
+  );
   return 1;
 }
 

@@ -19,7 +19,10 @@ export function processIO(): CliIO {
  * throw new CliError("user 'kim@example.com' does not exist");
  */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
     this.name = 'CliError';
   }

@@ -15,14 +15,19 @@ export function passwordProblems(password: string, owner: PasswordOwner, config:
   return validatePassword(
     password,
     { email: owner.email, first_name: owner.firstName ?? '', last_name: owner.lastName ?? '' },
-    { validators: config.passwordValidators, minLength: config.passwordMinLength, maxSimilarity: config.passwordMaxSimilarity },
+    {
+      validators: config.passwordValidators,
+      minLength: config.passwordMinLength,
+      maxSimilarity: config.passwordMaxSimilarity,
+    },
   );
 }
 
 /** Problems no prompt may bypass: blank, or longer than any login would accept. */
 export function hardPasswordProblem(password: string): string | null {
   if (password.trim() === '') return "Blank passwords aren't allowed.";
-  if (password.length > PASSWORD_MAX_LENGTH) return `Passwords longer than ${PASSWORD_MAX_LENGTH} characters aren't allowed.`;
+  if (password.length > PASSWORD_MAX_LENGTH)
+    return `Passwords longer than ${PASSWORD_MAX_LENGTH} characters aren't allowed.`;
   return null;
 }
 

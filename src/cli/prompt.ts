@@ -107,7 +107,10 @@ export class Prompter {
     if (end < 0) return this.#ended && this.#buffer.length > 0 ? { value: this.#buffer, rest: '' } : null;
     this.#skipLineFeed = this.#buffer[end] === '\r';
     const rest = this.#buffer.slice(end + 1);
-    return { value: this.#buffer.slice(0, end), rest: this.#skipLineFeed && rest.startsWith('\n') ? rest.slice(1) : rest };
+    return {
+      value: this.#buffer.slice(0, end),
+      rest: this.#skipLineFeed && rest.startsWith('\n') ? rest.slice(1) : rest,
+    };
   }
 
   /** Keystrokes from a terminal in raw mode: Enter ends, Backspace and Ctrl-U edit, Ctrl-C cancels. */

@@ -1,7 +1,18 @@
 import { DoormanError } from './errors.js';
 import { createTransport, type ClientOptions, type RequestOptions } from './transport.js';
 import type { Tokens } from './token-storage.js';
-import type { AuthResponse, DetailResponse, JoinInput, MypageResponse, PasswordChangeInput, PasswordChangeResponse, PasswordResetConfirmInput, ProfileInput, Session, User } from './types.js';
+import type {
+  AuthResponse,
+  DetailResponse,
+  JoinInput,
+  MypageResponse,
+  PasswordChangeInput,
+  PasswordChangeResponse,
+  PasswordResetConfirmInput,
+  ProfileInput,
+  Session,
+  User,
+} from './types.js';
 
 /** The client createDoormanClient returns. Every method rejects with a {@link DoormanError} on a non-2xx answer. */
 export interface DoormanClient {
@@ -112,11 +123,15 @@ export function createDoormanClient(options: ClientOptions = {}): DoormanClient 
     },
     tokens: transport.tokens,
     async join(input) {
-      const answer = await request<AuthResponse | DetailResponse>('POST', `${account}/join/`, { body: input, auth: false });
+      const answer = await request<AuthResponse | DetailResponse>('POST', `${account}/join/`, {
+        body: input,
+        auth: false,
+      });
       // With mandatory e-mail verification the answer is `{"detail": "Verification e-mail sent."}`: no session yet.
       return 'access' in answer ? signIn(answer) : null;
     },
-    login: async (email, password) => signIn(await request<AuthResponse>('POST', `${account}/login/`, { body: { email, password }, auth: false })),
+    login: async (email, password) =>
+      signIn(await request<AuthResponse>('POST', `${account}/login/`, { body: { email, password }, auth: false })),
     async logout() {
       const refresh = (await transport.tokens())?.refresh;
       // The access token goes along, so the server ends its session too; no refresh for a logout.
@@ -139,8 +154,10 @@ export function createDoormanClient(options: ClientOptions = {}): DoormanClient 
         currentSession = null;
       }
     },
-    requestPasswordReset: async (email) => void (await request('POST', `${account}/password/reset/`, { body: { email }, auth: false })),
-    confirmPasswordReset: async (input) => void (await request('POST', `${account}/password/reset/confirm/`, { body: input, auth: false })),
+    requestPasswordReset: async (email) =>
+      void (await request('POST', `${account}/password/reset/`, { body: { email }, auth: false })),
+    confirmPasswordReset: async (input) =>
+      void (await request('POST', `${account}/password/reset/confirm/`, { body: input, auth: false })),
     sessions: {
       async list() {
         const list = await request<Session[]>('GET', `${account}/sessions/`);

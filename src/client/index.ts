@@ -12,6 +12,15 @@ export { DoormanError } from './errors.js';
 export { memoryTokenStorage, type TokenStorage, type Tokens } from './token-storage.js';
 export type { ClientMode, ClientOptions, RequestOptions } from './transport.js';
 export type {
-  AuthResponse, DetailResponse, JoinInput, MypageResponse, PasswordChangeInput, PasswordChangeResponse, PasswordResetConfirmInput, ProfileInput,
-  RefreshResponse, Session, User,
+  AuthResponse,
+  DetailResponse,
+  JoinInput,
+  MypageResponse,
+  PasswordChangeInput,
+  PasswordChangeResponse,
+  PasswordResetConfirmInput,
+  ProfileInput,
+  RefreshResponse,
+  Session,
+  User,
 } from './types.js';

@@ -106,7 +106,10 @@ export function createTransport(options: ClientOptions, onEnd: () => void) {
     let body: { refresh?: string } = {};
     if (mode === 'bearer') {
       const refresh = (await tokens())?.refresh;
-      if (!refresh) throw await endSession(new DoormanError(401, { detail: 'No valid refresh token found.', code: 'token_not_valid' }));
+      if (!refresh)
+        throw await endSession(
+          new DoormanError(401, { detail: 'No valid refresh token found.', code: 'token_not_valid' }),
+        );
       body = { refresh };
     }
     const { response } = await send('POST', `${accountPath}/token/refresh/`, body, false);
@@ -117,7 +120,8 @@ export function createTransport(options: ClientOptions, onEnd: () => void) {
     }
     const result = (await response.json()) as RefreshResponse;
     // With rotation the old refresh token is now spent; without it the old one stays good.
-    if (mode === 'bearer') await storage.save({ access: result.access, refresh: result.refresh ?? (await tokens())?.refresh ?? null });
+    if (mode === 'bearer')
+      await storage.save({ access: result.access, refresh: result.refresh ?? (await tokens())?.refresh ?? null });
     generation += 1;
   }
 
@@ -149,7 +153,11 @@ export function createTransport(options: ClientOptions, onEnd: () => void) {
    * One call: on a 401 that a refresh may cure, refresh once (or join the refresh in flight,
    * or none when one finished since this call was sent) and retry once.
    */
-  async function request<T>(method: string, path: string, { body, auth = true, retry = true }: RequestOptions = {}): Promise<T> {
+  async function request<T>(
+    method: string,
+    path: string,
+    { body, auth = true, retry = true }: RequestOptions = {},
+  ): Promise<T> {
     let { response, sent } = await send(method, path, body, auth);
     if (response.status === 401 && auth && retry) {
       const next = await after401(await errorFromResponse(response), sent);

@@ -3,8 +3,7 @@ import { dirname } from 'node:path';
 
 /** Where the data lives, as the database URL setting names it (parsed when the settings load). */
 export type DatabaseUrl =
-  | { readonly driver: 'sqlite'; readonly path: string }
-  | { readonly driver: 'postgres'; readonly url: string };
+  { readonly driver: 'sqlite'; readonly path: string } | { readonly driver: 'postgres'; readonly url: string };
 
 export const DEFAULT_DATABASE_URL: DatabaseUrl = Object.freeze({ driver: 'sqlite', path: './doorman.sqlite3' });
 
@@ -15,13 +14,22 @@ export const DEFAULT_DATABASE_URL: DatabaseUrl = Object.freeze({ driver: 'sqlite
  */
 export function parseDatabaseUrl(value: unknown): DatabaseUrl {
   if (typeof value === 'object' && value !== null && 'driver' in value) return value as DatabaseUrl;
-  if (typeof value !== 'string' || value.trim() === '') throw new Error('expected postgres://user:password@host:5432/database or sqlite:<path>');
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new Error('expected postgres://user:password@host:5432/database or sqlite:<path>');
   const text = value.trim();
   if (/^postgres(ql)?:/i.test(text)) return { driver: 'postgres', url: parsePostgres(text) };
   const match = /^(?:sqlite|file):(?:\/\/)?(.*)$/i.exec(text);
-  const path = match ? match[1]! : /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? null : /\.(sqlite3?|db)$/i.test(text) ? text : null;
+  const path = match
+    ? match[1]!
+    : /^[a-z][a-z0-9+.-]*:\/\//i.test(text)
+      ? null
+      : /\.(sqlite3?|db)$/i.test(text)
+        ? text
+        : null;
   if (path === null) {
-    throw new Error(`unsupported database URL "${text.split(':')[0]}:"; expected postgres://user:password@host:5432/database or sqlite:<path>`);
+    throw new Error(
+      `unsupported database URL "${text.split(':')[0]}:"; expected postgres://user:password@host:5432/database or sqlite:<path>`,
+    );
   }
   if (path === '') throw new Error('sqlite: needs a file path, e.g. sqlite:./doorman.sqlite3 (or sqlite::memory:)');
   return { driver: 'sqlite', path };
@@ -36,7 +44,8 @@ export function parseDatabaseUrl(value: unknown): DatabaseUrl {
 export function sqliteFolderProblem(path: string): string | null {
   if (path === ':memory:') return null;
   const folder = dirname(path);
-  if (!existsSync(folder)) return `the folder ${folder} of the SQLite file does not exist; create it first (doorman does not create folders)`;
+  if (!existsSync(folder))
+    return `the folder ${folder} of the SQLite file does not exist; create it first (doorman does not create folders)`;
   if (!statSync(folder).isDirectory()) return `${folder} (the folder of the SQLite file) is not a folder`;
   return null;
 }
@@ -48,10 +57,12 @@ function parsePostgres(text: string): string {
   } catch {
     throw new Error('not a valid postgres:// URL; expected postgres://user:password@host:5432/database');
   }
-  if (!url.hostname && !url.searchParams.get('host')) throw new Error('the postgres:// URL names no host; expected postgres://user:password@host:5432/database');
+  if (!url.hostname && !url.searchParams.get('host'))
+    throw new Error('the postgres:// URL names no host; expected postgres://user:password@host:5432/database');
   if (url.port && !/^\d+$/.test(url.port)) throw new Error('the postgres:// URL has a bad port');
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  if (!database || database.includes('/')) throw new Error('the postgres:// URL names no database; expected postgres://user:password@host:5432/database');
+  if (!database || database.includes('/'))
+    throw new Error('the postgres:// URL names no database; expected postgres://user:password@host:5432/database');
   return text;
 }
 

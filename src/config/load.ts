@@ -9,7 +9,9 @@ export { ConfigError };
 
 /** simplejwt names (and dj-rest-auth's) → doorman keys. */
 const SIMPLEJWT_NAMES = new Map<string, SettingKey>(
-  Object.entries(SETTINGS).flatMap(([key, spec]) => ('simplejwt' in spec && spec.simplejwt ? [[spec.simplejwt, key as SettingKey]] : [])),
+  Object.entries(SETTINGS).flatMap(([key, spec]) =>
+    'simplejwt' in spec && spec.simplejwt ? [[spec.simplejwt, key as SettingKey]] : [],
+  ),
 );
 
 /** simplejwt settings doorman knowingly does not take, and why (like simplejwt's REMOVED_SETTINGS). */
@@ -46,13 +48,15 @@ function fromFile(path: string): ConfigInput {
   } catch (error) {
     throw new ConfigError('DOORMAN_CONFIG', `cannot read ${path} as JSON (${(error as Error).message})`);
   }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError('DOORMAN_CONFIG', `${path} must hold a JSON object`);
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new ConfigError('DOORMAN_CONFIG', `${path} must hold a JSON object`);
   const { SIMPLE_JWT: simple, ...rest } = raw as Record<string, unknown>;
   const input: Record<string, unknown> = { ...rest };
   if (simple !== undefined) {
     if (!simple || typeof simple !== 'object') throw new ConfigError('SIMPLE_JWT', 'must be an object');
     for (const [name, value] of Object.entries(simple)) {
-      if (UNSUPPORTED_SIMPLEJWT[name]) throw new ConfigError(`SIMPLE_JWT.${name}`, `not supported: ${UNSUPPORTED_SIMPLEJWT[name]}`);
+      if (UNSUPPORTED_SIMPLEJWT[name])
+        throw new ConfigError(`SIMPLE_JWT.${name}`, `not supported: ${UNSUPPORTED_SIMPLEJWT[name]}`);
       const key = SIMPLEJWT_NAMES.get(name);
       if (!key) throw new ConfigError(`SIMPLE_JWT.${name}`, 'unknown simplejwt setting (see docs/settings.md)');
       input[key] = value;
@@ -74,7 +78,11 @@ function fromEnv(env: Record<string, string | undefined>): ConfigInput {
   if (input.environment === undefined && env.NODE_ENV) {
     // A mode doorman does not know (NODE_ENV=prod, staging) must not quietly run as development
     // with a generated key: it is refused, naming the variable it came from.
-    if (!(MODES as readonly string[]).includes(env.NODE_ENV)) throw new ConfigError('NODE_ENV', `"${env.NODE_ENV}" is not a mode: expected ${MODES.join(', ')} (or set ${envName('environment')})`);
+    if (!(MODES as readonly string[]).includes(env.NODE_ENV))
+      throw new ConfigError(
+        'NODE_ENV',
+        `"${env.NODE_ENV}" is not a mode: expected ${MODES.join(', ')} (or set ${envName('environment')})`,
+      );
     input.environment = env.NODE_ENV;
   }
   return input;
@@ -100,22 +108,42 @@ function parseAll(input: ConfigInput): Record<string, unknown> {
 function checkMail(c: Record<string, unknown>): void {
   if (c.environment !== 'production') return;
   if (c.emailVerification !== 'none' && c.mailUrl == null) {
-    throw new ConfigError(envName('mailUrl'), `emailVerification=${String(c.emailVerification)} needs a mail server in production`);
+    throw new ConfigError(
+      envName('mailUrl'),
+      `emailVerification=${String(c.emailVerification)} needs a mail server in production`,
+    );
   }
   if (c.mailUrl == null) return;
-  if (c.passwordResetUrl == null) throw new ConfigError(envName('passwordResetUrl'), 'required in production when mail is configured (the link in reset mails)');
+  if (c.passwordResetUrl == null)
+    throw new ConfigError(
+      envName('passwordResetUrl'),
+      'required in production when mail is configured (the link in reset mails)',
+    );
   if (c.emailVerification !== 'none' && c.emailConfirmUrl == null) {
-    throw new ConfigError(envName('emailConfirmUrl'), 'required in production when emailVerification is not none (the link in verification mails)');
+    throw new ConfigError(
+      envName('emailConfirmUrl'),
+      'required in production when emailVerification is not none (the link in verification mails)',
+    );
   }
 }
 
 function checkCookies(c: Record<string, unknown>): void {
   if (c.cookieSameSite === 'None' && c.cookieSecure !== true) {
-    throw new ConfigError(envName('cookieSameSite'), 'SameSite=None cookies must be Secure (browsers drop them otherwise); turn cookieSecure on');
+    throw new ConfigError(
+      envName('cookieSameSite'),
+      'SameSite=None cookies must be Secure (browsers drop them otherwise); turn cookieSecure on',
+    );
   }
-  if (c.refreshCookie != null && c.authCookie == null) throw new ConfigError(envName('authCookie'), `cookie mode needs the access cookie name too (${envName('refreshCookie')} is set)`);
+  if (c.refreshCookie != null && c.authCookie == null)
+    throw new ConfigError(
+      envName('authCookie'),
+      `cookie mode needs the access cookie name too (${envName('refreshCookie')} is set)`,
+    );
   if (c.corsCredentials === true && (c.corsOrigins as string[]).includes('*')) {
-    throw new ConfigError(envName('corsOrigins'), 'a wildcard origin with credentials would let any site act as the user; list the origins');
+    throw new ConfigError(
+      envName('corsOrigins'),
+      'a wildcard origin with credentials would let any site act as the user; list the origins',
+    );
   }
 }
 
@@ -131,7 +159,10 @@ function checkThrottle(c: Record<string, unknown>): void {
   const account = c.throttleLoginAccount as Rate;
   const oneAddress = pair.points * (Math.ceil(account.duration / pair.duration) + 1);
   if (account.points <= oneAddress) {
-    throw new ConfigError(envName('throttleLoginAccount'), `must allow more than ${oneAddress} failures per window (what one address can add under ${envName('throttleLoginPair')}); otherwise one attacker could lock the owner out`);
+    throw new ConfigError(
+      envName('throttleLoginAccount'),
+      `must allow more than ${oneAddress} failures per window (what one address can add under ${envName('throttleLoginPair')}); otherwise one attacker could lock the owner out`,
+    );
   }
 }
 
@@ -148,7 +179,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   }
   const file = !options.ignoreFile && env.DOORMAN_CONFIG ? fromFile(env.DOORMAN_CONFIG) : {};
   for (const key of Object.keys(file)) {
-    if (!KEY_SETTINGS.has(key)) throw new ConfigError(key, `unknown setting in ${env.DOORMAN_CONFIG} (see docs/settings.md)`);
+    if (!KEY_SETTINGS.has(key))
+      throw new ConfigError(key, `unknown setting in ${env.DOORMAN_CONFIG} (see docs/settings.md)`);
   }
   const config = parseAll({ ...file, ...fromEnv(env), ...overrides });
   // Key files are read here, never written: a development key still to be made leaves `keys`
@@ -161,7 +193,11 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     const problem = productionProblem(config as unknown as ProductionView);
     if (problem) throw new ConfigError(envName(problem[0]), problem[1]);
   }
-  if ((config.requestTimeout as number) < 1 || (config.headersTimeout as number) < 1 || (config.headersTimeout as number) > (config.requestTimeout as number)) {
+  if (
+    (config.requestTimeout as number) < 1 ||
+    (config.headersTimeout as number) < 1 ||
+    (config.headersTimeout as number) > (config.requestTimeout as number)
+  ) {
     throw new ConfigError(envName('headersTimeout'), `must be at least 1s and at most ${envName('requestTimeout')}`);
   }
   checkMail(config);

@@ -63,8 +63,13 @@ export function parseOptionalString(value: unknown): string | null {
 
 /** A list: a JSON array, or a comma-separated string ("Bearer,JWT"). */
 export function parseList(value: unknown): string[] {
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.map((v) => v.trim()).filter(Boolean);
-  if (typeof value === 'string') return value.split(',').map((v) => v.trim()).filter(Boolean);
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string'))
+    return value.map((v) => v.trim()).filter(Boolean);
+  if (typeof value === 'string')
+    return value
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean);
   throw new Error('expected a list of strings (JSON array or comma-separated)');
 }
 

@@ -6,7 +6,22 @@ import type { JwtAlgorithm } from '../keys/algorithms.js';
  * Words of placeholder secrets copied from examples and tutorials. None shorter than five
  * letters: a random 86-character key contains a given four-letter word once in ~12,000 keys.
  */
-const PLACEHOLDERS = ['changeme', 'change-me', 'change_me', 'secret', 'password', 'insecure', 'example', 'default', 'replace', 'your-', 'dummy', 'sample', 'doorman', 'django'];
+const PLACEHOLDERS = [
+  'changeme',
+  'change-me',
+  'change_me',
+  'secret',
+  'password',
+  'insecure',
+  'example',
+  'default',
+  'replace',
+  'your-',
+  'dummy',
+  'sample',
+  'doorman',
+  'django',
+];
 
 /** Shannon entropy of the text, in bits (per-character frequencies times length): a generous estimate. */
 function entropyBits(text: string): number {
@@ -61,19 +76,26 @@ export interface ProductionView {
  */
 export function productionProblem(c: ProductionView): [string, string] | null {
   if (c.environment !== 'production') return null;
-  for (const [key, file] of [['signingKeyFile', c.signingKeyFile], ['keystoreFile', c.keystoreFile]] as const) {
+  for (const [key, file] of [
+    ['signingKeyFile', c.signingKeyFile],
+    ['keystoreFile', c.keystoreFile],
+  ] as const) {
     const problem = file ? keyFileProblem(file) : null;
     if (problem) return [key, problem];
   }
   if (c.keystoreFile === null && isSymmetric(c.algorithm)) {
     const problem = weakSecretProblem(c.signingKey);
-    if (problem) return ['signingKey', `${problem}. Generate one with: node -e "console.log(require('crypto').randomBytes(64).toString('base64url'))"`];
+    if (problem)
+      return [
+        'signingKey',
+        `${problem}. Generate one with: node -e "console.log(require('crypto').randomBytes(64).toString('base64url'))"`,
+      ];
   }
   if (c.csrfSecret !== null) {
     const problem = weakSecretProblem(c.csrfSecret);
     if (problem) return ['csrfSecret', problem];
   }
-  if (!c.cookieSecure) return ['cookieSecure', 'must stay on in production: cookies sent over plain http can be read and replayed'];
+  if (!c.cookieSecure)
+    return ['cookieSecure', 'must stay on in production: cookies sent over plain http can be read and replayed'];
   return null;
 }
-

@@ -48,7 +48,10 @@ export class AuthError extends Error {
   /** The body DRF would answer with: field errors as they are, anything else as `{detail, code}`. */
   toBody(): Record<string, unknown> {
     if (this.fields) return this.fields;
-    const body: Record<string, unknown> = { detail: this.expose ? this.message : ERROR_CODES.error.message, code: this.code };
+    const body: Record<string, unknown> = {
+      detail: this.expose ? this.message : ERROR_CODES.error.message,
+      code: this.code,
+    };
     if (this.messages) body.messages = this.messages;
     return body;
   }

@@ -18,10 +18,17 @@ export const ERROR_CODES = {
   parse_error: { status: 400, message: 'Malformed request.' },
   social_login_failed: { status: 400, message: 'The sign-in with the provider failed; start again.' },
   social_provider_unknown: { status: 404, message: 'No such sign-in provider.' },
-  social_email_unverified: { status: 400, message: 'An account with this e-mail exists, and the provider does not say the address is verified: log in and connect this provider from your account.' },
+  social_email_unverified: {
+    status: 400,
+    message:
+      'An account with this e-mail exists, and the provider does not say the address is verified: log in and connect this provider from your account.',
+  },
   social_email_missing: { status: 400, message: 'The provider did not give an e-mail address.' },
   social_account_taken: { status: 400, message: 'This provider account is connected to another user.' },
-  social_last_login: { status: 400, message: 'This is your last way to sign in: set a password (by password reset) before removing it.' },
+  social_last_login: {
+    status: 400,
+    message: 'This is your last way to sign in: set a password (by password reset) before removing it.',
+  },
   not_found: { status: 404, message: 'Not found.' },
   method_not_allowed: { status: 405, message: 'Method not allowed.' },
   not_acceptable: { status: 406, message: 'Could not satisfy the request Accept header.' },

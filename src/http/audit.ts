@@ -65,7 +65,13 @@ export function installAudit(app: FastifyInstance, doorman: Doorman): void {
 /** Every successful change through the admin API, with its method and route (not its body). */
 export function installAdminAudit(app: FastifyInstance, doorman: Doorman): void {
   app.addHook('onResponse', async (request, reply) => {
-    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS' || reply.statusCode >= 400) return;
+    if (
+      request.method === 'GET' ||
+      request.method === 'HEAD' ||
+      request.method === 'OPTIONS' ||
+      reply.statusCode >= 400
+    )
+      return;
     doorman.audit.record({
       kind: 'admin_action',
       userId: request.auth?.userId ?? null,

@@ -19,9 +19,11 @@ export function answerClientError(error: Error & { code?: string; rawPacket?: Bu
     return;
   }
   const answer =
-    error.code === 'HPE_HEADER_OVERFLOW' ? new AuthError('headers_too_large')
-    : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' || error.code === 'ERR_HTTP_HEADERS_TIMEOUT' ? new AuthError('request_timeout')
-    : new AuthError('parse_error', { detail: 'Malformed request.' });
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? new AuthError('headers_too_large')
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' || error.code === 'ERR_HTTP_HEADERS_TIMEOUT'
+        ? new AuthError('request_timeout')
+        : new AuthError('parse_error', { detail: 'Malformed request.' });
   const head = error.rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ';
   const body = head ? '' : JSON.stringify(answer.toBody());
   socket.end(

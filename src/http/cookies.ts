@@ -74,8 +74,10 @@ export function createCookieMode(doorman: Doorman, paths: { refresh: string; log
 
   function checkCsrf(request: FastifyRequest, sessionId: string | null): void {
     const presented = request.headers[config.csrfHeaderName];
-    if (typeof presented !== 'string' || presented === '') throw new AuthError('csrf_failed', { detail: 'CSRF Failed: CSRF token missing.' });
-    if (!sessionId || !csrf.matches(sessionId, presented)) throw new AuthError('csrf_failed', { detail: 'CSRF Failed: CSRF token incorrect.' });
+    if (typeof presented !== 'string' || presented === '')
+      throw new AuthError('csrf_failed', { detail: 'CSRF Failed: CSRF token missing.' });
+    if (!sessionId || !csrf.matches(sessionId, presented))
+      throw new AuthError('csrf_failed', { detail: 'CSRF Failed: CSRF token incorrect.' });
   }
 
   const allowedOrigins = new Set(config.corsOrigins.filter((o) => o !== '*').map((o) => o.replace(/\/$/, '')));
@@ -95,13 +97,25 @@ export function createCookieMode(doorman: Doorman, paths: { refresh: string; log
      */
     async refuseCrossSite(request: FastifyRequest): Promise<void> {
       if (!accessName) return;
-      if (request.headers['sec-fetch-site'] === 'cross-site') throw new AuthError('csrf_failed', { detail: 'CSRF Failed: cross-site request refused.' });
+      if (request.headers['sec-fetch-site'] === 'cross-site')
+        throw new AuthError('csrf_failed', { detail: 'CSRF Failed: cross-site request refused.' });
       const origin = request.headers.origin;
       if (origin !== undefined && !allowedOrigins.has(origin) && origin !== `${request.protocol}://${request.host}`) {
-        throw new AuthError('csrf_failed', { detail: 'CSRF Failed: Origin checking failed - ' + String(origin).slice(0, 100) + ' does not match any trusted origins.' });
+        throw new AuthError('csrf_failed', {
+          detail:
+            'CSRF Failed: Origin checking failed - ' +
+            String(origin).slice(0, 100) +
+            ' does not match any trusted origins.',
+        });
       }
-      const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      if (FORM_TYPES.has(type)) throw new AuthError('csrf_failed', { detail: 'CSRF Failed: form content types are refused in cookie mode; send application/json.' });
+      const type = String(request.headers['content-type'] ?? '')
+        .split(';')[0]!
+        .trim()
+        .toLowerCase();
+      if (FORM_TYPES.has(type))
+        throw new AuthError('csrf_failed', {
+          detail: 'CSRF Failed: form content types are refused in cookie mode; send application/json.',
+        });
     },
     /**
      * In HttpOnly cookie mode page script must never see the refresh token, so login and join
@@ -124,11 +138,17 @@ export function createCookieMode(doorman: Doorman, paths: { refresh: string; log
       if (!accessName) return;
       reply.setCookie(accessName, issued.access, { ...tokenCookie, path: '/', maxAge: config.accessTokenLifetime });
       if (refreshName && issued.refresh && issued.refreshExp) {
-        for (const path of refreshPaths) reply.setCookie(refreshName, issued.refresh, { ...tokenCookie, path, maxAge: config.refreshTokenLifetime });
+        for (const path of refreshPaths)
+          reply.setCookie(refreshName, issued.refresh, { ...tokenCookie, path, maxAge: config.refreshTokenLifetime });
       }
       if (issued.sessionId) {
         // Readable by the page's JavaScript on purpose: it must copy it into the header.
-        reply.setCookie(config.csrfCookieName, csrf.tokenFor(issued.sessionId), { ...base, httpOnly: false, path: '/', maxAge: config.refreshTokenLifetime });
+        reply.setCookie(config.csrfCookieName, csrf.tokenFor(issued.sessionId), {
+          ...base,
+          httpOnly: false,
+          path: '/',
+          maxAge: config.refreshTokenLifetime,
+        });
       }
     },
     clear(reply: FastifyReply): void {
@@ -139,4 +159,3 @@ export function createCookieMode(doorman: Doorman, paths: { refresh: string; log
     },
   };
 }
-

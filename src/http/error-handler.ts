@@ -6,7 +6,10 @@ import { warnEvery } from '../throttle/warn-every.js';
 import { fieldErrorsFromAjv } from './validation.js';
 
 function unsupported(contentType: unknown): AuthError {
-  const type = String(contentType ?? '').split(';')[0]!.trim().slice(0, 100);
+  const type = String(contentType ?? '')
+    .split(';')[0]!
+    .trim()
+    .slice(0, 100);
   return new AuthError('unsupported_media_type', { detail: `Unsupported media type "${type}" in request.` });
 }
 
@@ -22,7 +25,9 @@ function fromFastify(error: FastifyError, body: unknown, contentType: unknown): 
       return new AuthError('payload_too_large');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return error.statusCode === 415 ? unsupported(contentType) : new AuthError('parse_error', { detail: 'Malformed request.' });
+      return error.statusCode === 415
+        ? unsupported(contentType)
+        : new AuthError('parse_error', { detail: 'Malformed request.' });
     default:
       break;
   }
@@ -47,14 +52,23 @@ export function installErrorHandling(app: FastifyInstance, options: { notFound: 
     if (error instanceof StorageUnavailableError) {
       // The database is away or locked: nothing was changed, the client may retry (issue 13).
       request.log.warn({ reason: error.reason }, 'database unavailable');
-      return sendAuthError(reply.header('Retry-After', '1'), new AuthError('service_unavailable', { detail: error.reason }));
+      return sendAuthError(
+        reply.header('Retry-After', '1'),
+        new AuthError('service_unavailable', { detail: error.reason }),
+      );
     }
-    const known = error instanceof AuthError ? error : fromFastify(error, request.body, request.headers['content-type']);
-    if (known?.code === 'server_busy') busy({ url: request.url }, 'password hash queue full: answering 503 (refused requests in this interval counted as suppressed)');
+    const known =
+      error instanceof AuthError ? error : fromFastify(error, request.body, request.headers['content-type']);
+    if (known?.code === 'server_busy')
+      busy(
+        { url: request.url },
+        'password hash queue full: answering 503 (refused requests in this interval counted as suppressed)',
+      );
     else if (!known || known.status >= 500) {
       request.log.error({ err: error }, 'unhandled error');
     }
     return sendAuthError(reply, known ?? new AuthError('error', { cause: error }));
   });
-  if (options.notFound) app.setNotFoundHandler((_request, reply) => reply.status(404).send(new AuthError('not_found').toBody()));
+  if (options.notFound)
+    app.setNotFoundHandler((_request, reply) => reply.status(404).send(new AuthError('not_found').toBody()));
 }

@@ -26,11 +26,26 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 function securitySchemes(config: Config) {
   const schemes: Record<string, Record<string, unknown>> = {
-    bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from login, join or refresh: `Authorization: Bearer <access>`.' },
+    bearerAuth: {
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description: 'An access token from login, join or refresh: `Authorization: Bearer <access>`.',
+    },
   };
   if (config.authCookie) {
-    schemes.cookieAuth = { type: 'apiKey', in: 'cookie', name: config.authCookie, description: 'Cookie mode: the HttpOnly access cookie set by login, join and refresh.' };
-    schemes.csrfToken = { type: 'apiKey', in: 'header', name: config.csrfHeaderName, description: `Cookie mode: the ${config.csrfCookieName} cookie's value, required on POST/PUT/PATCH/DELETE authenticated by cookie (403 csrf_failed otherwise).` };
+    schemes.cookieAuth = {
+      type: 'apiKey',
+      in: 'cookie',
+      name: config.authCookie,
+      description: 'Cookie mode: the HttpOnly access cookie set by login, join and refresh.',
+    };
+    schemes.csrfToken = {
+      type: 'apiKey',
+      in: 'header',
+      name: config.csrfHeaderName,
+      description: `Cookie mode: the ${config.csrfCookieName} cookie's value, required on POST/PUT/PATCH/DELETE authenticated by cookie (403 csrf_failed otherwise).`,
+    };
   }
   return schemes;
 }
@@ -75,7 +90,10 @@ export async function registerApiDocs(app: FastifyInstance, config: Config, vers
       let security = given.security;
       if (cookieMode && security?.some((s) => 'bearerAuth' in s)) {
         const methods = ([] as string[]).concat((route as RouteOptions).method);
-        security = [...security, methods.every((m) => SAFE.has(m)) ? { cookieAuth: [] } : { cookieAuth: [], csrfToken: [] }];
+        security = [
+          ...security,
+          methods.every((m) => SAFE.has(m)) ? { cookieAuth: [] } : { cookieAuth: [], csrfToken: [] },
+        ];
       }
       return { schema: { ...given, ...consumes, ...(security ? { security } : {}) } as never, url };
     },

@@ -15,7 +15,11 @@ export { PAGES_HEADER, PAGE_COOKIES };
  * preflight that doorman's CORS never allows (it is not in allowedHeaders); the CSRF token
  * is still required on top.
  */
-export function withPageCookies(doorman: Doorman, api: CookieMode, paths: { refresh: string; logout: string }): CookieMode {
+export function withPageCookies(
+  doorman: Doorman,
+  api: CookieMode,
+  paths: { refresh: string; logout: string },
+): CookieMode {
   const config = {
     ...doorman.config,
     authCookie: PAGE_COOKIES.access,

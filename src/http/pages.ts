@@ -48,13 +48,19 @@ function pageHeaders(reply: FastifyReply): FastifyReply {
  * before. Pages are server-rendered shells (every value escaped) that one script,
  * /_doorman/pages/browser/main.js, drives with doorman/client in the pages' cookie mode.
  */
-export const pageRoutes: FastifyPluginAsync<PageRoutesOptions> = async (app, { doorman, accountPrefix, adminPrefix }) => {
+export const pageRoutes: FastifyPluginAsync<PageRoutesOptions> = async (
+  app,
+  { doorman, accountPrefix, adminPrefix },
+) => {
   if (!app.hasConstraintStrategy(HTML_CONSTRAINT)) {
     app.addConstraintStrategy({
       name: HTML_CONSTRAINT,
       storage() {
         const handlers = new Map<string, unknown>();
-        return { get: (value: string) => (handlers.get(value) ?? null) as never, set: (value: string, store: unknown) => void handlers.set(value, store) };
+        return {
+          get: (value: string) => (handlers.get(value) ?? null) as never,
+          set: (value: string, store: unknown) => void handlers.set(value, store),
+        };
       },
       deriveConstraint: (request: { headers: Record<string, string | string[] | undefined> }) => {
         const accept = request.headers.accept;
@@ -73,33 +79,56 @@ export const pageRoutes: FastifyPluginAsync<PageRoutesOptions> = async (app, { d
     const query = (request.query ?? {}) as Record<string, unknown>;
     const lang = pickLanguage(query.lang, request.cookies?.[LANG_COOKIE], request.headers['accept-language']);
     // The switch is remembered (a preference, not a credential: readable, Lax, a year).
-    if (query.lang === lang) reply.setCookie(LANG_COOKIE, lang, { path: '/', sameSite: 'lax', maxAge: 365 * 24 * 3600, secure: doorman.config.cookieSecure });
+    if (query.lang === lang)
+      reply.setCookie(LANG_COOKIE, lang, {
+        path: '/',
+        sameSite: 'lax',
+        maxAge: 365 * 24 * 3600,
+        secure: doorman.config.cookieSecure,
+      });
     const path = request.url.split('?')[0]!;
     return pageContext(lang, { base, account, admin, assets, csrfHeader: doorman.config.csrfHeaderName, path });
   }
 
   function route(url: string, render: (ctx: PageContext) => Page): void {
-    app.get(url, { constraints: { [HTML_CONSTRAINT]: 'html' }, schema: { hide: true } as never }, async (request, reply) => {
-      const ctx = context(request, reply);
-      const page = render(ctx);
-      return pageHeaders(reply).type('text/html; charset=utf-8').send(layout(ctx, page.page, page.title, page.body).value);
-    });
+    app.get(
+      url,
+      { constraints: { [HTML_CONSTRAINT]: 'html' }, schema: { hide: true } as never },
+      async (request, reply) => {
+        const ctx = context(request, reply);
+        const page = render(ctx);
+        return pageHeaders(reply)
+          .type('text/html; charset=utf-8')
+          .send(layout(ctx, page.page, page.title, page.body).value);
+      },
+    );
   }
 
   for (const [path, render] of Object.entries(ACCOUNT_PAGES)) route(`${accountPrefix}${path}`, render);
-  if (adminPrefix !== null) for (const [path, render] of Object.entries(ADMIN_PAGES)) route(`${adminPrefix}${path}`, render);
+  if (adminPrefix !== null)
+    for (const [path, render] of Object.entries(ADMIN_PAGES)) route(`${adminPrefix}${path}`, render);
 
   app.get(`${ASSETS}/pages.css`, { schema: { hide: true } as never }, async (_request, reply) =>
-    reply.type('text/css; charset=utf-8').header('Cache-Control', 'no-cache').header('X-Content-Type-Options', 'nosniff').send(PAGE_CSS),
+    reply
+      .type('text/css; charset=utf-8')
+      .header('Cache-Control', 'no-cache')
+      .header('X-Content-Type-Options', 'nosniff')
+      .send(PAGE_CSS),
   );
 
   // The page script and the modules it imports (the client, pages/transport.js), from dist/
   // (built by tsc): only these, by plain file names (no "/" or ".."), so no other file can be asked for.
   app.get(`${ASSETS}/:folder/*`, { schema: { hide: true } as never }, async (request, reply) => {
     const { folder, '*': rest } = request.params as { folder: string; '*': string };
-    const allowed = (folder === 'client' && /^[a-z-]+\.js$/.test(rest)) || (folder === 'pages' && (rest === 'transport.js' || /^browser\/[a-z-]+\.js$/.test(rest)));
+    const allowed =
+      (folder === 'client' && /^[a-z-]+\.js$/.test(rest)) ||
+      (folder === 'pages' && (rest === 'transport.js' || /^browser\/[a-z-]+\.js$/.test(rest)));
     const body = allowed ? await readFile(join(dist, folder, rest)).catch(() => null) : null;
     if (!body) return reply.status(404).type('text/plain; charset=utf-8').send('Not found');
-    return reply.type('text/javascript; charset=utf-8').header('Cache-Control', 'no-cache').header('X-Content-Type-Options', 'nosniff').send(body);
+    return reply
+      .type('text/javascript; charset=utf-8')
+      .header('Cache-Control', 'no-cache')
+      .header('X-Content-Type-Options', 'nosniff')
+      .send(body);
   });
 };

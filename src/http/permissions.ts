@@ -8,7 +8,9 @@ import { sendAuthError } from './send-error.js';
 function registered(request: FastifyRequest) {
   const server = request.server as Partial<Pick<FastifyRequest['server'], 'doorman' | 'doormanAuth'>>;
   if (!server.doorman || !server.doormanAuth) {
-    throw new TypeError('doorman is not registered on this Fastify instance: app.register(doormanPlugin, { doorman }) first');
+    throw new TypeError(
+      'doorman is not registered on this Fastify instance: app.register(doormanPlugin, { doorman }) first',
+    );
   }
   return { doorman: server.doorman, auth: server.doormanAuth };
 }
@@ -44,7 +46,8 @@ async function subjectOf(request: FastifyRequest, permissions: readonly Permissi
   const auth = await authenticateRequest(request);
   if (!auth) return { method: request.method, user: null };
   const needs = permissions.some((p) => p.needsModelPermissions);
-  const granted = needs && !auth.user.isSuperuser ? await registered(request).doorman.permissions.of(auth.userId) : null;
+  const granted =
+    needs && !auth.user.isSuperuser ? await registered(request).doorman.permissions.of(auth.userId) : null;
   return { method: request.method, user: { ...auth.user, permissions: granted } };
 }
 
@@ -62,7 +65,8 @@ async function subjectOf(request: FastifyRequest, permissions: readonly Permissi
  * });
  */
 export function requirePermission(...permissions: Permission[]) {
-  if (permissions.length === 0) throw new TypeError('requirePermission() needs at least one permission (use allowAny to allow every request)');
+  if (permissions.length === 0)
+    throw new TypeError('requirePermission() needs at least one permission (use allowAny to allow every request)');
   return async function checkPermissions(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     try {
       assertPermission(await subjectOf(request, permissions), permissions);
@@ -82,7 +86,11 @@ export function requirePermission(...permissions: Permission[]) {
  * const post = await posts.find(id);
  * await checkObjectPermission(request, isOwner((p: Post) => p.ownerId), post);
  */
-export async function checkObjectPermission<O>(request: FastifyRequest, permission: Permission<O> | readonly Permission<O>[], object: O): Promise<void> {
+export async function checkObjectPermission<O>(
+  request: FastifyRequest,
+  permission: Permission<O> | readonly Permission<O>[],
+  object: O,
+): Promise<void> {
   const list: readonly Permission<O>[] = Array.isArray(permission) ? permission : [permission as Permission<O>];
   assertObjectPermission(await subjectOf(request, list), list, object);
 }

@@ -90,13 +90,18 @@ function installAuthErrorHandler(app: FastifyInstance): void {
     app.setErrorHandler((error, _request, reply) => {
       if (error instanceof AuthError) return sendAuthError(reply, error);
       if (error instanceof StorageUnavailableError) {
-        return sendAuthError(reply.header('Retry-After', '1'), new AuthError('service_unavailable', { detail: error.reason }));
+        return sendAuthError(
+          reply.header('Retry-After', '1'),
+          new AuthError('service_unavailable', { detail: error.reason }),
+        );
       }
       throw error;
     });
   } catch (error) {
     if ((error as { code?: string }).code !== 'FST_ERR_ERROR_HANDLER_ALREADY_SET') throw error;
-    app.log.warn('doorman: this scope already has an error handler; map AuthError with sendAuthError() there, or pass errorHandler: false');
+    app.log.warn(
+      'doorman: this scope already has an error handler; map AuthError with sendAuthError() there, or pass errorHandler: false',
+    );
   }
 }
 
@@ -119,7 +124,9 @@ export const doormanPlugin = fp<DoormanPluginOptions>(
     const base = `${app.prefix}${prefix}${options.accountPrefix ?? '/account'}`;
     const paths = { refresh: `${base}/token/refresh`, logout: `${base}/logout` };
     // The pages bring their own cookie mode (page-cookies.ts); other requests keep the API's.
-    const cookies = doorman.config.pages ? withPageCookies(doorman, createCookieMode(doorman, paths), paths) : createCookieMode(doorman, paths);
+    const cookies = doorman.config.pages
+      ? withPageCookies(doorman, createCookieMode(doorman, paths), paths)
+      : createCookieMode(doorman, paths);
     app.decorateRequest('auth', null);
     app.decorate('doorman', doorman);
     // One authentication path: the plugin's routes and the host's (requirePermission) read this.
@@ -128,11 +135,17 @@ export const doormanPlugin = fp<DoormanPluginOptions>(
     // fastify-plugin skips encapsulation, and with it Fastify's own handling of `prefix`, so the
     // prefix is applied to the inner (encapsulated) routes plugin instead.
     // Cookie mode or pages only: an API-only header-mode deployment parses no cookies at all.
-    if ((doorman.config.authCookie || doorman.config.pages) && !app.hasRequestDecorator('cookies')) await app.register(fastifyCookie);
+    if ((doorman.config.authCookie || doorman.config.pages) && !app.hasRequestDecorator('cookies'))
+      await app.register(fastifyCookie);
     await app.register(routes, { ...options, cookies, prefix });
     if (doorman.config.pages) {
       const adminPrefix = options.adminPrefix === undefined ? '/admin' : options.adminPrefix;
-      await app.register(pageRoutes, { doorman, prefix, accountPrefix: options.accountPrefix ?? '/account', adminPrefix });
+      await app.register(pageRoutes, {
+        doorman,
+        prefix,
+        accountPrefix: options.accountPrefix ?? '/account',
+        adminPrefix,
+      });
     }
   },
   { name: 'doorman', fastify: '5.x' },

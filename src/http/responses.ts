@@ -10,7 +10,9 @@ export function authBody(config: Config, pair: TokenPair, user: User) {
     access: pair.access,
     refresh: pair.refresh,
     user: toPublicUser(user),
-    ...(config.returnExpiration ? { access_expiration: iso(pair.accessExp), refresh_expiration: iso(pair.refreshExp) } : {}),
+    ...(config.returnExpiration
+      ? { access_expiration: iso(pair.accessExp), refresh_expiration: iso(pair.refreshExp) }
+      : {}),
   };
 }
 

@@ -10,9 +10,22 @@ import { authBody } from './responses.js';
  * cookie mode, and in the body, except the refresh token in HttpOnly cookie mode unless the client
  * asks for it (cookies.refreshInBody).
  */
-export async function signIn(doorman: Doorman, cookies: CookieMode, request: FastifyRequest, reply: FastifyReply, user: User) {
+export async function signIn(
+  doorman: Doorman,
+  cookies: CookieMode,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  user: User,
+) {
   const pair = await doorman.tokens.issuePair(user, originOf(request));
-  if (cookies.enabled) cookies.set(reply, { access: pair.access, accessExp: pair.accessExp, refresh: pair.refresh, refreshExp: pair.refreshExp, sessionId: pair.sessionId });
+  if (cookies.enabled)
+    cookies.set(reply, {
+      access: pair.access,
+      accessExp: pair.accessExp,
+      refresh: pair.refresh,
+      refreshExp: pair.refreshExp,
+      sessionId: pair.sessionId,
+    });
   const body = authBody(doorman.config, pair, user);
   if (cookies.refreshInBody(request)) return body;
   const { refresh: _omitted, ...rest } = body;

@@ -8,7 +8,19 @@ interface AjvError {
 }
 
 const PY_TYPE = (value: unknown) =>
-  Array.isArray(value) ? 'list' : value === null ? 'NoneType' : typeof value === 'string' ? 'str' : typeof value === 'number' ? (Number.isInteger(value) ? 'int' : 'float') : typeof value === 'boolean' ? 'bool' : 'dict';
+  Array.isArray(value)
+    ? 'list'
+    : value === null
+      ? 'NoneType'
+      : typeof value === 'string'
+        ? 'str'
+        : typeof value === 'number'
+          ? Number.isInteger(value)
+            ? 'int'
+            : 'float'
+          : typeof value === 'boolean'
+            ? 'bool'
+            : 'dict';
 
 function message(error: AjvError): string {
   switch (error.keyword) {
@@ -35,7 +47,10 @@ export function fieldErrorsFromAjv(errors: AjvError[], body: unknown): FieldErro
   }
   const fields: FieldErrors = {};
   for (const error of errors) {
-    const field = error.keyword === 'required' ? String(error.params.missingProperty) : error.instancePath.split('/')[1] || 'non_field_errors';
+    const field =
+      error.keyword === 'required'
+        ? String(error.params.missingProperty)
+        : error.instancePath.split('/')[1] || 'non_field_errors';
     const list = (fields[field] ??= []);
     const text = message(error);
     if (!list.includes(text)) list.push(text);

@@ -35,9 +35,11 @@ function writeDevKey(path: string, key: string): void {
  */
 export function ensureDevKeys(config: Config): Config {
   if (config.keys.length > 0) return config;
-  if (config.environment === 'production') throw new ConfigError('DOORMAN_SIGNING_KEY', 'production never generates a key; set one');
+  if (config.environment === 'production')
+    throw new ConfigError('DOORMAN_SIGNING_KEY', 'production never generates a key; set one');
   if (config.keystoreFile != null) {
-    if (!existsSync(config.keystoreFile)) writeKeystore(config.keystoreFile, initialKeystore(config.algorithm, new Date()));
+    if (!existsSync(config.keystoreFile))
+      writeKeystore(config.keystoreFile, initialKeystore(config.algorithm, new Date()));
   } else {
     const path = devKeyPath(config.devKeyFile, config.algorithm);
     if (!existsSync(path)) writeDevKey(path, generateSigningKey(config.algorithm));

@@ -12,7 +12,8 @@ export interface GeneratedKey {
 
 /** A new private key for an asymmetric `alg`: RSA 2048 for RS/PS, the algorithm's curve for ES, Ed25519 for EdDSA. */
 export function generatePrivateKey(alg: JwtAlgorithm): KeyObject {
-  if (alg.startsWith('RS') || alg.startsWith('PS')) return generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  if (alg.startsWith('RS') || alg.startsWith('PS'))
+    return generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
   if (alg.startsWith('ES')) return generateKeyPairSync('ec', { namedCurve: expectedKey(alg).curve! }).privateKey;
   return generateKeyPairSync('ed25519').privateKey;
 }

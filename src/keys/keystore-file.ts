@@ -39,13 +39,21 @@ function checkKey(raw: unknown, index: number): StoredKey {
   const where = `keys[${index}]`;
   if (!key || typeof key !== 'object') throw new Error(`${where} is not an object`);
   if (typeof key.kid !== 'string' || key.kid === '') throw new Error(`${where} has no kid`);
-  if (!(JWT_ALGORITHMS as readonly string[]).includes(key.alg as string)) throw new Error(`key "${key.kid}" has an unknown alg`);
+  if (!(JWT_ALGORITHMS as readonly string[]).includes(key.alg as string))
+    throw new Error(`key "${key.kid}" has an unknown alg`);
   if (!STATUSES.has(key.status as string)) throw new Error(`key "${key.kid}" has an unknown status`);
   if (!key.jwk || typeof key.jwk !== 'object') throw new Error(`key "${key.kid}" has no jwk`);
   if (key.status === 'retired' && (typeof key.retiredAt !== 'string' || Number.isNaN(Date.parse(key.retiredAt)))) {
     throw new Error(`retired key "${key.kid}" has no valid retiredAt`);
   }
-  return { kid: key.kid, alg: key.alg!, status: key.status!, createdAt: String(key.createdAt ?? ''), retiredAt: key.retiredAt ?? null, jwk: key.jwk };
+  return {
+    kid: key.kid,
+    alg: key.alg!,
+    status: key.status!,
+    createdAt: String(key.createdAt ?? ''),
+    retiredAt: key.retiredAt ?? null,
+    jwk: key.jwk,
+  };
 }
 
 /** Checks the document's shape: unique kids and exactly one active key. */

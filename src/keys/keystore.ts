@@ -48,12 +48,16 @@ export interface Keystore {
  */
 export function createKeystore(keys: readonly KeySpec[], maxLifetimeSeconds: number): Keystore {
   if (keys.length === 0) {
-    throw new ConfigError('DOORMAN_SIGNING_KEY', 'no key is loaded: set one, or (outside production) pass the config through ensureDevKeys(config) to create the development key, as openDoorman and the server do');
+    throw new ConfigError(
+      'DOORMAN_SIGNING_KEY',
+      'no key is loaded: set one, or (outside production) pass the config through ensureDevKeys(config) to create the development key, as openDoorman and the server do',
+    );
   }
   const signing = keys.find((k) => k.status === 'active');
   if (!signing?.sign) throw new TypeError('the keystore has no active signing key');
   const byKid = new Map(keys.filter((k) => k.kid !== null).map((k) => [k.kid!, k]));
-  const live = (key: KeySpec, nowMs: number) => key.retiredAt === null || nowMs < key.retiredAt + maxLifetimeSeconds * 1000;
+  const live = (key: KeySpec, nowMs: number) =>
+    key.retiredAt === null || nowMs < key.retiredAt + maxLifetimeSeconds * 1000;
   return {
     signing,
     usesKid: signing.kid !== null,
@@ -67,7 +71,18 @@ export function createKeystore(keys: readonly KeySpec[], maxLifetimeSeconds: num
 
 /** The longest time after signing that any doorman token can still be accepted, in seconds. */
 export function longestTokenLifetime(config: {
-  accessTokenLifetime: number; refreshTokenLifetime: number; slidingTokenLifetime: number; slidingTokenRefreshLifetime: number; leeway: number;
+  accessTokenLifetime: number;
+  refreshTokenLifetime: number;
+  slidingTokenLifetime: number;
+  slidingTokenRefreshLifetime: number;
+  leeway: number;
 }): number {
-  return Math.max(config.accessTokenLifetime, config.refreshTokenLifetime, config.slidingTokenLifetime, config.slidingTokenRefreshLifetime) + config.leeway;
+  return (
+    Math.max(
+      config.accessTokenLifetime,
+      config.refreshTokenLifetime,
+      config.slidingTokenLifetime,
+      config.slidingTokenRefreshLifetime,
+    ) + config.leeway
+  );
 }

@@ -8,7 +8,6 @@ import { HS_MIN_BYTES, type JwtAlgorithm } from './algorithms.js';
  */
 export type KeyBytes = string | Buffer;
 
-
 export function isSymmetric(alg: JwtAlgorithm): boolean {
   return alg.startsWith('HS');
 }
@@ -53,11 +52,13 @@ function importSecret(alg: JwtAlgorithm, text: string | JsonWebKey): ImportedKey
     if (text.includes('-----BEGIN')) throw new KeyProblem(`${alg} takes a shared secret, not a PEM key`);
     bytes = Buffer.from(text, 'utf8');
   } else {
-    if (text.kty !== 'oct' || typeof text.k !== 'string') throw new KeyProblem(`${alg} takes a shared secret (a JWK of kty "oct"), got kty "${text.kty}"`);
+    if (text.kty !== 'oct' || typeof text.k !== 'string')
+      throw new KeyProblem(`${alg} takes a shared secret (a JWK of kty "oct"), got kty "${text.kty}"`);
     bytes = Buffer.from(text.k, 'base64url');
   }
   const min = HS_MIN_BYTES[alg]!;
-  if (bytes.length < min) throw new KeyProblem(`${alg} needs a secret of at least ${min} bytes (RFC 7518 §3.2); got ${bytes.length}`);
+  if (bytes.length < min)
+    throw new KeyProblem(`${alg} needs a secret of at least ${min} bytes (RFC 7518 §3.2); got ${bytes.length}`);
   if (new Set(bytes).size < 8) throw new KeyProblem('the secret is too repetitive to be random');
   // A text secret stays text so tokens keep verifying across this change (the same bytes either way).
   return { key: typeof text === 'string' ? text : bytes, publicJwk: null };
@@ -68,9 +69,11 @@ function checkAsymmetric(alg: JwtAlgorithm, object: KeyObject): void {
   const type = object.asymmetricKeyType ?? 'secret';
   if (!want.type.includes(type)) throw new KeyProblem(`${alg} needs a ${want.type[0]} key, got ${type}`);
   const details = object.asymmetricKeyDetails;
-  if (want.curve && details?.namedCurve !== want.curve) throw new KeyProblem(`${alg} needs curve ${want.curve}, got ${details?.namedCurve}`);
+  if (want.curve && details?.namedCurve !== want.curve)
+    throw new KeyProblem(`${alg} needs curve ${want.curve}, got ${details?.namedCurve}`);
   // RFC 7518 §3.3: 2048 bits or larger.
-  if (want.type[0] === 'rsa' && (details?.modulusLength ?? 0) < 2048) throw new KeyProblem(`${alg} needs an RSA key of at least 2048 bits`);
+  if (want.type[0] === 'rsa' && (details?.modulusLength ?? 0) < 2048)
+    throw new KeyProblem(`${alg} needs an RSA key of at least 2048 bits`);
 }
 
 /**
@@ -81,28 +84,38 @@ function checkAsymmetric(alg: JwtAlgorithm, object: KeyObject): void {
  * @example
  * const { key, publicJwk } = importKey('ES256', pem, 'signing');
  */
-export function importKey(alg: JwtAlgorithm, material: string | JsonWebKey, role: 'signing' | 'verifying'): ImportedKey {
+export function importKey(
+  alg: JwtAlgorithm,
+  material: string | JsonWebKey,
+  role: 'signing' | 'verifying',
+): ImportedKey {
   const jwk = typeof material === 'string' ? parseJwk(material) : material;
   if (jwk?.alg !== undefined && jwk.alg !== alg) throw new KeyProblem(`the JWK is for ${String(jwk.alg)}, not ${alg}`);
   if (isSymmetric(alg)) return importSecret(alg, jwk ?? (material as string));
   if (jwk?.kty === 'oct') throw new KeyProblem(`${alg} needs an asymmetric key, not a shared secret`);
   let object: KeyObject;
   try {
-    if (role === 'signing') object = jwk ? createPrivateKey({ key: jwk as never, format: 'jwk' }) : createPrivateKey(material as string);
+    if (role === 'signing')
+      object = jwk ? createPrivateKey({ key: jwk as never, format: 'jwk' }) : createPrivateKey(material as string);
     else object = jwk ? createPublicKey({ key: jwk as never, format: 'jwk' }) : createPublicKey(material as string);
   } catch {
     throw new KeyProblem(`${alg} needs a ${role === 'signing' ? 'private' : 'public'} key as PEM or JWK`);
   }
   checkAsymmetric(alg, object);
   const publicKey = role === 'signing' ? createPublicKey(object) : object;
-  const key = role === 'signing'
-    ? object.export({ type: 'pkcs8', format: 'pem' }).toString()
-    : publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const key =
+    role === 'signing'
+      ? object.export({ type: 'pkcs8', format: 'pem' }).toString()
+      : publicKey.export({ type: 'spki', format: 'pem' }).toString();
   return { key, publicJwk: publicKey.export({ format: 'jwk' }) };
 }
 
 /** The members RFC 7638 §3.2 hashes, per key type, in lexicographic order. */
-const THUMBPRINT_MEMBERS: Record<string, string[]> = { RSA: ['e', 'kty', 'n'], EC: ['crv', 'kty', 'x', 'y'], OKP: ['crv', 'kty', 'x'] };
+const THUMBPRINT_MEMBERS: Record<string, string[]> = {
+  RSA: ['e', 'kty', 'n'],
+  EC: ['crv', 'kty', 'x', 'y'],
+  OKP: ['crv', 'kty', 'x'],
+};
 
 /** The RFC 7638 JWK thumbprint (SHA-256, base64url): a stable kid for a public key. */
 export function jwkThumbprint(jwk: JsonWebKey): string {

@@ -73,7 +73,10 @@ function readKeySetting(s: KeySettings, key: 'signingKey' | 'verifyingKey'): str
   try {
     return readFileSync(file, 'utf8').trim();
   } catch (error) {
-    throw new ConfigError(envName(fileKey), `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new ConfigError(
+      envName(fileKey),
+      `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
 }
 
@@ -85,9 +88,12 @@ function resolveSingleKey(s: KeySettings): ResolvedKeys | null {
   let verifyingText = readKeySetting(s, 'verifyingKey');
   if (signingText == null) {
     if (s.environment === 'production') {
-      throw new ConfigError(envName('signingKey'), isSymmetric(alg)
-        ? 'required in production. Generate one with: node -e "console.log(require(\'crypto\').randomBytes(64).toString(\'base64url\'))"'
-        : `required in production: a PEM private key for ${alg}, or a keystore (${envName('keystoreFile')}; npx doorman keys generate --algorithm ${alg})`);
+      throw new ConfigError(
+        envName('signingKey'),
+        isSymmetric(alg)
+          ? "required in production. Generate one with: node -e \"console.log(require('crypto').randomBytes(64).toString('base64url'))\""
+          : `required in production: a PEM private key for ${alg}, or a keystore (${envName('keystoreFile')}; npx doorman keys generate --algorithm ${alg})`,
+      );
     }
     const path = devKeyPath(s.devKeyFile, alg);
     if (!existsSync(path)) return null;
@@ -95,21 +101,53 @@ function resolveSingleKey(s: KeySettings): ResolvedKeys | null {
     source = `development key ${path}`;
   }
   const problem = keyProblem(alg, signingText, 'signing');
-  if (problem) throw new ConfigError(envName('signingKey'), `${problem}. Generate a strong key, or change ${envName('algorithm')}.`);
+  if (problem)
+    throw new ConfigError(
+      envName('signingKey'),
+      `${problem}. Generate a strong key, or change ${envName('algorithm')}.`,
+    );
   const signing = importKey(alg, signingText, 'signing');
   if (isSymmetric(alg)) {
-    if (verifyingText != null) throw new ConfigError(envName('verifyingKey'), `${alg} verifies with the signing key; leave VERIFYING_KEY unset`);
-    return { algorithm: alg, signingKey: signingText, verifyingKey: null, keySource: `${source} (${alg})`, keys: [{ kid: null, alg, status: 'active', retiredAt: null, sign: signing.key, verify: signing.key, publicJwk: null }] };
+    if (verifyingText != null)
+      throw new ConfigError(envName('verifyingKey'), `${alg} verifies with the signing key; leave VERIFYING_KEY unset`);
+    return {
+      algorithm: alg,
+      signingKey: signingText,
+      verifyingKey: null,
+      keySource: `${source} (${alg})`,
+      keys: [
+        { kid: null, alg, status: 'active', retiredAt: null, sign: signing.key, verify: signing.key, publicJwk: null },
+      ],
+    };
   }
   verifyingText ??= publicKeyOf(signing.key as string);
   const verifyProblem = keyProblem(alg, verifyingText, 'verifying');
   if (verifyProblem) throw new ConfigError(envName('verifyingKey'), verifyProblem);
   const verifying = importKey(alg, verifyingText, 'verifying');
   if (JSON.stringify(verifying.publicJwk) !== JSON.stringify(signing.publicJwk)) {
-    throw new ConfigError(envName('verifyingKey'), 'is not the public half of the signing key; leave it unset to derive it');
+    throw new ConfigError(
+      envName('verifyingKey'),
+      'is not the public half of the signing key; leave it unset to derive it',
+    );
   }
   const kid = jwkThumbprint(verifying.publicJwk!);
-  return { algorithm: alg, signingKey: signingText, verifyingKey: verifyingText, keySource: `${source} (${alg})`, keys: [{ kid, alg, status: 'active', retiredAt: null, sign: signing.key, verify: verifying.key, publicJwk: verifying.publicJwk }] };
+  return {
+    algorithm: alg,
+    signingKey: signingText,
+    verifyingKey: verifyingText,
+    keySource: `${source} (${alg})`,
+    keys: [
+      {
+        kid,
+        alg,
+        status: 'active',
+        retiredAt: null,
+        sign: signing.key,
+        verify: verifying.key,
+        publicJwk: verifying.publicJwk,
+      },
+    ],
+  };
 }
 
 /** Every key of the keystore file, each checked against its own alg. */
@@ -120,7 +158,11 @@ function resolveKeystore(s: KeySettings & { keystoreFile: string }): ResolvedKey
     if (s[other] != null) throw new ConfigError(name, `replaces ${envName(other)}; unset one of them`);
   }
   if (!existsSync(path)) {
-    if (s.environment === 'production') throw new ConfigError(name, `${path} does not exist; create it with: npx doorman keys generate --algorithm ${s.algorithm}`);
+    if (s.environment === 'production')
+      throw new ConfigError(
+        name,
+        `${path} does not exist; create it with: npx doorman keys generate --algorithm ${s.algorithm}`,
+      );
     return null;
   }
   let document;
@@ -135,9 +177,19 @@ function resolveKeystore(s: KeySettings & { keystoreFile: string }): ResolvedKey
       const priv = 'd' in stored.jwk || stored.jwk.kty === 'oct';
       const signing = priv ? importKey(stored.alg, stored.jwk, 'signing') : null;
       if (role === 'signing' && !signing) throw new KeyProblem('the active key needs its private part');
-      const { key: verify, publicJwk } = isSymmetric(stored.alg) ? signing! : importKey(stored.alg, publicOnly(stored.jwk), 'verifying');
+      const { key: verify, publicJwk } = isSymmetric(stored.alg)
+        ? signing!
+        : importKey(stored.alg, publicOnly(stored.jwk), 'verifying');
       const retiredAt = stored.retiredAt === null ? null : Date.parse(stored.retiredAt);
-      return { kid: stored.kid, alg: stored.alg, status: stored.status, retiredAt, sign: role === 'signing' ? signing!.key : null, verify, publicJwk };
+      return {
+        kid: stored.kid,
+        alg: stored.alg,
+        status: stored.status,
+        retiredAt,
+        sign: role === 'signing' ? signing!.key : null,
+        verify,
+        publicJwk,
+      };
     } catch (error) {
       throw new ConfigError(name, `key "${stored.kid}": ${(error as Error).message}`);
     }

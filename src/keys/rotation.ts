@@ -28,10 +28,17 @@ export class NextKeyExists extends Error {
  * JWKS verifiers downstream expect). There is at most one next key: while one is staged this
  * is refused, unless `replace` (the staged key, which has signed nothing, is dropped).
  */
-export function addNextKey(document: KeystoreDocument, alg: JwtAlgorithm | undefined, now: Date, options: { replace?: boolean } = {}): { document: KeystoreDocument; key: StoredKey; replaced: StoredKey | null } {
+export function addNextKey(
+  document: KeystoreDocument,
+  alg: JwtAlgorithm | undefined,
+  now: Date,
+  options: { replace?: boolean } = {},
+): { document: KeystoreDocument; key: StoredKey; replaced: StoredKey | null } {
   const staged = document.keys.find((k) => k.status === 'next') ?? null;
   if (staged && !options.replace) {
-    throw new NextKeyExists(`key ${staged.kid} (${staged.alg}) is already the next key: rotate to it first (doorman keys rotate), or pass --force to replace it`);
+    throw new NextKeyExists(
+      `key ${staged.kid} (${staged.alg}) is already the next key: rotate to it first (doorman keys rotate), or pass --force to replace it`,
+    );
   }
   const active = document.keys.find((k) => k.status === 'active')!; // readKeystore requires one
   const key = newStoredKey(alg ?? active.alg, 'next', now);
@@ -42,7 +49,11 @@ export function addNextKey(document: KeystoreDocument, alg: JwtAlgorithm | undef
  * Makes the newest `next` key active (or a new key of `alg`, or of the current algorithm, when
  * there is none) and retires the active one, stamping `retiredAt`.
  */
-export function rotateKeys(document: KeystoreDocument, now: Date, alg?: JwtAlgorithm): { document: KeystoreDocument; active: StoredKey; retired: StoredKey } {
+export function rotateKeys(
+  document: KeystoreDocument,
+  now: Date,
+  alg?: JwtAlgorithm,
+): { document: KeystoreDocument; active: StoredKey; retired: StoredKey } {
   const current = document.keys.find((k) => k.status === 'active')!;
   const staged = document.keys.filter((k) => k.status === 'next' && (!alg || k.alg === alg)).at(-1);
   const incoming = staged ?? newStoredKey(alg ?? current.alg, 'next', now);
@@ -73,9 +84,12 @@ export function retireKeys(
     if (key.status === 'active') throw new RetireRefused(`"${kid}" is the active key; rotate first`);
     if (key.status === 'retired' && !expired(key) && !force) {
       const until = new Date(verifiesUntil(key, maxLifetimeSeconds)!).toISOString();
-      throw new RetireRefused(`"${kid}" may still have signed unexpired tokens until ${until}; wait, or pass --force to refuse them now`);
+      throw new RetireRefused(
+        `"${kid}" may still have signed unexpired tokens until ${until}; wait, or pass --force to refuse them now`,
+      );
     }
-    if (key.status === 'next' && !force) throw new RetireRefused(`"${kid}" has not signed yet; pass --force to drop it`);
+    if (key.status === 'next' && !force)
+      throw new RetireRefused(`"${kid}" has not signed yet; pass --force to drop it`);
     return { document: { keys: document.keys.filter((k) => k !== key) }, removed: [key] };
   }
   const removed = document.keys.filter(expired);

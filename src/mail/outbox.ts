@@ -23,7 +23,10 @@ export interface OutboxOptions {
 /** Only what cannot carry the message: SMTP servers can echo content in their replies. */
 function describe(error: unknown): string {
   const e = error as { code?: unknown; responseCode?: unknown };
-  const parts = [typeof e.code === 'string' ? e.code : null, typeof e.responseCode === 'number' ? `SMTP ${e.responseCode}` : null].filter(Boolean);
+  const parts = [
+    typeof e.code === 'string' ? e.code : null,
+    typeof e.responseCode === 'number' ? `SMTP ${e.responseCode}` : null,
+  ].filter(Boolean);
   return parts.length > 0 ? parts.join(' ') : error instanceof Error ? error.name : 'error';
 }
 
@@ -49,12 +52,19 @@ export function createOutbox(transport: () => MailTransport, options: OutboxOpti
     active ??= transport();
     active.deliver(options.from, message).then(settle, (error: unknown) => {
       const left = options.retries - tries;
-      options.onError(new Error(`mail: send failed (attempt ${tries + 1} of ${options.retries + 1}${left > 0 ? ', will retry' : ', dropped'}): ${describe(error)}`));
+      options.onError(
+        new Error(
+          `mail: send failed (attempt ${tries + 1} of ${options.retries + 1}${left > 0 ? ', will retry' : ', dropped'}): ${describe(error)}`,
+        ),
+      );
       if (left <= 0 || closed) return settle();
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        attempt(message, tries + 1);
-      }, backoff * 2 ** tries);
+      const timer = setTimeout(
+        () => {
+          timers.delete(timer);
+          attempt(message, tries + 1);
+        },
+        backoff * 2 ** tries,
+      );
       timer.unref();
       timers.add(timer);
     });

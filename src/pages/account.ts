@@ -13,15 +13,28 @@ export function joinPage({ t, account }: PageContext): Page {
   return {
     page: 'join',
     title: t.join,
-    body: form('join', [
-      { name: 'email', label: t.email, type: 'email', autocomplete: 'email', required: true },
-      { name: 'password1', label: t.password1, type: 'password', autocomplete: 'new-password', required: true },
-      { name: 'password2', label: t.password2, type: 'password', autocomplete: 'new-password', required: true },
-      { name: 'first_name', label: t.firstName, autocomplete: 'given-name' },
-      { name: 'last_name', label: t.lastName, autocomplete: 'family-name' },
-      { name: 'gender', label: t.gender, options: [['', t.genderNone], ['female', t.female], ['male', t.male]] },
-      { name: 'date_of_birth', label: t.dateOfBirth, type: 'date', autocomplete: 'bday' },
-    ], t.submitJoin, html`<p class="aside">${t.haveAccount} <a href="${account}/login/">${t.login}</a></p>`),
+    body: form(
+      'join',
+      [
+        { name: 'email', label: t.email, type: 'email', autocomplete: 'email', required: true },
+        { name: 'password1', label: t.password1, type: 'password', autocomplete: 'new-password', required: true },
+        { name: 'password2', label: t.password2, type: 'password', autocomplete: 'new-password', required: true },
+        { name: 'first_name', label: t.firstName, autocomplete: 'given-name' },
+        { name: 'last_name', label: t.lastName, autocomplete: 'family-name' },
+        {
+          name: 'gender',
+          label: t.gender,
+          options: [
+            ['', t.genderNone],
+            ['female', t.female],
+            ['male', t.male],
+          ],
+        },
+        { name: 'date_of_birth', label: t.dateOfBirth, type: 'date', autocomplete: 'bday' },
+      ],
+      t.submitJoin,
+      html`<p class="aside">${t.haveAccount} <a href="${account}/login/">${t.login}</a></p>`,
+    ),
   };
 }
 
@@ -29,10 +42,15 @@ export function loginPage({ t, account }: PageContext): Page {
   return {
     page: 'login',
     title: t.login,
-    body: form('login', [
-      { name: 'email', label: t.email, type: 'email', autocomplete: 'username', required: true },
-      { name: 'password', label: t.password, type: 'password', autocomplete: 'current-password', required: true },
-    ], t.submitLogin, html`<p class="aside">${t.noAccount} <a href="${account}/join/">${t.join}</a> · <a href="${account}/password/reset/">${t.forgotPassword}</a></p>`),
+    body: form(
+      'login',
+      [
+        { name: 'email', label: t.email, type: 'email', autocomplete: 'username', required: true },
+        { name: 'password', label: t.password, type: 'password', autocomplete: 'current-password', required: true },
+      ],
+      t.submitLogin,
+      html`<p class="aside">${t.noAccount} <a href="${account}/join/">${t.join}</a> · <a href="${account}/password/reset/">${t.forgotPassword}</a></p>`,
+    ),
   };
 }
 
@@ -73,11 +91,33 @@ export function passwordChangePage(ctx: PageContext): Page {
   return {
     page: 'password-change',
     title: t.passwordChange,
-    body: html`${form('password-change', [
-      { name: 'old_password', label: t.oldPassword, type: 'password', autocomplete: 'current-password', required: true },
-      { name: 'new_password1', label: t.newPassword1, type: 'password', autocomplete: 'new-password', required: true },
-      { name: 'new_password2', label: t.newPassword2, type: 'password', autocomplete: 'new-password', required: true },
-    ], t.submitChange)}${sessionEnded(ctx)}`,
+    body: html`${form(
+      'password-change',
+      [
+        {
+          name: 'old_password',
+          label: t.oldPassword,
+          type: 'password',
+          autocomplete: 'current-password',
+          required: true,
+        },
+        {
+          name: 'new_password1',
+          label: t.newPassword1,
+          type: 'password',
+          autocomplete: 'new-password',
+          required: true,
+        },
+        {
+          name: 'new_password2',
+          label: t.newPassword2,
+          type: 'password',
+          autocomplete: 'new-password',
+          required: true,
+        },
+      ],
+      t.submitChange,
+    )}${sessionEnded(ctx)}`,
   };
 }
 
@@ -85,7 +125,11 @@ export function passwordResetPage({ t }: PageContext): Page {
   return {
     page: 'password-reset',
     title: t.passwordReset,
-    body: form('password-reset', [{ name: 'email', label: t.email, type: 'email', autocomplete: 'email', required: true }], t.submitReset),
+    body: form(
+      'password-reset',
+      [{ name: 'email', label: t.email, type: 'email', autocomplete: 'email', required: true }],
+      t.submitReset,
+    ),
   };
 }
 
@@ -94,10 +138,27 @@ export function passwordResetConfirmPage({ t, account }: PageContext): Page {
   return {
     page: 'password-reset-confirm',
     title: t.passwordResetConfirm,
-    body: form('password-reset-confirm', [
-      { name: 'new_password1', label: t.newPassword1, type: 'password', autocomplete: 'new-password', required: true },
-      { name: 'new_password2', label: t.newPassword2, type: 'password', autocomplete: 'new-password', required: true },
-    ], t.submitConfirm, html`<p class="aside"><a href="${account}/login/">${t.login}</a></p>`),
+    body: form(
+      'password-reset-confirm',
+      [
+        {
+          name: 'new_password1',
+          label: t.newPassword1,
+          type: 'password',
+          autocomplete: 'new-password',
+          required: true,
+        },
+        {
+          name: 'new_password2',
+          label: t.newPassword2,
+          type: 'password',
+          autocomplete: 'new-password',
+          required: true,
+        },
+      ],
+      t.submitConfirm,
+      html`<p class="aside"><a href="${account}/login/">${t.login}</a></p>`,
+    ),
   };
 }
 

@@ -35,10 +35,14 @@ export function userNewPage(ctx: PageContext): Page {
   return {
     page: 'admin-user-new',
     title: t.createUser,
-    body: form('user-create', [
-      { name: 'email', label: t.email, type: 'email', autocomplete: 'off', required: true },
-      { name: 'password', label: t.password, type: 'password', autocomplete: 'new-password', required: true },
-    ], t.create),
+    body: form(
+      'user-create',
+      [
+        { name: 'email', label: t.email, type: 'email', autocomplete: 'off', required: true },
+        { name: 'password', label: t.password, type: 'password', autocomplete: 'new-password', required: true },
+      ],
+      t.create,
+    ),
   };
 }
 

@@ -27,7 +27,12 @@ export function field(form: string, spec: FieldSpec): SafeHtml {
  * A form the page script sends with fetch (JSON, same origin); without the script it does
  * nothing (method="post" to nowhere would send a form body, which cookie mode refuses).
  */
-export function form(name: string, fields: readonly FieldSpec[], submit: string, extra: SafeHtml | string = ''): SafeHtml {
+export function form(
+  name: string,
+  fields: readonly FieldSpec[],
+  submit: string,
+  extra: SafeHtml | string = '',
+): SafeHtml {
   return html`<form class="card" data-form="${name}" novalidate>
 <p class="error form-error" id="${name}-form-error" role="alert"></p>
 <p class="notice" id="${name}-notice" role="status"></p>

@@ -5,7 +5,8 @@ export type Lang = (typeof LANGUAGES)[number];
 /** The cookie that remembers the switch (?lang=ko|en). */
 export const LANG_COOKIE = 'doorman_lang';
 
-const isLang = (value: unknown): value is Lang => typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
+const isLang = (value: unknown): value is Lang =>
+  typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
 
 /**
  * The language of a page: ?lang= first (the switch), then the cookie the switch set, then the

@@ -49,9 +49,10 @@ function messagesBlock(t: Messages): SafeHtml {
 export function layout(ctx: PageContext, page: string, title: string, body: SafeHtml): SafeHtml {
   const { t } = ctx;
   const other = LANGUAGES.filter((l) => l !== ctx.lang);
-  const nav = ctx.admin !== null && page.startsWith('admin')
-    ? html`<a href="${ctx.admin}/">${t.users}</a><a href="${ctx.admin}/groups/">${t.groups}</a><a href="${ctx.account}/mypage/">${t.mypage}</a>`
-    : html`<a href="${ctx.account}/mypage/">${t.mypage}</a><a href="${ctx.account}/login/">${t.login}</a><a href="${ctx.account}/join/">${t.join}</a>`;
+  const nav =
+    ctx.admin !== null && page.startsWith('admin')
+      ? html`<a href="${ctx.admin}/">${t.users}</a><a href="${ctx.admin}/groups/">${t.groups}</a><a href="${ctx.account}/mypage/">${t.mypage}</a>`
+      : html`<a href="${ctx.account}/mypage/">${t.mypage}</a><a href="${ctx.account}/login/">${t.login}</a><a href="${ctx.account}/join/">${t.join}</a>`;
   return html`<!doctype html>
 <html lang="${ctx.lang}">
 <head>

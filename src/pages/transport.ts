@@ -4,4 +4,8 @@
  * the pages' own cookie mode with these cookie names (src/http/page-cookies.ts).
  */
 export const PAGES_HEADER = 'x-doorman-pages';
-export const PAGE_COOKIES = { access: 'doorman_page', refresh: 'doorman_page_refresh', csrf: 'doorman_page_csrf' } as const;
+export const PAGE_COOKIES = {
+  access: 'doorman_page',
+  refresh: 'doorman_page_refresh',
+  csrf: 'doorman_page_csrf',
+} as const;

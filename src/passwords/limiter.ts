@@ -9,7 +9,10 @@ export class Limiter {
   #active = 0;
   readonly #queue: Array<() => void> = [];
 
-  constructor(readonly concurrency: number, readonly queueLimit: number) {}
+  constructor(
+    readonly concurrency: number,
+    readonly queueLimit: number,
+  ) {}
 
   get pending(): number {
     return this.#queue.length;

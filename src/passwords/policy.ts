@@ -49,7 +49,8 @@ function similarTo(password: string, user: PasswordUserAttributes, maxSimilarity
     if (!value) continue;
     for (const part of [...value.split(/\W+/u), value]) {
       if (!part || exceedsMaximumLengthRatio(password, maxSimilarity, part)) continue;
-      if (quickRatio(lower, part.toLowerCase()) >= maxSimilarity) return `The password is too similar to the ${VERBOSE_NAMES[attr]}.`;
+      if (quickRatio(lower, part.toLowerCase()) >= maxSimilarity)
+        return `The password is too similar to the ${VERBOSE_NAMES[attr]}.`;
     }
   }
   return null;
@@ -66,7 +67,9 @@ export function validatePassword(password: string, user: PasswordUserAttributes,
       const message = similarTo(password, user, policy.maxSimilarity);
       if (message) errors.push(message);
     } else if (name === 'minimum_length' && [...password].length < policy.minLength) {
-      errors.push(`This password is too short. It must contain at least ${policy.minLength} character${policy.minLength === 1 ? '' : 's'}.`);
+      errors.push(
+        `This password is too short. It must contain at least ${policy.minLength} character${policy.minLength === 1 ? '' : 's'}.`,
+      );
     } else if (name === 'common' && isCommonPassword(password)) {
       errors.push('This password is too common.');
     } else if (name === 'numeric' && /^\d+$/.test(password)) {

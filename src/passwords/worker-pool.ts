@@ -71,7 +71,12 @@ export function createHashPool(size: number, nice: number): HashPool {
     return slot;
   }
 
-  function run(op: 'hash' | 'verify', a: string, b: string | null, options: Record<string, number> | null): Promise<unknown> {
+  function run(
+    op: 'hash' | 'verify',
+    a: string,
+    b: string | null,
+    options: Record<string, number> | null,
+  ): Promise<unknown> {
     const slot = slots.find((s) => s.job === null) ?? (slots.length < size ? spawn() : null);
     if (!slot) return Promise.reject(new Error('hash pool: no free worker (callers must bound concurrency)'));
     return new Promise((resolve, reject) => {

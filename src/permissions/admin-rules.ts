@@ -9,7 +9,10 @@ import { permission, type Permission } from './types.js';
  * app.get('/groups/', { preHandler: requirePermission(staffWith('auth.view_group')) }, list);
  */
 export function staffWith(...perms: string[]): Permission {
-  return permission({ needsModelPermissions: true, hasPermission: (s) => s.user?.isStaff === true && hasPerms(s.user, perms) });
+  return permission({
+    needsModelPermissions: true,
+    hasPermission: (s) => s.user?.isStaff === true && hasPerms(s.user, perms),
+  });
 }
 
 /**
@@ -17,4 +20,6 @@ export function staffWith(...perms: string[]): Permission {
  * superuser) need a superuser: otherwise a staff member with `change_user` or `change_group`
  * could grant themselves anything (issue 14).
  */
-export const superuserOnly: Permission = permission({ hasPermission: (s) => s.user?.isStaff === true && s.user.isSuperuser === true && s.user.isActive === true });
+export const superuserOnly: Permission = permission({
+  hasPermission: (s) => s.user?.isStaff === true && s.user.isSuperuser === true && s.user.isActive === true,
+});

@@ -65,7 +65,12 @@ export interface StaffView {
  * await doorman.permissions.grantToGroup(group.id, 'board.change_post');
  * await doorman.permissions.addToGroup(user.id, group.id);
  */
-export function createPermissionAdmin(storage: Storage, view: RevocationView, now: () => number, revocation: Pick<Revocation, 'userChanged'>): PermissionAdmin {
+export function createPermissionAdmin(
+  storage: Storage,
+  view: RevocationView,
+  now: () => number,
+  revocation: Pick<Revocation, 'userChanged'>,
+): PermissionAdmin {
   const store = storage.permissions;
 
   async function changed(): Promise<void> {
@@ -74,7 +79,8 @@ export function createPermissionAdmin(storage: Storage, view: RevocationView, no
   }
 
   function permissionName(name: unknown, field = 'permission'): string {
-    if (!parsePermissionName(name)) throw invalidFields({ [field]: ['Enter a permission as "<app_label>.<codename>", e.g. "board.change_post".'] });
+    if (!parsePermissionName(name))
+      throw invalidFields({ [field]: ['Enter a permission as "<app_label>.<codename>", e.g. "board.change_post".'] });
     return name as string;
   }
 
@@ -104,12 +110,14 @@ export function createPermissionAdmin(storage: Storage, view: RevocationView, no
     group,
     findGroup: (name: string) => store.findGroup(name),
     async createGroup(name: unknown): Promise<GroupView> {
-      if (typeof name !== 'string' || name.trim() === '') throw invalidFields({ name: ['This field may not be blank.'] });
+      if (typeof name !== 'string' || name.trim() === '')
+        throw invalidFields({ name: ['This field may not be blank.'] });
       if (name.length > 150) throw invalidFields({ name: ['Ensure this field has no more than 150 characters.'] });
       try {
         return { ...(await store.createGroup(name.trim())), permissions: [] };
       } catch (error) {
-        if (error instanceof DuplicateGroupError) throw invalidFields({ name: ['group with this name already exists.'] });
+        if (error instanceof DuplicateGroupError)
+          throw invalidFields({ name: ['group with this name already exists.'] });
         throw error;
       }
     },

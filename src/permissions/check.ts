@@ -27,6 +27,10 @@ export function assertPermission(subject: PermissionSubject, permissions: readon
  * @example
  * assertObjectPermission(subject, [isOwner((p: Post) => p.ownerId)], post)
  */
-export function assertObjectPermission<O>(subject: PermissionSubject, permissions: readonly Permission<O>[], object: O): void {
+export function assertObjectPermission<O>(
+  subject: PermissionSubject,
+  permissions: readonly Permission<O>[],
+  object: O,
+): void {
   for (const p of permissions) if (!p.hasObjectPermission(subject, object)) throw denied(subject, p);
 }

@@ -92,7 +92,10 @@ export interface ObjectPermissionOptions<O> extends ModelPermissionOptions {
  * @example
  * djangoObjectPermissions<Post>('board.post', { objectPermission: (user, perm, post) => grants.has(user.id, perm, post.id) })
  */
-export function djangoObjectPermissions<O = any>(model: string, options: ObjectPermissionOptions<O> = {}): Permission<O> {
+export function djangoObjectPermissions<O = any>(
+  model: string,
+  options: ObjectPermissionOptions<O> = {},
+): Permission<O> {
   const base = modelPermissions(model, options, true);
   const objectPerms = (user: PermissionUser | null, perms: string[], object: O) => {
     if (perms.length === 0) return true;

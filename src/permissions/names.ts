@@ -36,6 +36,7 @@ export type ModelAction = 'add' | 'change' | 'delete' | 'view';
 export function modelPermission(model: string, action: ModelAction): string {
   const dot = model.indexOf('.');
   const name = `${model.slice(0, dot)}.${action}_${model.slice(dot + 1)}`;
-  if (dot < 0 || !parsePermissionName(name)) throw new TypeError(`model must be "<app_label>.<model_name>", got "${model}"`);
+  if (dot < 0 || !parsePermissionName(name))
+    throw new TypeError(`model must be "<app_label>.<model_name>", got "${model}"`);
   return name;
 }

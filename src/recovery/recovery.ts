@@ -69,7 +69,9 @@ export interface Recovery {
 const TAKEN = 'A user is already registered with this email address.';
 
 function fill(template: string, values: Record<string, string>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? encodeURIComponent(values[name]!) : whole));
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in values ? encodeURIComponent(values[name]!) : whole,
+  );
 }
 
 /** An address the form accepts, or a field error (Django's EmailField). */
@@ -85,13 +87,20 @@ export function createRecovery(deps: RecoveryDeps): Recovery {
 
   async function mailVerification(user: User, language: Language): Promise<void> {
     const { secret, hash } = mintSecret();
-    await tokens.put('email_verification', user.id, { tokenHash: hash, expiresAt: new Date(deps.now() + settings.emailConfirmationExpire * 1000) });
+    await tokens.put('email_verification', user.id, {
+      tokenHash: hash,
+      expiresAt: new Date(deps.now() + settings.emailConfirmationExpire * 1000),
+    });
     const key = `${encodeUid(user.id)}.${secret}`;
     send(verificationMail(language, user.email, fill(settings.emailConfirmUrl, { key })));
   }
 
   /** Checks and spends a one-time secret; false for a wrong, used or expired one. */
-  async function spend(purpose: 'password_reset' | 'email_verification', userId: number, secret: string): Promise<boolean> {
+  async function spend(
+    purpose: 'password_reset' | 'email_verification',
+    userId: number,
+    secret: string,
+  ): Promise<boolean> {
     const stored = await tokens.find(purpose, userId);
     const presented = hashSecret(secret);
     if (!stored || !sameHash(stored.tokenHash, presented)) return false;
@@ -109,7 +118,10 @@ export function createRecovery(deps: RecoveryDeps): Recovery {
         const user = await users.findByEmail(address);
         if (!user || !user.isActive || !user.password) return;
         const { secret, hash } = mintSecret();
-        await tokens.put('password_reset', user.id, { tokenHash: hash, expiresAt: new Date(deps.now() + settings.passwordResetTimeout * 1000) });
+        await tokens.put('password_reset', user.id, {
+          tokenHash: hash,
+          expiresAt: new Date(deps.now() + settings.passwordResetTimeout * 1000),
+        });
         const url = fill(settings.passwordResetUrl, { uid: encodeUid(user.id), token: secret });
         send(passwordResetMail(language, user.email, url, Math.round(settings.passwordResetTimeout / 60)));
       });
@@ -122,7 +134,11 @@ export function createRecovery(deps: RecoveryDeps): Recovery {
       const errors: FieldErrors = {};
       if (input.new_password1 !== input.new_password2) errors.new_password2 = ['The two password fields didn’t match.'];
       else {
-        const problems = validatePassword(input.new_password2, { email: user.email, first_name: user.firstName, last_name: user.lastName }, deps.policy);
+        const problems = validatePassword(
+          input.new_password2,
+          { email: user.email, first_name: user.firstName, last_name: user.lastName },
+          deps.policy,
+        );
         if (problems.length > 0) errors.new_password2 = problems;
       }
       if (Object.keys(errors).length > 0) throw invalidFields(errors);

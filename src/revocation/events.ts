@@ -8,6 +8,12 @@ export const CHANGE_EVENT_TTL_MS = 10 * 60_000;
  * session's event lives as long as its access tokens can (`expiresAt`); other changes (a user,
  * the permissions) for {@link CHANGE_EVENT_TTL_MS}.
  */
-export async function publish(events: EventStore, kind: AuthEvent['kind'], subject: string, now: number, expiresAt = now + CHANGE_EVENT_TTL_MS): Promise<void> {
+export async function publish(
+  events: EventStore,
+  kind: AuthEvent['kind'],
+  subject: string,
+  now: number,
+  expiresAt = now + CHANGE_EVENT_TTL_MS,
+): Promise<void> {
   await events.append({ kind, subject, expiresAt: new Date(expiresAt) } as AuthEvent);
 }

@@ -25,7 +25,12 @@ export interface Revocation {
  * database (the session row + an event) and to this process's view, so access tokens die with
  * it, not only refresh tokens.
  */
-export function createRevocation(config: Config, storage: Storage, view: RevocationView, now: () => number): Revocation {
+export function createRevocation(
+  config: Config,
+  storage: Storage,
+  view: RevocationView,
+  now: () => number,
+): Revocation {
   // An access (or sliding) token of a revoked session can live at most this long after revocation.
   const sessionTtlMs = (Math.max(config.accessTokenLifetime, config.slidingTokenLifetime) + config.leeway + 1) * 1000;
 

@@ -17,7 +17,13 @@ export interface RevocationSync {
  * safety net. On SQLite the timer is how a `doorman changepassword` run in another process
  * reaches a running server within a second.
  */
-export function createRevocationSync(storage: Storage, view: RevocationView, intervalMs: number, now: () => number, onError: (error: unknown) => void): RevocationSync {
+export function createRevocationSync(
+  storage: Storage,
+  view: RevocationView,
+  intervalMs: number,
+  now: () => number,
+  onError: (error: unknown) => void,
+): RevocationSync {
   let cursor = 0;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
@@ -68,7 +74,8 @@ export function createRevocationSync(storage: Storage, view: RevocationView, int
   return {
     async start() {
       cursor = await storage.events.latest();
-      for (const r of await storage.events.activeSessionRevocations(new Date(now()))) view.revokeSession(r.sessionId, r.expiresAt.getTime());
+      for (const r of await storage.events.activeSessionRevocations(new Date(now())))
+        view.revokeSession(r.sessionId, r.expiresAt.getTime());
       listener = storage.events.listen?.(wake, onError);
       timer = setInterval(wake, intervalMs);
       timer.unref();

@@ -50,7 +50,8 @@ export function createSessions(ctx: TokenContext, storage: Storage, revocation: 
     /** Ends one of the caller's live sessions; `not_found` when it is not one. */
     async end(userId: number, sessionId: string): Promise<void> {
       const session = await storage.sessions.find(sessionId);
-      if (!session || session.userId !== userId || session.revokedAt || session.expiresAt.getTime() <= ctx.now()) throw new AuthError('not_found');
+      if (!session || session.userId !== userId || session.revokedAt || session.expiresAt.getTime() <= ctx.now())
+        throw new AuthError('not_found');
       await revocation.revokeSession(sessionId);
     },
 

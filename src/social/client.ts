@@ -56,7 +56,8 @@ function failed(cause: unknown, detail?: string): AuthError {
 }
 
 function oidcIdentity(claims: Record<string, unknown>): ProviderIdentity {
-  if (typeof claims.sub !== 'string' || claims.sub === '') throw new AuthError('social_login_failed', { detail: 'The provider gave no subject.' });
+  if (typeof claims.sub !== 'string' || claims.sub === '')
+    throw new AuthError('social_login_failed', { detail: 'The provider gave no subject.' });
   const email = typeof claims.email === 'string' && claims.email !== '' ? claims.email : null;
   // OIDC Core §5.1: email_verified is a boolean; some providers send "true" as a string.
   const verified = claims.email_verified === true || claims.email_verified === 'true';
@@ -64,7 +65,8 @@ function oidcIdentity(claims: Record<string, unknown>): ProviderIdentity {
 }
 
 async function json(response: Response): Promise<any> {
-  if (!response.ok) throw new AuthError('social_login_failed', { detail: `The provider's user-info API answered ${response.status}.` });
+  if (!response.ok)
+    throw new AuthError('social_login_failed', { detail: `The provider's user-info API answered ${response.status}.` });
   return response.json();
 }
 
@@ -99,19 +101,30 @@ export function createSocialClient(setting: SocialProviderSetting, options: Soci
     if (setting.kind === 'github') {
       const user = await json(await oidc.fetchProtectedResource(conf, accessToken, new URL(e.userinfo), 'GET'));
       const emails = await json(await oidc.fetchProtectedResource(conf, accessToken, new URL(e.emails!), 'GET'));
-      if (typeof user?.id !== 'number' && typeof user?.id !== 'string') throw new AuthError('social_login_failed', { detail: 'GitHub gave no user id.' });
+      if (typeof user?.id !== 'number' && typeof user?.id !== 'string')
+        throw new AuthError('social_login_failed', { detail: 'GitHub gave no user id.' });
       // The primary address, with GitHub's own verified flag; /user's "email" field says nothing about verification.
-      const primary = Array.isArray(emails) ? emails.find((entry: any) => entry?.primary === true && typeof entry.email === 'string') : undefined;
+      const primary = Array.isArray(emails)
+        ? emails.find((entry: any) => entry?.primary === true && typeof entry.email === 'string')
+        : undefined;
       return { subject: String(user.id), email: primary?.email ?? null, emailVerified: primary?.verified === true };
     }
     const body = await json(await oidc.fetchProtectedResource(conf, accessToken, new URL(e.userinfo), 'GET'));
     // Naver: {"resultcode":"00","message":"success","response":{"id":"…","email":"…"}}.
-    if (body?.resultcode !== '00' || typeof body.response?.id !== 'string') throw new AuthError('social_login_failed', { detail: 'Naver did not say who the person is.' });
+    if (body?.resultcode !== '00' || typeof body.response?.id !== 'string')
+      throw new AuthError('social_login_failed', { detail: 'Naver did not say who the person is.' });
     // Naver's API has no verified flag, so its address never joins an existing account by itself.
-    return { subject: body.response.id, email: typeof body.response.email === 'string' ? body.response.email : null, emailVerified: false };
+    return {
+      subject: body.response.id,
+      email: typeof body.response.email === 'string' ? body.response.email : null,
+      emailVerified: false,
+    };
   }
 
-  async function identityFrom(conf: oidc.Configuration, tokens: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers): Promise<ProviderIdentity> {
+  async function identityFrom(
+    conf: oidc.Configuration,
+    tokens: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers,
+  ): Promise<ProviderIdentity> {
     if (setting.kind === 'oidc') {
       const claims = tokens.claims();
       if (!claims) throw new AuthError('social_login_failed', { detail: 'The provider sent no id_token.' });
@@ -144,7 +157,10 @@ export function createSocialClient(setting: SocialProviderSetting, options: Soci
       };
       if (setting.scopes.length > 0) params.scope = setting.scopes.join(' ');
       if (nonce) params.nonce = nonce;
-      return { url: oidc.buildAuthorizationUrl(conf, params).href, pending: { state, nonce, codeVerifier, redirectUri } };
+      return {
+        url: oidc.buildAuthorizationUrl(conf, params).href,
+        pending: { state, nonce, codeVerifier, redirectUri },
+      };
     },
 
     async finish(callbackUrl, pending) {
@@ -156,7 +172,12 @@ export function createSocialClient(setting: SocialProviderSetting, options: Soci
         const tokens = await oidc.authorizationCodeGrant(
           conf,
           current,
-          { pkceCodeVerifier: pending.codeVerifier, expectedState: pending.state, ...(pending.nonce ? { expectedNonce: pending.nonce } : {}), idTokenExpected: setting.kind === 'oidc' },
+          {
+            pkceCodeVerifier: pending.codeVerifier,
+            expectedState: pending.state,
+            ...(pending.nonce ? { expectedNonce: pending.nonce } : {}),
+            idTokenExpected: setting.kind === 'oidc',
+          },
           extra(pending.state),
         );
         return await identityFrom(conf, tokens);
@@ -171,7 +192,8 @@ export function createSocialClient(setting: SocialProviderSetting, options: Soci
         const current = new URL(input.redirectUri);
         current.searchParams.set('code', input.code);
         // RFC 9207: the client that received the response checked `iss`; we exchange on its behalf.
-        if (conf.serverMetadata().authorization_response_iss_parameter_supported) current.searchParams.set('iss', conf.serverMetadata().issuer);
+        if (conf.serverMetadata().authorization_response_iss_parameter_supported)
+          current.searchParams.set('iss', conf.serverMetadata().issuer);
         const tokens = await oidc.authorizationCodeGrant(conf, current, {
           ...(input.codeVerifier ? { pkceCodeVerifier: input.codeVerifier } : {}),
           ...(input.nonce ? { expectedNonce: input.nonce } : {}),
@@ -184,11 +206,21 @@ export function createSocialClient(setting: SocialProviderSetting, options: Soci
     },
 
     async idToken(token, nonce) {
-      if (setting.kind !== 'oidc') throw new AuthError('social_login_failed', { detail: 'This provider has no id_token: send code (or access_token).' });
+      if (setting.kind !== 'oidc')
+        throw new AuthError('social_login_failed', {
+          detail: 'This provider has no id_token: send code (or access_token).',
+        });
       try {
         const meta = (await config()).serverMetadata();
         if (!meta.jwks_uri) throw new AuthError('social_login_failed', { detail: 'The provider publishes no keys.' });
-        return oidcIdentity(await verifyIdToken(token, { issuer: meta.issuer, audiences: setting.audiences, jwksUri: meta.jwks_uri, nonce }));
+        return oidcIdentity(
+          await verifyIdToken(token, {
+            issuer: meta.issuer,
+            audiences: setting.audiences,
+            jwksUri: meta.jwks_uri,
+            nonce,
+          }),
+        );
       } catch (error) {
         throw failed(error, 'The id_token is not valid.');
       }
@@ -196,7 +228,9 @@ export function createSocialClient(setting: SocialProviderSetting, options: Soci
 
     async accessToken(token) {
       if (setting.kind === 'oidc' || !setting.acceptAccessToken) {
-        throw new AuthError('social_login_failed', { detail: 'This provider does not take access_token here: send code (or id_token).' });
+        throw new AuthError('social_login_failed', {
+          detail: 'This provider does not take access_token here: send code (or id_token).',
+        });
       }
       try {
         return await userInfo(await config(), token);

@@ -26,7 +26,8 @@ export async function verifyIdToken(token: string, checks: IdTokenChecks): Promi
     algorithms: ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'],
     requiredClaims: ['sub', 'exp', 'iat'],
   });
-  if (Array.isArray(payload.aud) && payload.aud.length > 1 && !checks.audiences.includes(String(payload.azp))) throw new Error('azp is not one of our client ids');
+  if (Array.isArray(payload.aud) && payload.aud.length > 1 && !checks.audiences.includes(String(payload.azp)))
+    throw new Error('azp is not one of our client ids');
   if (checks.nonce !== undefined && payload.nonce !== checks.nonce) throw new Error('nonce mismatch');
   return payload;
 }

@@ -28,7 +28,19 @@ export interface SocialProviderSetting {
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
 const RESERVED = new Set(['connections']);
-const FIELDS = new Set(['preset', 'issuer', 'clientId', 'clientSecret', 'scopes', 'acceptAccessToken', 'audiences', 'authorizationEndpoint', 'tokenEndpoint', 'userinfoEndpoint', 'emailsEndpoint']);
+const FIELDS = new Set([
+  'preset',
+  'issuer',
+  'clientId',
+  'clientSecret',
+  'scopes',
+  'acceptAccessToken',
+  'audiences',
+  'authorizationEndpoint',
+  'tokenEndpoint',
+  'userinfoEndpoint',
+  'emailsEndpoint',
+]);
 
 function url(path: string, value: unknown): string {
   if (typeof value !== 'string') throw new Error(`${path}: expected an absolute http(s) URL`);
@@ -38,7 +50,8 @@ function url(path: string, value: unknown): string {
   } catch {
     throw new Error(`${path}: expected an absolute http(s) URL`);
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error(`${path}: expected an absolute http(s) URL`);
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    throw new Error(`${path}: expected an absolute http(s) URL`);
   // As written: an issuer is compared exactly (OIDC Discovery §4.3), and Google's has no trailing slash.
   return value;
 }
@@ -49,46 +62,70 @@ function text(path: string, value: unknown): string {
 }
 
 function provider(name: string, raw: unknown): SocialProviderSetting {
-  if (!NAME.test(name) || RESERVED.has(name)) throw new Error(`"${name}": a provider name is lower-case letters, digits and -, and not "connections"`);
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new Error(`${name}: expected an object with clientId, clientSecret (and issuer for OpenID Connect)`);
+  if (!NAME.test(name) || RESERVED.has(name))
+    throw new Error(`"${name}": a provider name is lower-case letters, digits and -, and not "connections"`);
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new Error(`${name}: expected an object with clientId, clientSecret (and issuer for OpenID Connect)`);
   const spec = raw as Record<string, unknown>;
-  for (const key of Object.keys(spec)) if (!FIELDS.has(key)) throw new Error(`${name}.${key}: unknown field (expected ${[...FIELDS].join(', ')})`);
+  for (const key of Object.keys(spec))
+    if (!FIELDS.has(key)) throw new Error(`${name}.${key}: unknown field (expected ${[...FIELDS].join(', ')})`);
   const presetName = spec.preset === undefined ? (PRESETS[name] ? name : null) : text(`${name}.preset`, spec.preset);
   const preset = presetName === null ? null : PRESETS[presetName];
-  if (presetName !== null && !preset) throw new Error(`${name}.preset: unknown preset "${presetName}" (expected ${Object.keys(PRESETS).join(', ')})`);
+  if (presetName !== null && !preset)
+    throw new Error(`${name}.preset: unknown preset "${presetName}" (expected ${Object.keys(PRESETS).join(', ')})`);
   const kind = preset?.kind ?? 'oidc';
   const clientSecret = spec.clientSecret === undefined ? null : text(`${name}.clientSecret`, spec.clientSecret);
   if (kind !== 'oidc' && clientSecret === null) throw new Error(`${name}.clientSecret: required for ${kind}`);
   let scopes = preset?.scopes ?? ['openid', 'email', 'profile'];
   if (spec.scopes !== undefined) {
-    if (!Array.isArray(spec.scopes) || !spec.scopes.every((s) => typeof s === 'string' && /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(s))) {
+    if (
+      !Array.isArray(spec.scopes) ||
+      !spec.scopes.every((s) => typeof s === 'string' && /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(s))
+    ) {
       throw new Error(`${name}.scopes: expected a list of scope strings`);
     }
     scopes = spec.scopes as string[];
   }
-  if (kind === 'oidc' && !scopes.includes('openid')) throw new Error(`${name}.scopes: OpenID Connect needs the "openid" scope`);
+  if (kind === 'oidc' && !scopes.includes('openid'))
+    throw new Error(`${name}.scopes: OpenID Connect needs the "openid" scope`);
   const acceptAccessToken = spec.acceptAccessToken === undefined ? false : spec.acceptAccessToken;
   if (typeof acceptAccessToken !== 'boolean') throw new Error(`${name}.acceptAccessToken: expected true or false`);
-  if (acceptAccessToken && kind === 'oidc') throw new Error(`${name}.acceptAccessToken: only for OAuth 2 providers (github, naver); OpenID Connect providers sign in with code or id_token`);
+  if (acceptAccessToken && kind === 'oidc')
+    throw new Error(
+      `${name}.acceptAccessToken: only for OAuth 2 providers (github, naver); OpenID Connect providers sign in with code or id_token`,
+    );
   const clientId = text(`${name}.clientId`, spec.clientId);
   let audiences = [clientId];
   if (spec.audiences !== undefined) {
     if (kind !== 'oidc') throw new Error(`${name}.audiences: only for OpenID Connect providers (id_tokens)`);
-    if (!Array.isArray(spec.audiences) || !spec.audiences.every((a) => typeof a === 'string' && a !== '')) throw new Error(`${name}.audiences: expected a list of client ids`);
+    if (!Array.isArray(spec.audiences) || !spec.audiences.every((a) => typeof a === 'string' && a !== ''))
+      throw new Error(`${name}.audiences: expected a list of client ids`);
     audiences = [...new Set([clientId, ...(spec.audiences as string[])])];
   }
   let issuer: string | null = null;
   let endpoints: OAuthEndpoints | null = null;
   if (kind === 'oidc') {
     issuer = spec.issuer === undefined ? (preset?.issuer ?? null) : url(`${name}.issuer`, spec.issuer);
-    if (issuer === null) throw new Error(`${name}.issuer: required for an OpenID Connect provider (or name a preset: ${Object.keys(PRESETS).join(', ')})`);
+    if (issuer === null)
+      throw new Error(
+        `${name}.issuer: required for an OpenID Connect provider (or name a preset: ${Object.keys(PRESETS).join(', ')})`,
+      );
   } else {
     const base = preset!.endpoints!;
     endpoints = {
-      authorization: spec.authorizationEndpoint === undefined ? base.authorization : url(`${name}.authorizationEndpoint`, spec.authorizationEndpoint),
+      authorization:
+        spec.authorizationEndpoint === undefined
+          ? base.authorization
+          : url(`${name}.authorizationEndpoint`, spec.authorizationEndpoint),
       token: spec.tokenEndpoint === undefined ? base.token : url(`${name}.tokenEndpoint`, spec.tokenEndpoint),
-      userinfo: spec.userinfoEndpoint === undefined ? base.userinfo : url(`${name}.userinfoEndpoint`, spec.userinfoEndpoint),
-      ...(base.emails ? { emails: spec.emailsEndpoint === undefined ? base.emails : url(`${name}.emailsEndpoint`, spec.emailsEndpoint) } : {}),
+      userinfo:
+        spec.userinfoEndpoint === undefined ? base.userinfo : url(`${name}.userinfoEndpoint`, spec.userinfoEndpoint),
+      ...(base.emails
+        ? {
+            emails:
+              spec.emailsEndpoint === undefined ? base.emails : url(`${name}.emailsEndpoint`, spec.emailsEndpoint),
+          }
+        : {}),
     };
   }
   return { name, kind, issuer, endpoints, clientId, clientSecret, scopes, acceptAccessToken, audiences };
@@ -109,13 +146,21 @@ export function parseSocialProviders(value: unknown): SocialProviderSetting[] {
       throw new Error('expected a JSON object of providers by name');
     }
   }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new Error('expected a JSON object of providers by name');
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new Error('expected a JSON object of providers by name');
   return Object.entries(raw).map(([name, spec]) => provider(name, spec));
 }
 
 /** DOORMAN_SOCIAL_REDIRECT_URIS: the redirect_uri values the SPA/mobile flow may name (exact match). */
 export function parseRedirectUris(value: unknown): string[] {
-  const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : null;
+  const list = Array.isArray(value)
+    ? value
+    : typeof value === 'string'
+      ? value
+          .split(',')
+          .map((v) => v.trim())
+          .filter(Boolean)
+      : null;
   if (!list) throw new Error('expected a list of absolute URLs (JSON array or comma-separated)');
   return list.map((item, i) => {
     // Any absolute URL: native apps use their own schemes (RFC 8252 §7.1). Compared exactly,

@@ -1,5 +1,11 @@
 import { AuthError, invalidFields, nonFieldError } from '../errors/auth-error.js';
-import { DuplicateEmailError, DuplicateSocialAccountError, type SocialAccount, type SocialAccountStore, type UserStore } from '../storage/ports.js';
+import {
+  DuplicateEmailError,
+  DuplicateSocialAccountError,
+  type SocialAccount,
+  type SocialAccountStore,
+  type UserStore,
+} from '../storage/ports.js';
 import { isValidEmail, normalizeEmail } from '../users/fields.js';
 import type { User } from '../users/types.js';
 import type { PendingLogin, ProviderIdentity, SocialClient } from './client.js';
@@ -94,9 +100,20 @@ export function createSocial(deps: SocialDeps): Social {
       if (c.code) {
         const redirectUri = c.redirect_uri || deps.redirectUris[0];
         if (!redirectUri || !deps.redirectUris.includes(redirectUri)) {
-          throw invalidFields({ redirect_uri: [deps.redirectUris.length === 0 ? 'The code flow is off: no redirect_uri is allowed (DOORMAN_SOCIAL_REDIRECT_URIS).' : 'This redirect_uri is not allowed.'] });
+          throw invalidFields({
+            redirect_uri: [
+              deps.redirectUris.length === 0
+                ? 'The code flow is off: no redirect_uri is allowed (DOORMAN_SOCIAL_REDIRECT_URIS).'
+                : 'This redirect_uri is not allowed.',
+            ],
+          });
         }
-        return rp.exchange({ code: c.code, codeVerifier: c.code_verifier || undefined, redirectUri, nonce: c.nonce || undefined });
+        return rp.exchange({
+          code: c.code,
+          codeVerifier: c.code_verifier || undefined,
+          redirectUri,
+          nonce: c.nonce || undefined,
+        });
       }
       if (c.access_token) return rp.accessToken(c.access_token);
       throw nonFieldError('Send code, id_token or access_token.');
@@ -114,7 +131,10 @@ export function createSocial(deps: SocialDeps): Social {
     async complete(provider, sealed, callbackUrl) {
       const rp = client(provider);
       const pending: PendingLogin | null = sealed ? seal.open(provider, sealed) : null;
-      if (!pending) throw new AuthError('social_login_failed', { detail: 'The sign-in expired or was started elsewhere; start again.' });
+      if (!pending)
+        throw new AuthError('social_login_failed', {
+          detail: 'The sign-in expired or was started elsewhere; start again.',
+        });
       return this.signIn(provider, await rp.finish(callbackUrl, pending));
     },
 
@@ -127,7 +147,10 @@ export function createSocial(deps: SocialDeps): Social {
       if (known) return signedIn(known);
       if (identity.email === null) throw new AuthError('social_email_missing');
       const email = normalizeEmail(identity.email);
-      if (!isValidEmail(email)) throw new AuthError('social_email_missing', { detail: 'The provider gave an e-mail address that is not valid.' });
+      if (!isValidEmail(email))
+        throw new AuthError('social_email_missing', {
+          detail: 'The provider gave an e-mail address that is not valid.',
+        });
       const existing = await users.findByEmail(email);
       if (existing) {
         if (!identity.emailVerified) throw new AuthError('social_email_unverified');

@@ -38,7 +38,12 @@ export function createPendingSeal(secret: string, now: () => number): PendingSea
         decipher.setAuthTag(raw.subarray(12, 28));
         const value = JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8'));
         if (value.p !== provider || typeof value.e !== 'number' || value.e <= now() / 1000) return null;
-        return { state: value.state, nonce: value.nonce, codeVerifier: value.codeVerifier, redirectUri: value.redirectUri };
+        return {
+          state: value.state,
+          nonce: value.nonce,
+          codeVerifier: value.codeVerifier,
+          redirectUri: value.redirectUri,
+        };
       } catch {
         return null;
       }

@@ -28,7 +28,11 @@ export function openStorage(database: DatabaseUrl | string, options: OpenStorage
     throw new ConfigError('DOORMAN_DATABASE_URL', (error as Error).message);
   }
   if (target.driver === 'postgres') {
-    return postgresStorage(target.url, { poolSize: options.poolSize, connectTimeout: options.busyTimeout, onError: options.onError });
+    return postgresStorage(target.url, {
+      poolSize: options.poolSize,
+      connectTimeout: options.busyTimeout,
+      onError: options.onError,
+    });
   }
   const folder = sqliteFolderProblem(target.path);
   if (folder) throw new ConfigError('DOORMAN_DATABASE_URL', folder);
@@ -44,5 +48,9 @@ export function openStorage(database: DatabaseUrl | string, options: OpenStorage
 
 /** The storage the configuration names, with its pool and wait settings. */
 export function openConfiguredStorage(config: Config, onError?: (error: unknown) => void): Storage {
-  return openStorage(config.databaseUrl, { poolSize: config.databasePoolSize, busyTimeout: config.databaseBusyTimeout, onError });
+  return openStorage(config.databaseUrl, {
+    poolSize: config.databasePoolSize,
+    busyTimeout: config.databaseBusyTimeout,
+    onError,
+  });
 }

@@ -19,7 +19,10 @@ export class DuplicateEmailError extends Error {
  * again. HTTP answers 503 service_unavailable.
  */
 export class StorageUnavailableError extends Error {
-  constructor(readonly reason: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
     super(reason, options);
     this.name = 'StorageUnavailableError';
   }

@@ -26,7 +26,15 @@ const passThrough = {
  */
 export function createThrottle(config: Config, store?: CounterStore & { ready?: () => Promise<void> }) {
   if (!config.throttle) {
-    return { enabled: false, login: passThrough, join: passThrough, perAddress: () => passThrough, key: addressKey, ready: async () => {}, close: async () => {} };
+    return {
+      enabled: false,
+      login: passThrough,
+      join: passThrough,
+      perAddress: () => passThrough,
+      key: addressKey,
+      ready: async () => {},
+      close: async () => {},
+    };
   }
   // The store is the caller's choice (core.ts: Redis when redisUrl is set, storage/redis/);
   // memory otherwise.
@@ -34,12 +42,16 @@ export function createThrottle(config: Config, store?: CounterStore & { ready?: 
   const admission = config.throttleAddressConcurrency > 0 ? createAdmission(config.throttleAddressConcurrency) : null;
   return {
     enabled: true,
-    login: createLoginGuard(counters, {
-      pair: config.throttleLoginPair,
-      address: config.throttleLoginAddress,
-      account: config.throttleLoginAccount,
-      knownAddressFor: config.throttleKnownAddress,
-    }, admission),
+    login: createLoginGuard(
+      counters,
+      {
+        pair: config.throttleLoginPair,
+        address: config.throttleLoginAddress,
+        account: config.throttleLoginAccount,
+        knownAddressFor: config.throttleKnownAddress,
+      },
+      admission,
+    ),
     join: createAddressGuard(counters, 'join', config.throttleJoin, admission),
     perAddress: (name: string, rate: Config['throttleJoin']) => createAddressGuard(counters, name, rate, admission),
     /** The counting key of a client address (IPv6 by /64). */

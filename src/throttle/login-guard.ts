@@ -80,7 +80,8 @@ export function createLoginGuard(store: CounterStore, limits: LoginLimits, admis
         try {
           result = await check();
         } catch (error) {
-          if (!isCredentialFailure(error)) await Promise.all([address.refund(who.address), pair.refund(p), account.refund(a)]);
+          if (!isCredentialFailure(error))
+            await Promise.all([address.refund(who.address), pair.refund(p), account.refund(a)]);
           throw error;
         }
         await Promise.all([address.refund(who.address), pair.reset(p), account.refund(a), known.mark(p)]);

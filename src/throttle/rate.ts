@@ -17,7 +17,8 @@ export function parseRate(value: unknown): Rate {
   const points = Number(match[1]);
   const window = /^[a-z]+$/i.test(match[2]!) ? `1${match[2]}` : match[2]!;
   const duration = parseDuration(window);
-  if (!Number.isInteger(points) || points < 1 || points > 1_000_000) throw new Error('expected a rate count from 1 to 1000000');
+  if (!Number.isInteger(points) || points < 1 || points > 1_000_000)
+    throw new Error('expected a rate count from 1 to 1000000');
   if (duration < 1) throw new Error('expected a rate window of at least one second');
   return { points, duration };
 }

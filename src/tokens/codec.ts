@@ -7,7 +7,6 @@ import type { Decoded, DecodeFailure } from './rules.js';
 
 export type { Decoded, DecodeFailure };
 
-
 /** Signs with the active key and verifies with the key the token's kid names; knows nothing of token types. */
 export interface TokenCodec {
   readonly keystore: Keystore;
@@ -58,7 +57,9 @@ function createVerifiedCache(toleranceMs: number) {
   const ring = new Int32Array(CACHE_SIZE).fill(-1);
   let next = 0;
   const usable = (payload: Record<string, unknown>, now: number) =>
-    typeof payload.exp === 'number' && now < payload.exp * 1000 + toleranceMs && (typeof payload.nbf !== 'number' || payload.nbf * 1000 - toleranceMs <= now);
+    typeof payload.exp === 'number' &&
+    now < payload.exp * 1000 + toleranceMs &&
+    (typeof payload.nbf !== 'number' || payload.nbf * 1000 - toleranceMs <= now);
   return {
     get(token: string) {
       const key = slotKey(token);
@@ -141,24 +142,40 @@ export function createTokenCodec(config: Config, now: () => number = Date.now): 
     }
   };
   /** A fast-jwt verifier as a Verify: its TokenError becomes simplejwt's reason. */
-  const fastJwt = (verifier: (token: string) => unknown): Verify => (token) => {
-    try {
-      const payload = verifier(token);
-      if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return INVALID;
-      return { ok: true, payload: payload as Record<string, unknown> };
-    } catch (error) {
-      return { ok: false, reason: reason(error, token) };
-    }
-  };
+  const fastJwt =
+    (verifier: (token: string) => unknown): Verify =>
+    (token) => {
+      try {
+        const payload = verifier(token);
+        if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return INVALID;
+        return { ok: true, payload: payload as Record<string, unknown> };
+      } catch (error) {
+        return { ok: false, reason: reason(error, token) };
+      }
+    };
   const verifiers = new Map<KeySpec, { strict: Verify; relaxed: Verify }>();
   for (const key of config.keys) {
     if (key.alg === 'HS256' || key.alg === 'HS384' || key.alg === 'HS512') {
-      const hmac = { alg: key.alg, secret: key.verify, requiredClaims, clockToleranceMs: common.clockTolerance, audience: config.audience, issuer: config.issuer, clock: Date.now };
-      verifiers.set(key, { strict: createHmacVerifier({ ...hmac, ignoreExpiration: false }), relaxed: createHmacVerifier({ ...hmac, ignoreExpiration: true }) });
+      const hmac = {
+        alg: key.alg,
+        secret: key.verify,
+        requiredClaims,
+        clockToleranceMs: common.clockTolerance,
+        audience: config.audience,
+        issuer: config.issuer,
+        clock: Date.now,
+      };
+      verifiers.set(key, {
+        strict: createHmacVerifier({ ...hmac, ignoreExpiration: false }),
+        relaxed: createHmacVerifier({ ...hmac, ignoreExpiration: true }),
+      });
       continue;
     }
     const options = { ...common, key: key.verify, algorithms: [key.alg] };
-    verifiers.set(key, { strict: fastJwt(createVerifier(options)), relaxed: fastJwt(createVerifier({ ...options, ignoreExpiration: true })) });
+    verifiers.set(key, {
+      strict: fastJwt(createVerifier(options)),
+      relaxed: fastJwt(createVerifier({ ...options, ignoreExpiration: true })),
+    });
   }
   const remote = config.jwkUrl ? createRemoteVerifier(config) : null;
   const single = verifiers.get(active)!;

@@ -44,7 +44,9 @@ const KNOWN_HEADERS_MAX = 16;
  * Never throws: a failure is a Decoded reason, which is also cheaper than an exception.
  */
 export function createHmacVerifier(options: HmacVerifierOptions): (token: string) => Decoded {
-  const key: KeyObject = createSecretKey(typeof options.secret === 'string' ? Buffer.from(options.secret, 'utf8') : options.secret);
+  const key: KeyObject = createSecretKey(
+    typeof options.secret === 'string' ? Buffer.from(options.secret, 'utf8') : options.secret,
+  );
   const hash = `sha${options.alg.slice(2)}`;
   const digestBytes = Number(options.alg.slice(2)) / 8;
   const { alg, requiredClaims, clockToleranceMs: tolerance, audience, issuer, ignoreExpiration, clock } = options;

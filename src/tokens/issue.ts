@@ -28,7 +28,14 @@ function userIdValue(ctx: TokenContext, user: User): number | string {
   return ctx.config.userIdField === 'email' ? user.email : user.id;
 }
 
-function sign(ctx: TokenContext, type: TokenType, user: User, sessionId: string, lifetime: number, extra: Record<string, unknown>): IssuedToken {
+function sign(
+  ctx: TokenContext,
+  type: TokenType,
+  user: User,
+  sessionId: string,
+  lifetime: number,
+  extra: Record<string, unknown>,
+): IssuedToken {
   const iat = Math.floor(ctx.now() / 1000);
   const jti = newJti(ctx.now());
   const exp = iat + lifetime;
@@ -76,7 +83,15 @@ const MAX_USER_AGENT = 512;
  * committed after it, and then its revocation sees this session. No login with the old
  * password outlives the change.
  */
-async function openSession(ctx: TokenContext, user: User, sessionId: string, type: 'refresh' | 'sliding', jti: string, expiresAt: Date, origin: SessionOrigin): Promise<void> {
+async function openSession(
+  ctx: TokenContext,
+  user: User,
+  sessionId: string,
+  type: 'refresh' | 'sliding',
+  jti: string,
+  expiresAt: Date,
+  origin: SessionOrigin,
+): Promise<void> {
   const now = new Date(ctx.now());
   await ctx.storage.sessions.create({
     id: sessionId,
@@ -101,7 +116,12 @@ async function openSession(ctx: TokenContext, user: User, sessionId: string, typ
  * `no_active_account` when the user's password changed (or the user was deactivated) while
  * this sign-in was under way.
  */
-export async function issuePair(ctx: TokenContext, user: User, origin: SessionOrigin = {}, sessionId: string = newJti(ctx.now())): Promise<TokenPair> {
+export async function issuePair(
+  ctx: TokenContext,
+  user: User,
+  origin: SessionOrigin = {},
+  sessionId: string = newJti(ctx.now()),
+): Promise<TokenPair> {
   const refresh = signRefresh(ctx, user, sessionId);
   await openSession(ctx, user, sessionId, 'refresh', refresh.jti, new Date(refresh.exp * 1000), origin);
   const access = issueAccess(ctx, user, sessionId);
@@ -112,7 +132,9 @@ export async function issuePair(ctx: TokenContext, user: User, origin: SessionOr
 export async function issueSliding(ctx: TokenContext, user: User, origin: SessionOrigin = {}): Promise<IssuedToken> {
   const sessionId = newJti(ctx.now());
   const refreshExp = Math.floor(ctx.now() / 1000) + ctx.config.slidingTokenRefreshLifetime;
-  const issued = sign(ctx, 'sliding', user, sessionId, ctx.config.slidingTokenLifetime, { [ctx.names.refreshExp]: refreshExp });
+  const issued = sign(ctx, 'sliding', user, sessionId, ctx.config.slidingTokenLifetime, {
+    [ctx.names.refreshExp]: refreshExp,
+  });
   await openSession(ctx, user, sessionId, 'sliding', issued.jti, new Date(refreshExp * 1000), origin);
   return issued;
 }

@@ -34,7 +34,10 @@ export function createRemoteVerifier(config: Config): (token: string) => Promise
       return { ok: true, payload: payload as Record<string, unknown> };
     } catch (error) {
       if (error instanceof errors.JWTExpired) return { ok: false, reason: 'expired' };
-      return { ok: false, reason: error instanceof errors.JWTClaimValidationFailed && error.claim === 'exp' ? 'no_exp' : 'invalid' };
+      return {
+        ok: false,
+        reason: error instanceof errors.JWTClaimValidationFailed && error.claim === 'exp' ? 'no_exp' : 'invalid',
+      };
     }
   };
 }

@@ -19,7 +19,8 @@ export interface RefreshResult {
 /** simplejwt's TokenRefreshSerializer check: the user must still exist and be active. */
 async function activeUser(ctx: TokenContext, userId: number | string | null): Promise<User> {
   const user = userId === null ? null : await userForClaim(ctx.storage.users, ctx.config.userIdField, userId);
-  if (!user || !user.isActive) throw new AuthError('no_active_account', { detail: 'No active account found for the given token.' });
+  if (!user || !user.isActive)
+    throw new AuthError('no_active_account', { detail: 'No active account found for the given token.' });
   return user;
 }
 
@@ -36,7 +37,11 @@ export function strict(ctx: TokenContext): boolean {
  */
 async function reused(ctx: TokenContext, session: Session, jti: string): Promise<never> {
   const grace = ctx.config.refreshReuseGrace * 1000;
-  const withinGrace = grace > 0 && session.previousJti === jti && session.rotatedAt !== null && ctx.now() - session.rotatedAt.getTime() <= grace;
+  const withinGrace =
+    grace > 0 &&
+    session.previousJti === jti &&
+    session.rotatedAt !== null &&
+    ctx.now() - session.rotatedAt.getTime() <= grace;
   if (!withinGrace) await ctx.revocation.sessionReused(session.id);
   throw tokenError('Token is blacklisted');
 }
@@ -100,7 +105,12 @@ export async function refreshSliding(ctx: TokenContext, raw: string): Promise<st
   if (verified.jti !== session.currentJti) throw tokenError('Token is invalid');
   const user = await sessionUser(ctx, session, verified);
   await ctx.storage.sessions.touch(session.id, new Date(ctx.now()));
-  const claims: Record<string, unknown> = { ...verified.claims, ...ctx.customClaims(user), iat: nowSeconds, exp: nowSeconds + ctx.config.slidingTokenLifetime };
+  const claims: Record<string, unknown> = {
+    ...verified.claims,
+    ...ctx.customClaims(user),
+    iat: nowSeconds,
+    exp: nowSeconds + ctx.config.slidingTokenLifetime,
+  };
   // The fixed claims win over the hook, as at issue time.
   for (const name of [ctx.names.tokenType, ctx.names.jti, ctx.names.userId, ctx.names.session, ctx.names.refreshExp]) {
     claims[name] = verified.claims[name];

@@ -37,7 +37,10 @@ export function tokenShapeProblem(token: unknown): string | null {
  * another scheme is "no credentials" (null: another authenticator may own it); a header of our
  * scheme without exactly one token is `'bad_header'` (401 bad_authorization_header).
  */
-export function tokenFromHeader(header: string | string[] | undefined, types: readonly string[]): string | null | 'bad_header' {
+export function tokenFromHeader(
+  header: string | string[] | undefined,
+  types: readonly string[],
+): string | null | 'bad_header' {
   if (typeof header !== 'string') return null;
   const parts = header.trim().split(/\s+/);
   if (parts[0] === undefined || parts[0] === '' || !types.includes(parts[0])) return null;
@@ -48,7 +51,8 @@ export function tokenFromHeader(header: string | string[] | undefined, types: re
 /** simplejwt's verify_token_type: absent → "no type"; present but not one `accept`ed → "wrong type". */
 export function tokenTypeProblem(type: unknown, accept: readonly string[]): string | null {
   if (type === undefined) return 'Token has no type';
-  if (typeof type !== 'string' || !(TOKEN_TYPES as readonly string[]).includes(type) || !accept.includes(type)) return 'Token has wrong type';
+  if (typeof type !== 'string' || !(TOKEN_TYPES as readonly string[]).includes(type) || !accept.includes(type))
+    return 'Token has wrong type';
   return null;
 }
 

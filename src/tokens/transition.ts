@@ -44,7 +44,9 @@ export async function transitionUserKey(ctx: TokenContext, userId: number | stri
 async function tokenUser(ctx: TokenContext, userId: number | string | null): Promise<User | null> {
   const key = userId === null ? null : await transitionUserKey(ctx, userId);
   if (key === null) return null;
-  return ctx.config.userIdField === 'email' ? ctx.storage.users.findByEmail(key) : ctx.storage.users.findById(Number(key));
+  return ctx.config.userIdField === 'email'
+    ? ctx.storage.users.findByEmail(key)
+    : ctx.storage.users.findById(Number(key));
 }
 
 /**
@@ -55,15 +57,20 @@ async function tokenUser(ctx: TokenContext, userId: number | string | null): Pro
  * doorman's tokens and the rest "Token is blacklisted". A refresh token is always returned,
  * even with ROTATE_REFRESH_TOKENS off: the client cannot use the old one again.
  */
-export async function refreshFromSimplejwt(ctx: TokenContext, verified: VerifiedToken): Promise<{ access: IssuedToken; refresh: IssuedToken; sessionId: string }> {
+export async function refreshFromSimplejwt(
+  ctx: TokenContext,
+  verified: VerifiedToken,
+): Promise<{ access: IssuedToken; refresh: IssuedToken; sessionId: string }> {
   const user = await tokenUser(ctx, verified.userId);
-  if (!user || !user.isActive) throw new AuthError('no_active_account', { detail: 'No active account found for the given token.' });
+  if (!user || !user.isActive)
+    throw new AuthError('no_active_account', { detail: 'No active account found for the given token.' });
   const session = await recordOnce(ctx, verified, user);
   const jti = recordedJti(verified);
   if (session.revokedAt || session.currentJti !== jti) throw tokenError('Token is blacklisted');
   const refresh = signRefresh(ctx, user, session.id);
   const next = { jti: refresh.jti, expiresAt: new Date(refresh.exp * 1000) };
-  if (!(await ctx.storage.sessions.rotate(session.id, jti, next, new Date(ctx.now())))) throw tokenError('Token is blacklisted');
+  if (!(await ctx.storage.sessions.rotate(session.id, jti, next, new Date(ctx.now()))))
+    throw tokenError('Token is blacklisted');
   return { access: issueAccess(ctx, user, session.id), refresh, sessionId: session.id };
 }
 

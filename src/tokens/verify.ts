@@ -36,7 +36,12 @@ export function tokenError(message: string): AuthError {
  * Throws `token_not_valid` with simplejwt's message. Returns null only when the token's kid is
  * not ours and JWK_URL is set: {@link verifyToken} then asks the remote key set.
  */
-export function verifyOwnToken(ctx: TokenContext, token: string, accept: readonly TokenType[], options: VerifyOptions = {}): VerifiedToken | null {
+export function verifyOwnToken(
+  ctx: TokenContext,
+  token: string,
+  accept: readonly TokenType[],
+  options: VerifyOptions = {},
+): VerifiedToken | null {
   const shape = tokenShapeProblem(token);
   if (shape) throw tokenError(shape);
   const decoded = options.ignoreExpiry ? ctx.codec.verifyIgnoringExpiry(token) : ctx.codec.verify(token);
@@ -44,11 +49,25 @@ export function verifyOwnToken(ctx: TokenContext, token: string, accept: readonl
 }
 
 /** As {@link verifyOwnToken}, and a token signed elsewhere is checked with the remote JWKS (JWK_URL). */
-export async function verifyToken(ctx: TokenContext, token: string, accept: readonly TokenType[], options: VerifyOptions = {}): Promise<VerifiedToken> {
-  return verifyOwnToken(ctx, token, accept, options) ?? checkClaims(ctx, await ctx.codec.verifyRemote(token), accept, options, true);
+export async function verifyToken(
+  ctx: TokenContext,
+  token: string,
+  accept: readonly TokenType[],
+  options: VerifyOptions = {},
+): Promise<VerifiedToken> {
+  return (
+    verifyOwnToken(ctx, token, accept, options) ??
+    checkClaims(ctx, await ctx.codec.verifyRemote(token), accept, options, true)
+  );
 }
 
-function checkClaims(ctx: TokenContext, decoded: Decoded, accept: readonly TokenType[], options: VerifyOptions, remote: boolean): VerifiedToken {
+function checkClaims(
+  ctx: TokenContext,
+  decoded: Decoded,
+  accept: readonly TokenType[],
+  options: VerifyOptions,
+  remote: boolean,
+): VerifiedToken {
   if (!decoded.ok) throw tokenError(DECODE_MESSAGES[decoded.reason]);
   const claims = decoded.payload as Claims;
   const type = claims[ctx.names.tokenType];
@@ -61,8 +80,16 @@ function checkClaims(ctx: TokenContext, decoded: Decoded, accept: readonly Token
   const simplejwt = sessionId === null && !remote;
   const sessionless = simplejwt ? sessionlessProblem(ctx, claims[ctx.names.jti] as string) : null;
   if (sessionless) throw tokenError(sessionless);
-  if (sessionId && !options.ignoreRevokedSession && ctx.view.isSessionRevoked(sessionId, ctx.now())) throw tokenError('Token is blacklisted');
-  return { type: type as TokenType, claims, jti: claims[ctx.names.jti] as string, sessionId, userId: userIdOf(claims[ctx.names.userId]), simplejwt };
+  if (sessionId && !options.ignoreRevokedSession && ctx.view.isSessionRevoked(sessionId, ctx.now()))
+    throw tokenError('Token is blacklisted');
+  return {
+    type: type as TokenType,
+    claims,
+    jti: claims[ctx.names.jti] as string,
+    sessionId,
+    userId: userIdOf(claims[ctx.names.userId]),
+    simplejwt,
+  };
 }
 
 /** What the verify views answer: the token is valid, and whether it (or its session) was blacklisted. */
@@ -76,7 +103,8 @@ export interface InspectedToken extends VerifiedToken {
  */
 export async function inspectToken(ctx: TokenContext, raw: string): Promise<InspectedToken> {
   const verified = await verifyToken(ctx, raw, ['access', 'refresh', 'sliding'], { ignoreRevokedSession: true });
-  if (verified.sessionId && ctx.view.isSessionRevoked(verified.sessionId, ctx.now())) return { ...verified, blacklisted: true };
+  if (verified.sessionId && ctx.view.isSessionRevoked(verified.sessionId, ctx.now()))
+    return { ...verified, blacklisted: true };
   if (verified.type === 'access') return { ...verified, blacklisted: false };
   // Only the blacklist is consulted, as simplejwt's verify view: an unknown session is not
   // "blacklisted". A refresh token is once its session ended or (with blacklist-after-rotation)

@@ -143,9 +143,14 @@ export function createAccounts(deps: AccountDeps): Accounts {
       const withoutUser = { ...policy, validators: policy.validators.filter((v) => v !== 'user_attribute_similarity') };
       for (const message of validatePassword(input.password1, {}, withoutUser)) add(errors, 'password1', message);
       if (input.password1 !== input.password2) add(errors, 'non_field_errors', "The two password fields didn't match.");
-      if (!errors.email && (await users.findByEmail(email))) add(errors, 'email', 'A user is already registered with this email address.');
+      if (!errors.email && (await users.findByEmail(email)))
+        add(errors, 'email', 'A user is already registered with this email address.');
       if (Object.keys(errors).length > 0) throw invalidFields(errors);
-      const similar = validatePassword(input.password1, { email, first_name: profile.firstName, last_name: profile.lastName }, policy);
+      const similar = validatePassword(
+        input.password1,
+        { email, first_name: profile.firstName, last_name: profile.lastName },
+        policy,
+      );
       if (similar.length > 0) throw invalidFields({ non_field_errors: similar });
       const password = await hasher.hash(input.password1);
       let user: User;
@@ -153,7 +158,8 @@ export function createAccounts(deps: AccountDeps): Accounts {
         user = await users.create({ email, password, ...profile, emailVerified: false });
       } catch (error) {
         // Two joins raced for one address; the unique index decided.
-        if (error instanceof DuplicateEmailError) throw invalidFields({ email: ['A user is already registered with this email address.'] });
+        if (error instanceof DuplicateEmailError)
+          throw invalidFields({ email: ['A user is already registered with this email address.'] });
         throw error;
       }
       return signedIn(user);
@@ -199,8 +205,13 @@ export function createAccounts(deps: AccountDeps): Accounts {
       if (!user.password || !(await hasher.verify(user.password, input.old_password))) {
         throw invalidFields({ old_password: ['Your old password was entered incorrectly. Please enter it again.'] });
       }
-      if (input.new_password1 !== input.new_password2) throw invalidFields({ new_password2: ['The two password fields didn’t match.'] });
-      const problems = validatePassword(input.new_password2, { email: user.email, first_name: user.firstName, last_name: user.lastName }, policy);
+      if (input.new_password1 !== input.new_password2)
+        throw invalidFields({ new_password2: ['The two password fields didn’t match.'] });
+      const problems = validatePassword(
+        input.new_password2,
+        { email: user.email, first_name: user.firstName, last_name: user.lastName },
+        policy,
+      );
       if (problems.length > 0) throw invalidFields({ new_password2: problems });
       const updated = await this.setPassword(user.id, input.new_password1);
       await deps.revocation.revokeUserSessions(user.id);

@@ -60,11 +60,28 @@ export function toAdminView(user: User): AdminUserView {
  */
 /** What the admin needs of the sessions (sessions/sessions.ts). */
 export interface SessionsOfUsers {
-  list(userId: number, currentSessionId: string | null): Promise<Array<{ id: string; created: string; last_used: string; user_agent: string | null; ip: string | null; current: boolean }>>;
+  list(
+    userId: number,
+    currentSessionId: string | null,
+  ): Promise<
+    Array<{
+      id: string;
+      created: string;
+      last_used: string;
+      user_agent: string | null;
+      ip: string | null;
+      current: boolean;
+    }>
+  >;
   end(userId: number, sessionId: string): Promise<void>;
 }
 
-export function createUserAdmin(deps: { users: UserStore; accounts: Accounts; revocation: Revocation; sessions: SessionsOfUsers }) {
+export function createUserAdmin(deps: {
+  users: UserStore;
+  accounts: Accounts;
+  revocation: Revocation;
+  sessions: SessionsOfUsers;
+}) {
   const { users, accounts, revocation, sessions } = deps;
 
   async function find(id: number): Promise<User> {
@@ -103,7 +120,10 @@ export function createUserAdmin(deps: { users: UserStore; accounts: Accounts; re
       let user = await find(id);
       mayTouch(actor, user);
       const flags = change.is_staff !== undefined || change.is_superuser !== undefined;
-      if (flags && !actor.isSuperuser) throw new AuthError('permission_denied', { detail: 'Only a superuser can grant or take away staff or superuser status.' });
+      if (flags && !actor.isSuperuser)
+        throw new AuthError('permission_denied', {
+          detail: 'Only a superuser can grant or take away staff or superuser status.',
+        });
       if (flags) {
         const updated = await users.update(id, {
           ...(change.is_staff !== undefined ? { isStaff: change.is_staff } : {}),
@@ -114,7 +134,8 @@ export function createUserAdmin(deps: { users: UserStore; accounts: Accounts; re
         await revocation.userChanged(updated);
         user = updated;
       }
-      if (change.is_active !== undefined && change.is_active !== user.isActive) user = (await accounts.setActive(user, change.is_active)).user;
+      if (change.is_active !== undefined && change.is_active !== user.isActive)
+        user = (await accounts.setActive(user, change.is_active)).user;
       return toAdminView(user);
     },
 

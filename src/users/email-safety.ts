@@ -4,7 +4,8 @@ import { domainToASCII, domainToUnicode } from 'node:url';
  * Control, format (zero-width, bidi) and other invisible characters: never part of an
  * address anyone typed, and the classic way to make two accounts look the same.
  */
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}\u115F\u1160\u3164\uFFA0\u2800\u034F\u17B4\u17B5\u180B-\u180F\uFE00-\uFE0F\u{E0100}-\u{E01EF}]/u;
+const INVISIBLE =
+  /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}\u115F\u1160\u3164\uFFA0\u2800\u034F\u17B4\u17B5\u180B-\u180F\uFE00-\uFE0F\u{E0100}-\u{E01EF}]/u;
 
 /** Scripts that share letters with Latin (UTS #39 §5.1 "confusable" scripts; Chromium's IDN policy). */
 const LOOKALIKE_SCRIPTS = [/\p{Script=Latin}/u, /\p{Script=Cyrillic}/u, /\p{Script=Greek}/u];
@@ -33,7 +34,10 @@ function labelIsDeceptive(label: string): boolean {
   // Every non-ASCII letter looks like an ASCII one: the label reads as a plain ASCII name.
   if (nonAscii.every((ch) => LATIN_LOOKALIKES.has(ch))) return true;
   // A Latin look-alike among ASCII letters (gmaıl, paypaſ).
-  return nonAscii.some((ch) => LATIN_LOOKALIKES.has(ch) && /\p{Script=Latin}/u.test(ch)) && letters.some((ch) => ch.charCodeAt(0) <= 0x7f);
+  return (
+    nonAscii.some((ch) => LATIN_LOOKALIKES.has(ch) && /\p{Script=Latin}/u.test(ch)) &&
+    letters.some((ch) => ch.charCodeAt(0) <= 0x7f)
+  );
 }
 
 export interface CanonicalEmail {

@@ -31,7 +31,9 @@ export function fastifyHook(verifier: Verifier, options: AdapterOptions = {}) {
   const required = options.required ?? true;
   return async function verifyAccessToken(request: HookRequest, reply: HookReply): Promise<void> {
     try {
-      (request as WithAccessToken<HookRequest>).accessToken = required ? await verifier.requireHeaders(request.headers) : await verifier.fromHeaders(request.headers);
+      (request as WithAccessToken<HookRequest>).accessToken = required
+        ? await verifier.requireHeaders(request.headers)
+        : await verifier.fromHeaders(request.headers);
     } catch (error) {
       if (!(error instanceof VerifyError)) throw error;
       reply.code(error.status).header('WWW-Authenticate', error.headers['WWW-Authenticate']).send(error.body);

@@ -29,7 +29,10 @@ export class VerifyError extends Error {
   readonly headers = { 'WWW-Authenticate': CHALLENGE, 'Content-Type': 'application/json; charset=utf-8' } as const;
 
   constructor(code: keyof typeof DETAIL, options: { message?: string; detail?: string; cause?: unknown } = {}) {
-    super(options.message ?? options.detail ?? DETAIL[code], options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      options.message ?? options.detail ?? DETAIL[code],
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = 'VerifyError';
     this.code = code;
     const detail = options.detail ?? DETAIL[code];
@@ -40,4 +43,5 @@ export class VerifyError extends Error {
 }
 
 /** A token_not_valid failure with simplejwt's message ("Token is expired", "Token is invalid", …). */
-export const invalidToken = (message: string, cause?: unknown) => new VerifyError('token_not_valid', { message, cause });
+export const invalidToken = (message: string, cause?: unknown) =>
+  new VerifyError('token_not_valid', { message, cause });

@@ -14,7 +14,6 @@ export interface ClaimRules {
   leeway: number;
 }
 
-
 /**
  * A shared HS secret, checked with fast-jwt (synchronous, the fast path). RFC 7518 §3.2: the
  * key must be at least as long as the hash.
@@ -22,7 +21,8 @@ export interface ClaimRules {
 export function secretCheck(secret: string | Uint8Array, rules: ClaimRules): SignatureCheck {
   for (const alg of rules.algorithms) {
     const min = HS_MIN_BYTES[alg];
-    if (min === undefined) throw new TypeError(`a shared secret verifies HS256/384/512 only, not ${alg}; use jwksUrl for asymmetric keys`);
+    if (min === undefined)
+      throw new TypeError(`a shared secret verifies HS256/384/512 only, not ${alg}; use jwksUrl for asymmetric keys`);
     const length = typeof secret === 'string' ? Buffer.byteLength(secret) : secret.byteLength;
     if (length < min) throw new TypeError(`the secret must be at least ${min} bytes for ${alg} (RFC 7518 §3.2)`);
   }
@@ -38,10 +38,12 @@ export function secretCheck(secret: string | Uint8Array, rules: ClaimRules): Sig
   return async (token) => {
     try {
       const payload = verify(token) as unknown;
-      if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw invalidToken('Token is invalid');
+      if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+        throw invalidToken('Token is invalid');
       return payload as Record<string, unknown>;
     } catch (error) {
-      if (error instanceof TokenError && error.code === TokenError.codes.expired) throw invalidToken('Token is expired', error);
+      if (error instanceof TokenError && error.code === TokenError.codes.expired)
+        throw invalidToken('Token is expired', error);
       throw invalidToken('Token is invalid', error);
     }
   };
@@ -64,7 +66,9 @@ export const ASYMMETRIC: readonly string[] = ASYMMETRIC_ALGORITHMS;
  * refetched when a token names a kid it has not seen, at most once per cooldown.
  */
 export function jwksCheck(url: string | URL, rules: ClaimRules, options: JwksOptions = {}): SignatureCheck {
-  for (const alg of rules.algorithms) if (!ASYMMETRIC_ALGORITHMS.includes(alg)) throw new TypeError(`a JWKS verifies asymmetric algorithms only, not ${alg}`);
+  for (const alg of rules.algorithms)
+    if (!ASYMMETRIC_ALGORITHMS.includes(alg))
+      throw new TypeError(`a JWKS verifies asymmetric algorithms only, not ${alg}`);
   const keys = createRemoteJWKSet(new URL(url), {
     cooldownDuration: options.cooldownMs ?? 30_000,
     cacheMaxAge: options.cacheMaxAgeMs ?? 600_000,

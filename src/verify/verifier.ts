@@ -1,4 +1,11 @@
-import { jtiProblem, NO_USER_ID, tokenFromHeader, tokenShapeProblem, tokenTypeProblem, userIdOf } from '../tokens/rules.js';
+import {
+  jtiProblem,
+  NO_USER_ID,
+  tokenFromHeader,
+  tokenShapeProblem,
+  tokenTypeProblem,
+  userIdOf,
+} from '../tokens/rules.js';
 import { invalidToken, VerifyError } from './errors.js';
 import { jwksCheck, secretCheck, ASYMMETRIC, type ClaimRules, type JwksOptions, type SignatureCheck } from './keys.js';
 
@@ -49,8 +56,10 @@ export interface Verifier {
 }
 
 function signatureCheck(options: VerifierOptions, rules: Omit<ClaimRules, 'algorithms'>): SignatureCheck {
-  if ((options.secret === undefined) === (options.jwksUrl === undefined)) throw new TypeError('createVerifier needs exactly one of `secret` and `jwksUrl`');
-  if (options.secret !== undefined) return secretCheck(options.secret, { ...rules, algorithms: options.algorithms ?? ['HS256'] });
+  if ((options.secret === undefined) === (options.jwksUrl === undefined))
+    throw new TypeError('createVerifier needs exactly one of `secret` and `jwksUrl`');
+  if (options.secret !== undefined)
+    return secretCheck(options.secret, { ...rules, algorithms: options.algorithms ?? ['HS256'] });
   return jwksCheck(options.jwksUrl!, { ...rules, algorithms: options.algorithms ?? [...ASYMMETRIC] }, options.jwks);
 }
 
@@ -67,7 +76,11 @@ function signatureCheck(options: VerifierOptions, rules: Omit<ClaimRules, 'algor
 export function createVerifier(options: VerifierOptions): Verifier {
   const leeway = options.leeway ?? 0;
   if (!Number.isFinite(leeway) || leeway < 0) throw new TypeError('leeway must be a non-negative number of seconds');
-  const check = signatureCheck(options, { leeway, ...(options.audience ? { audience: options.audience } : {}), ...(options.issuer ? { issuer: options.issuer } : {}) });
+  const check = signatureCheck(options, {
+    leeway,
+    ...(options.audience ? { audience: options.audience } : {}),
+    ...(options.issuer ? { issuer: options.issuer } : {}),
+  });
   const typeClaim = options.tokenTypeClaim ?? 'token_type';
   const userClaim = options.userIdClaim ?? 'user_id';
   const jtiClaim = options.jtiClaim ?? 'jti';

@@ -18,7 +18,9 @@ afterEach(() => box.cleanup());
 
 /** The environment of a real shell, without any DOORMAN_* settings of the machine running the tests. */
 function childEnv(extra: Record<string, string>): Record<string, string> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => !k.startsWith('DOORMAN_') && v !== undefined)) as Record<string, string>;
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k, v]) => !k.startsWith('DOORMAN_') && v !== undefined),
+  ) as Record<string, string>;
   return { ...env, ...box.env, ...extra };
 }
 
@@ -32,14 +34,27 @@ describe('bin/doorman.js as a child process', () => {
     expect(stdout).toBe('Superuser created successfully.\n');
     expect(stderr).toBe('');
     const { doorman } = await box.open();
-    expect(await doorman.accounts.authenticate('admin@example.com', PASSWORD)).toMatchObject({ isStaff: true, isSuperuser: true });
+    expect(await doorman.accounts.authenticate('admin@example.com', PASSWORD)).toMatchObject({
+      isStaff: true,
+      isSuperuser: true,
+    });
   });
 
   it('exits 78 for a configuration error and 1 for a user mistake, without a stack', () => {
-    const config = spawnSync(process.execPath, ['bin/doorman.js', 'migrate'], { cwd: root, env: childEnv({ DOORMAN_NOT_A_SETTING: '1' }), encoding: 'utf8' });
+    const config = spawnSync(process.execPath, ['bin/doorman.js', 'migrate'], {
+      cwd: root,
+      env: childEnv({ DOORMAN_NOT_A_SETTING: '1' }),
+      encoding: 'utf8',
+    });
     expect(config.status).toBe(78);
-    expect(config.stderr).toBe('doorman: configuration error: DOORMAN_NOT_A_SETTING: unknown setting (see docs/settings.md for the list)\n');
-    const mistake = spawnSync(process.execPath, ['bin/doorman.js', 'changepassword', 'nobody@example.com'], { cwd: root, env: childEnv({}), encoding: 'utf8' });
+    expect(config.stderr).toBe(
+      'doorman: configuration error: DOORMAN_NOT_A_SETTING: unknown setting (see docs/settings.md for the list)\n',
+    );
+    const mistake = spawnSync(process.execPath, ['bin/doorman.js', 'changepassword', 'nobody@example.com'], {
+      cwd: root,
+      env: childEnv({}),
+      encoding: 'utf8',
+    });
     expect(mistake.status).toBe(1);
     expect(mistake.stderr).toBe('doorman: error: user "nobody@example.com" does not exist\n');
   });

@@ -11,7 +11,9 @@ afterEach(() => box.cleanup());
 
 /** A user with two sessions, as logins through a running server would leave them. */
 async function userWithSessions() {
-  await box.run(['createsuperuser', '--no-input', '--email', 'kim@example.com'], { env: { DOORMAN_SUPERUSER_PASSWORD: PASSWORD } });
+  await box.run(['createsuperuser', '--no-input', '--email', 'kim@example.com'], {
+    env: { DOORMAN_SUPERUSER_PASSWORD: PASSWORD },
+  });
   const server = await box.open();
   await server.doorman.start();
   const user = (await server.doorman.accounts.authenticate('kim@example.com', PASSWORD))!;
@@ -24,10 +26,13 @@ describe('changepassword', () => {
     const { server, user, pairs } = await userWithSessions();
     await expect(server.doorman.authenticate(pairs[0]!.access)).resolves.toMatchObject({ userId: user.id });
 
-    const result = await box.run(['changepassword', 'KIM@example.com'], { input: `${NEW_PASSWORD}\n${NEW_PASSWORD}\n` });
+    const result = await box.run(['changepassword', 'KIM@example.com'], {
+      input: `${NEW_PASSWORD}\n${NEW_PASSWORD}\n`,
+    });
     expect(result).toEqual({
       code: 0,
-      stdout: 'Changing password for user "kim@example.com"\nPassword: \nPassword (again): \nPassword changed successfully for user "kim@example.com"; ended 2 sessions.\n',
+      stdout:
+        'Changing password for user "kim@example.com"\nPassword: \nPassword (again): \nPassword changed successfully for user "kim@example.com"; ended 2 sessions.\n',
       stderr: '',
     });
 
@@ -38,7 +43,8 @@ describe('changepassword', () => {
     expect(await doorman.accounts.authenticate('kim@example.com', NEW_PASSWORD)).not.toBeNull();
 
     // Refresh tokens issued before are refused at once (the blacklist is in the database) ...
-    for (const pair of pairs) await expect(server.doorman.tokens.refresh(pair.refresh)).rejects.toThrow('Token is blacklisted');
+    for (const pair of pairs)
+      await expect(server.doorman.tokens.refresh(pair.refresh)).rejects.toThrow('Token is blacklisted');
     // ... and access tokens as soon as the running server applies the CLI's events (its poll).
     await server.doorman.syncRevocations();
     await expect(server.doorman.authenticate(pairs[0]!.access)).rejects.toThrow();
@@ -73,7 +79,11 @@ describe('changepassword', () => {
 
   it('exits 1 for an unknown user', async () => {
     const result = await box.run(['changepassword', 'nobody@example.com']);
-    expect(result).toEqual({ code: 1, stdout: '', stderr: 'doorman: error: user "nobody@example.com" does not exist\n' });
+    expect(result).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'doorman: error: user "nobody@example.com" does not exist\n',
+    });
   });
 
   it('needs the e-mail argument', async () => {
@@ -106,10 +116,18 @@ describe('staff', () => {
     const { server, pairs } = await userWithSessions();
     const staffOf = async () => (await server.doorman.authenticate(pairs[0]!.access)).user.isStaff;
     expect(await staffOf()).toBe(true); // createsuperuser made them staff; now cached
-    expect(await box.run(['staff', 'kim@example.com', '--remove'])).toEqual({ code: 0, stdout: 'User "kim@example.com" is no longer staff.\n', stderr: '' });
+    expect(await box.run(['staff', 'kim@example.com', '--remove'])).toEqual({
+      code: 0,
+      stdout: 'User "kim@example.com" is no longer staff.\n',
+      stderr: '',
+    });
     await server.doorman.syncRevocations();
     expect(await staffOf()).toBe(false);
-    expect(await box.run(['staff', 'kim@example.com'])).toEqual({ code: 0, stdout: 'User "kim@example.com" is now staff.\n', stderr: '' });
+    expect(await box.run(['staff', 'kim@example.com'])).toEqual({
+      code: 0,
+      stdout: 'User "kim@example.com" is now staff.\n',
+      stderr: '',
+    });
     await server.doorman.syncRevocations();
     expect(await staffOf()).toBe(true);
   });

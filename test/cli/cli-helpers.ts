@@ -51,7 +51,12 @@ export function cliSandbox(): CliSandbox {
       stdin.end(options.input ?? '');
       const stdout = sink();
       const stderr = sink();
-      const code = await runCli(argv, { stdin, stdout: stdout.stream, stderr: stderr.stream, env: { ...env, ...options.env } });
+      const code = await runCli(argv, {
+        stdin,
+        stdout: stdout.stream,
+        stderr: stderr.stream,
+        env: { ...env, ...options.env },
+      });
       return { code, stdout: stdout.out.text, stderr: stderr.out.text };
     },
     async open() {

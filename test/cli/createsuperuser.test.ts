@@ -9,7 +9,9 @@ afterEach(() => box.cleanup());
 
 describe('createsuperuser --no-input', () => {
   it('creates an active staff superuser who can log in with DOORMAN_SUPERUSER_PASSWORD', async () => {
-    const result = await box.run(['createsuperuser', '--no-input', '--email', 'Admin@Example.COM'], { env: { DOORMAN_SUPERUSER_PASSWORD: PASSWORD } });
+    const result = await box.run(['createsuperuser', '--no-input', '--email', 'Admin@Example.COM'], {
+      env: { DOORMAN_SUPERUSER_PASSWORD: PASSWORD },
+    });
     expect(result).toEqual({ code: 0, stdout: 'Superuser created successfully.\n', stderr: '' });
     const { doorman } = await box.open();
     const user = await doorman.accounts.authenticate('admin@example.com', PASSWORD);
@@ -18,13 +20,15 @@ describe('createsuperuser --no-input', () => {
   });
 
   it('takes the e-mail from DOORMAN_SUPERUSER_EMAIL', async () => {
-    const result = await box.run(['createsuperuser', '--no-input'], { env: { DOORMAN_SUPERUSER_EMAIL: 'root@example.com', DOORMAN_SUPERUSER_PASSWORD: PASSWORD } });
+    const result = await box.run(['createsuperuser', '--no-input'], {
+      env: { DOORMAN_SUPERUSER_EMAIL: 'root@example.com', DOORMAN_SUPERUSER_PASSWORD: PASSWORD },
+    });
     expect(result.code).toBe(0);
     const { storage } = await box.open();
     expect(await storage.users.findByEmail('root@example.com')).toMatchObject({ isSuperuser: true });
   });
 
-  it('without a password creates a user with none (Django\'s unusable password), who cannot log in', async () => {
+  it("without a password creates a user with none (Django's unusable password), who cannot log in", async () => {
     const result = await box.run(['createsuperuser', '--no-input', '--email', 'admin@example.com']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('doorman changepassword admin@example.com');
@@ -34,7 +38,14 @@ describe('createsuperuser --no-input', () => {
   });
 
   it('offers no --password flag (it would leak into shell history)', async () => {
-    const result = await box.run(['createsuperuser', '--no-input', '--email', 'admin@example.com', '--password', PASSWORD]);
+    const result = await box.run([
+      'createsuperuser',
+      '--no-input',
+      '--email',
+      'admin@example.com',
+      '--password',
+      PASSWORD,
+    ]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("unknown option '--password'");
   });
@@ -43,12 +54,22 @@ describe('createsuperuser --no-input', () => {
     const env = { DOORMAN_SUPERUSER_PASSWORD: PASSWORD };
     expect((await box.run(['createsuperuser', '--no-input', '--email', 'admin@example.com'], { env })).code).toBe(0);
     const again = await box.run(['createsuperuser', '--no-input', '--email', 'ADMIN@example.com'], { env });
-    expect(again).toEqual({ code: 1, stdout: '', stderr: 'doorman: error: That email is already taken: "ADMIN@example.com"\n' });
+    expect(again).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'doorman: error: That email is already taken: "ADMIN@example.com"\n',
+    });
   });
 
   it('exits 1 for an invalid e-mail', async () => {
-    const result = await box.run(['createsuperuser', '--no-input', '--email', 'not-an-email'], { env: { DOORMAN_SUPERUSER_PASSWORD: PASSWORD } });
-    expect(result).toEqual({ code: 1, stdout: '', stderr: 'doorman: error: Enter a valid email address: "not-an-email"\n' });
+    const result = await box.run(['createsuperuser', '--no-input', '--email', 'not-an-email'], {
+      env: { DOORMAN_SUPERUSER_PASSWORD: PASSWORD },
+    });
+    expect(result).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'doorman: error: Enter a valid email address: "not-an-email"\n',
+    });
   });
 
   it('exits 1 when no e-mail is given', async () => {
@@ -58,7 +79,9 @@ describe('createsuperuser --no-input', () => {
   });
 
   it('applies the password validators (nobody is there to bypass them) and creates nobody', async () => {
-    const result = await box.run(['createsuperuser', '--no-input', '--email', 'admin@example.com'], { env: { DOORMAN_SUPERUSER_PASSWORD: '1234' } });
+    const result = await box.run(['createsuperuser', '--no-input', '--email', 'admin@example.com'], {
+      env: { DOORMAN_SUPERUSER_PASSWORD: '1234' },
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
       'doorman: error: DOORMAN_SUPERUSER_PASSWORD: This password is too short. It must contain at least 8 characters. This password is too common. This password is entirely numeric.\n',
@@ -73,23 +96,32 @@ describe('createsuperuser, interactive', () => {
     const input = ['kim@example.com', PASSWORD, 'something else', PASSWORD, PASSWORD, ''].join('\n');
     const result = await box.run(['createsuperuser'], { input });
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe('Email: Password: \nPassword (again): \nPassword: \nPassword (again): \nSuperuser created successfully.\n');
+    expect(result.stdout).toBe(
+      'Email: Password: \nPassword (again): \nPassword: \nPassword (again): \nSuperuser created successfully.\n',
+    );
     expect(result.stderr).toBe("Error: Your passwords didn't match.\n");
     const { doorman } = await box.open();
-    expect(await doorman.accounts.authenticate('kim@example.com', PASSWORD)).toMatchObject({ isStaff: true, isSuperuser: true });
+    expect(await doorman.accounts.authenticate('kim@example.com', PASSWORD)).toMatchObject({
+      isStaff: true,
+      isSuperuser: true,
+    });
   });
 
   it('asks whether to bypass failed validators; "y" creates the user anyway', async () => {
     const result = await box.run(['createsuperuser', '--email', 'kim@example.com'], { input: '1234\n1234\ny\n' });
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('This password is too short. It must contain at least 8 characters.\nThis password is too common.\n');
+    expect(result.stderr).toContain(
+      'This password is too short. It must contain at least 8 characters.\nThis password is too common.\n',
+    );
     expect(result.stdout).toContain('Bypass password validation and create user anyway? [y/N]: ');
     const { doorman } = await box.open();
     expect(await doorman.accounts.authenticate('kim@example.com', '1234')).not.toBeNull();
   });
 
   it('asks for another password when the bypass is declined', async () => {
-    const result = await box.run(['createsuperuser', '--email', 'kim@example.com'], { input: `1234\n1234\n\n${PASSWORD}\n${PASSWORD}\n` });
+    const result = await box.run(['createsuperuser', '--email', 'kim@example.com'], {
+      input: `1234\n1234\n\n${PASSWORD}\n${PASSWORD}\n`,
+    });
     expect(result.code).toBe(0);
     expect(result.stdout.match(/Password \(again\)/g)).toHaveLength(2);
     const { doorman } = await box.open();
@@ -98,7 +130,9 @@ describe('createsuperuser, interactive', () => {
   });
 
   it('refuses blank passwords without offering a bypass', async () => {
-    const result = await box.run(['createsuperuser', '--email', 'kim@example.com'], { input: `\n\n${PASSWORD}\n${PASSWORD}\n` });
+    const result = await box.run(['createsuperuser', '--email', 'kim@example.com'], {
+      input: `\n\n${PASSWORD}\n${PASSWORD}\n`,
+    });
     expect(result.code).toBe(0);
     expect(result.stderr).toBe("Error: Blank passwords aren't allowed.\n");
   });
@@ -106,9 +140,13 @@ describe('createsuperuser, interactive', () => {
   it('re-prompts for an invalid or taken e-mail', async () => {
     const env = { DOORMAN_SUPERUSER_PASSWORD: PASSWORD };
     await box.run(['createsuperuser', '--no-input', '--email', 'taken@example.com'], { env });
-    const result = await box.run(['createsuperuser'], { input: `\nnope\nTAKEN@example.com\nnew@example.com\n${PASSWORD}\n${PASSWORD}\n` });
+    const result = await box.run(['createsuperuser'], {
+      input: `\nnope\nTAKEN@example.com\nnew@example.com\n${PASSWORD}\n${PASSWORD}\n`,
+    });
     expect(result.code).toBe(0);
-    expect(result.stderr).toBe('Error: This field cannot be blank.\nError: Enter a valid email address.\nError: That email is already taken.\n');
+    expect(result.stderr).toBe(
+      'Error: This field cannot be blank.\nError: Enter a valid email address.\nError: That email is already taken.\n',
+    );
     expect(result.stdout.match(/Email: /g)).toHaveLength(4);
   });
 

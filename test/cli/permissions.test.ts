@@ -1,7 +1,13 @@
 import { PassThrough } from 'node:stream';
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { assignGroup, createGroup, grantPermission, listPermissions, registerPermissionCommands } from '../../src/cli/commands/permissions.js';
+import {
+  assignGroup,
+  createGroup,
+  grantPermission,
+  listPermissions,
+  registerPermissionCommands,
+} from '../../src/cli/commands/permissions.js';
 import { CliError, type CliIO } from '../../src/cli/io.js';
 import { cliSandbox, PASSWORD, type CliSandbox } from './cli-helpers.js';
 
@@ -11,8 +17,15 @@ let io: CliIO;
 beforeEach(async () => {
   box = cliSandbox();
   out = [];
-  io = { stdin: new PassThrough(), stdout: { write: (s: string) => out.push(s) }, stderr: { write: () => true }, env: { ...box.env } };
-  await box.run(['createsuperuser', '--no-input', '--email', 'kim@example.com'], { env: { DOORMAN_SUPERUSER_PASSWORD: PASSWORD } });
+  io = {
+    stdin: new PassThrough(),
+    stdout: { write: (s: string) => out.push(s) },
+    stderr: { write: () => true },
+    env: { ...box.env },
+  };
+  await box.run(['createsuperuser', '--no-input', '--email', 'kim@example.com'], {
+    env: { DOORMAN_SUPERUSER_PASSWORD: PASSWORD },
+  });
 });
 afterEach(() => box.cleanup());
 
@@ -47,10 +60,16 @@ describe('permission commands', () => {
     await expect(createGroup(io, '')).rejects.toThrow(CliError);
     await createGroup(io, 'editors');
     await expect(createGroup(io, 'editors')).rejects.toThrow('group with this name already exists.');
-    await expect(grantPermission(io, 'not a permission', { group: 'editors' })).rejects.toThrow(/<app_label>\.<codename>/);
-    await expect(grantPermission(io, 'board.add_post', { group: 'nobody' })).rejects.toThrow("group 'nobody' does not exist");
+    await expect(grantPermission(io, 'not a permission', { group: 'editors' })).rejects.toThrow(
+      /<app_label>\.<codename>/,
+    );
+    await expect(grantPermission(io, 'board.add_post', { group: 'nobody' })).rejects.toThrow(
+      "group 'nobody' does not exist",
+    );
     await expect(grantPermission(io, 'board.add_post', {})).rejects.toThrow(/exactly one/);
-    await expect(assignGroup(io, 'ghost@example.com', 'editors')).rejects.toThrow("user 'ghost@example.com' does not exist");
+    await expect(assignGroup(io, 'ghost@example.com', 'editors')).rejects.toThrow(
+      "user 'ghost@example.com' does not exist",
+    );
   });
 
   it('registers on a commander program', async () => {

@@ -45,7 +45,7 @@ describe('configuration and usage errors', () => {
     expect(result.stderr).toContain('doorman: configuration error: DOORMAN_DATABASE_URL: unsupported database URL');
   });
 
-  it('does not take the CLI\'s own DOORMAN_SUPERUSER_* variables for settings', async () => {
+  it("does not take the CLI's own DOORMAN_SUPERUSER_* variables for settings", async () => {
     const env = { DOORMAN_SUPERUSER_EMAIL: 'a@example.com', DOORMAN_SUPERUSER_PASSWORD: PASSWORD };
     expect((await box.run(['migrate'], { env })).code).toBe(0);
   });
@@ -53,9 +53,13 @@ describe('configuration and usage errors', () => {
   it('a SQLite path whose folder is missing is a configuration error, not a failure (issue 17)', async () => {
     await box.run(['migrate']);
     // The database file exists, so a path "inside" it has no folder.
-    const result = await box.run(['migrate'], { env: { DOORMAN_DATABASE_URL: `sqlite:${box.file}/not/a/dir/db.sqlite3` } });
+    const result = await box.run(['migrate'], {
+      env: { DOORMAN_DATABASE_URL: `sqlite:${box.file}/not/a/dir/db.sqlite3` },
+    });
     expect(result.code).toBe(78);
-    expect(result.stderr).toBe(`doorman: configuration error: DOORMAN_DATABASE_URL: the folder ${box.file}/not/a/dir of the SQLite file does not exist; create it first (doorman does not create folders)\n`);
+    expect(result.stderr).toBe(
+      `doorman: configuration error: DOORMAN_DATABASE_URL: the folder ${box.file}/not/a/dir of the SQLite file does not exist; create it first (doorman does not create folders)\n`,
+    );
   });
 
   it('prints one line, no stack, for an unexpected failure (and the stack with --traceback)', async () => {
@@ -75,7 +79,20 @@ describe('configuration and usage errors', () => {
   it('lists the commands with --help (no configuration needed) and exits 1 for an unknown command', async () => {
     const help = await box.run(['--help'], { env: { DOORMAN_NOPE: '1' } });
     expect(help.code).toBe(0);
-    for (const name of ['serve', 'migrate', 'createsuperuser', 'changepassword', 'flushexpiredtokens', 'deactivate', 'activate', 'group', 'grant', 'assign', 'permissions', 'keys']) {
+    for (const name of [
+      'serve',
+      'migrate',
+      'createsuperuser',
+      'changepassword',
+      'flushexpiredtokens',
+      'deactivate',
+      'activate',
+      'group',
+      'grant',
+      'assign',
+      'permissions',
+      'keys',
+    ]) {
       expect(help.stdout).toContain(name);
     }
     const unknown = await box.run(['frobnicate']);
@@ -85,8 +102,14 @@ describe('configuration and usage errors', () => {
 });
 
 describe('permission commands, through the program', () => {
-  it('creates a group, grants it a permission, assigns a user, and lists the user\'s permissions', async () => {
-    expect((await box.run(['createsuperuser', '--no-input', '--email', 'kim@example.com'], { env: { DOORMAN_SUPERUSER_PASSWORD: PASSWORD } })).code).toBe(0);
+  it("creates a group, grants it a permission, assigns a user, and lists the user's permissions", async () => {
+    expect(
+      (
+        await box.run(['createsuperuser', '--no-input', '--email', 'kim@example.com'], {
+          env: { DOORMAN_SUPERUSER_PASSWORD: PASSWORD },
+        })
+      ).code,
+    ).toBe(0);
     expect((await box.run(['group', 'create', 'editors'])).code).toBe(0);
     expect((await box.run(['grant', 'board.change_post', '--group', 'editors'])).code).toBe(0);
     expect((await box.run(['assign', 'kim@example.com', 'editors'])).code).toBe(0);
@@ -102,14 +125,28 @@ describe('permission commands, through the program', () => {
 describe('group list and group delete, through the program', () => {
   it('lists groups with their permissions, deletes one, and the member loses what it gave', async () => {
     expect((await box.run(['group', 'list'])).stdout).toBe('No groups.\n');
-    expect((await box.run(['createsuperuser', '--no-input', '--email', 'kim@example.com'], { env: { DOORMAN_SUPERUSER_PASSWORD: PASSWORD } })).code).toBe(0);
+    expect(
+      (
+        await box.run(['createsuperuser', '--no-input', '--email', 'kim@example.com'], {
+          env: { DOORMAN_SUPERUSER_PASSWORD: PASSWORD },
+        })
+      ).code,
+    ).toBe(0);
     await box.run(['group', 'create', 'editors']);
     await box.run(['group', 'create', 'readers']);
     await box.run(['grant', 'board.change_post', '--group', 'editors']);
     await box.run(['grant', 'board.add_post', '--group', 'editors']);
     await box.run(['assign', 'kim@example.com', 'editors']);
-    expect(await box.run(['group', 'list'])).toEqual({ code: 0, stdout: 'editors: board.add_post, board.change_post\nreaders: (no permissions)\n', stderr: '' });
-    expect(await box.run(['group', 'delete', 'editors'])).toEqual({ code: 0, stdout: "Group 'editors' deleted.\n", stderr: '' });
+    expect(await box.run(['group', 'list'])).toEqual({
+      code: 0,
+      stdout: 'editors: board.add_post, board.change_post\nreaders: (no permissions)\n',
+      stderr: '',
+    });
+    expect(await box.run(['group', 'delete', 'editors'])).toEqual({
+      code: 0,
+      stdout: "Group 'editors' deleted.\n",
+      stderr: '',
+    });
     expect((await box.run(['group', 'list'])).stdout).toBe('readers: (no permissions)\n');
     const kim = await box.run(['permissions', 'list', '--user', 'kim@example.com']);
     expect(kim.stdout).toContain('groups: (none)');
@@ -117,7 +154,11 @@ describe('group list and group delete, through the program', () => {
   });
 
   it('refuses to delete a group that does not exist, in one line', async () => {
-    expect(await box.run(['group', 'delete', 'nobody'])).toEqual({ code: 1, stdout: '', stderr: "doorman: error: group 'nobody' does not exist\n" });
+    expect(await box.run(['group', 'delete', 'nobody'])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: "doorman: error: group 'nobody' does not exist\n",
+    });
   });
 });
 
@@ -125,7 +166,11 @@ describe('--version', () => {
   it("prints package.json's version and needs no configuration", async () => {
     const { readFileSync } = await import('node:fs');
     const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
-    expect(await box.run(['--version'], { env: { DOORMAN_NOPE: '1' } })).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    expect(await box.run(['--version'], { env: { DOORMAN_NOPE: '1' } })).toEqual({
+      code: 0,
+      stdout: `${version}\n`,
+      stderr: '',
+    });
     expect((await box.run(['-V'])).stdout).toBe(`${version}\n`);
   });
 });
@@ -136,7 +181,9 @@ describe('keys command, through the program', () => {
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
     const file = join(mkdtempSync(join(tmpdir(), 'doorman-keys-')), 'keystore.json');
-    const generated = await box.run(['keys', 'generate', '--algorithm', 'ES256'], { env: { DOORMAN_KEYSTORE_FILE: file } });
+    const generated = await box.run(['keys', 'generate', '--algorithm', 'ES256'], {
+      env: { DOORMAN_KEYSTORE_FILE: file },
+    });
     expect(generated.code, generated.stderr).toBe(0);
     const listed = await box.run(['keys', 'list'], { env: { DOORMAN_KEYSTORE_FILE: file } });
     expect(listed.code, listed.stderr).toBe(0);

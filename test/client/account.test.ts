@@ -3,7 +3,13 @@ import { createDoormanClient, DoormanError, memoryTokenStorage, type DoormanClie
 import { PASSWORD } from '../helpers.js';
 import { liveDoorman, type LiveDoorman } from './live.js';
 
-const caught = (promise: Promise<unknown>) => promise.then(() => { throw new Error('expected a rejection'); }, (error: unknown) => error);
+const caught = (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: unknown) => error,
+  );
 
 /** The SDK's account calls and typed errors, against a real doorman (bearer mode). */
 describe('@doorman-auth/server/client account calls and typed errors (real server)', () => {
@@ -30,8 +36,21 @@ describe('@doorman-auth/server/client account calls and typed errors (real serve
     });
     expect(client.user).toBeNull();
 
-    const user = await client.join({ email: 'kim@example.com', password1: PASSWORD, password2: PASSWORD, gender: 'female', date_of_birth: '1999-02-03' });
-    expect(user).toEqual({ pk: expect.any(Number), email: 'kim@example.com', first_name: '', last_name: '', gender: 'female', date_of_birth: '1999-02-03' });
+    const user = await client.join({
+      email: 'kim@example.com',
+      password1: PASSWORD,
+      password2: PASSWORD,
+      gender: 'female',
+      date_of_birth: '1999-02-03',
+    });
+    expect(user).toEqual({
+      pk: expect.any(Number),
+      email: 'kim@example.com',
+      first_name: '',
+      last_name: '',
+      gender: 'female',
+      date_of_birth: '1999-02-03',
+    });
     expect(client.user).toEqual(user);
     expect(await client.tokens()).toEqual({ access: expect.any(String), refresh: expect.any(String) });
     expect(await client.mypage()).toEqual({ message: '반갑습니다, kim@example.com님!' });
@@ -41,7 +60,11 @@ describe('@doorman-auth/server/client account calls and typed errors (real serve
     await client.join({ email: 'kim@example.com', password1: PASSWORD, password2: PASSWORD });
     const other = createDoormanClient({ baseUrl: t.baseUrl });
     const error = await caught(other.login('kim@example.com', 'wrong password 1'));
-    expect(error).toMatchObject({ status: 400, code: null, fieldErrors: { non_field_errors: ['Unable to log in with provided credentials.'] } });
+    expect(error).toMatchObject({
+      status: 400,
+      code: null,
+      fieldErrors: { non_field_errors: ['Unable to log in with provided credentials.'] },
+    });
     expect(await other.tokens()).toBeNull();
     expect(await other.login('kim@example.com', PASSWORD)).toMatchObject({ email: 'kim@example.com' });
   });
@@ -49,27 +72,43 @@ describe('@doorman-auth/server/client account calls and typed errors (real serve
   it('a 401 without a session is typed and carries the body; nothing is refreshed', async () => {
     const error = await caught(client.mypage());
     expect(error).toMatchObject({
-      status: 401, code: 'not_authenticated', detail: 'Authentication credentials were not provided.',
-      body: { detail: 'Authentication credentials were not provided.', code: 'not_authenticated' }, fieldErrors: {},
+      status: 401,
+      code: 'not_authenticated',
+      detail: 'Authentication credentials were not provided.',
+      body: { detail: 'Authentication credentials were not provided.', code: 'not_authenticated' },
+      fieldErrors: {},
     });
     expect(t.count('/account/token/refresh/')).toBe(0);
   });
 
-  it('a refused access token without a refresh token (a native app\'s half-restored storage) ends the session', async () => {
+  it("a refused access token without a refresh token (a native app's half-restored storage) ends the session", async () => {
     const storage = memoryTokenStorage({ access: 'not.a.token', refresh: null });
     const restored = createDoormanClient({ baseUrl: t.baseUrl, storage });
     const error = await caught(restored.mypage());
-    expect(error).toMatchObject({ status: 401, code: 'token_not_valid', detail: 'Given token not valid for any token type' });
-    expect((error as DoormanError).body).toMatchObject({ messages: [expect.objectContaining({ token_type: 'access' })] });
+    expect(error).toMatchObject({
+      status: 401,
+      code: 'token_not_valid',
+      detail: 'Given token not valid for any token type',
+    });
+    expect((error as DoormanError).body).toMatchObject({
+      messages: [expect.objectContaining({ token_type: 'access' })],
+    });
     expect(await restored.tokens()).toBeNull();
   });
 
   it('a native app restores its session from its own token storage', async () => {
     const storage = memoryTokenStorage();
-    await createDoormanClient({ baseUrl: t.baseUrl, storage }).join({ email: 'kim@example.com', password1: PASSWORD, password2: PASSWORD });
+    await createDoormanClient({ baseUrl: t.baseUrl, storage }).join({
+      email: 'kim@example.com',
+      password1: PASSWORD,
+      password2: PASSWORD,
+    });
     // Next launch: only the refresh token was kept; the first call refreshes and goes through.
     const { refresh } = (await storage.load())!;
-    const relaunched = createDoormanClient({ baseUrl: t.baseUrl, storage: memoryTokenStorage({ access: null, refresh }) });
+    const relaunched = createDoormanClient({
+      baseUrl: t.baseUrl,
+      storage: memoryTokenStorage({ access: null, refresh }),
+    });
     expect(await relaunched.getUser()).toMatchObject({ email: 'kim@example.com' });
     expect(t.count('/account/token/refresh/')).toBe(1);
   });
@@ -80,14 +119,27 @@ describe('@doorman-auth/server/client account calls and typed errors (real serve
     await phone.login('kim@example.com', PASSWORD);
 
     expect(await client.getUser()).toMatchObject({ email: 'kim@example.com', first_name: '' });
-    expect(await client.updateUser({ first_name: 'Minji', gender: 'female' })).toMatchObject({ first_name: 'Minji', gender: 'female' });
+    expect(await client.updateUser({ first_name: 'Minji', gender: 'female' })).toMatchObject({
+      first_name: 'Minji',
+      gender: 'female',
+    });
     expect(client.user).toMatchObject({ first_name: 'Minji' });
     const bad = await caught(client.updateUser({ date_of_birth: 'yesterday' }));
     expect(bad).toMatchObject({ status: 400, fieldErrors: { date_of_birth: [expect.stringContaining('format')] } });
 
-    const wrong = await caught(client.changePassword({ old_password: 'nope nope 1', new_password1: 'battery staple 7', new_password2: 'battery staple 7' }));
+    const wrong = await caught(
+      client.changePassword({
+        old_password: 'nope nope 1',
+        new_password1: 'battery staple 7',
+        new_password2: 'battery staple 7',
+      }),
+    );
     expect(wrong).toMatchObject({ status: 400, fieldErrors: { old_password: [expect.any(String)] } });
-    await client.changePassword({ old_password: PASSWORD, new_password1: 'battery staple 7', new_password2: 'battery staple 7' });
+    await client.changePassword({
+      old_password: PASSWORD,
+      new_password1: 'battery staple 7',
+      new_password2: 'battery staple 7',
+    });
     expect(await client.mypage()).toEqual({ message: '반갑습니다, kim@example.com님!' });
     // The phone's session ended: its refresh is refused, so it is signed out.
     await expect(phone.mypage()).rejects.toMatchObject({ status: 401, code: 'token_not_valid' });
@@ -116,15 +168,29 @@ describe('@doorman-auth/server/client account calls and typed errors (real serve
     await expect(client.logout()).resolves.toBeUndefined();
   });
 
-  it('a non-JSON error (a proxy\'s page) is still a DoormanError with its status', async () => {
-    const proxy: typeof fetch = async () => new Response('<h1>Bad Gateway</h1>', { status: 502, headers: { 'content-type': 'text/html' } });
+  it("a non-JSON error (a proxy's page) is still a DoormanError with its status", async () => {
+    const proxy: typeof fetch = async () =>
+      new Response('<h1>Bad Gateway</h1>', { status: 502, headers: { 'content-type': 'text/html' } });
     const error = await caught(createDoormanClient({ baseUrl: t.baseUrl, fetch: proxy }).mypage());
-    expect(error).toMatchObject({ status: 502, code: null, detail: null, body: null, fieldErrors: {}, message: 'HTTP 502' });
+    expect(error).toMatchObject({
+      status: 502,
+      code: null,
+      detail: null,
+      body: null,
+      fieldErrors: {},
+      message: 'HTTP 502',
+    });
   });
 
   it('a 429 carries Retry-After', async () => {
-    const throttled: typeof fetch = async () => Response.json({ detail: 'Request was throttled. Expected available in 7 seconds.', code: 'throttled' }, { status: 429, headers: { 'retry-after': '7' } });
-    const error = await caught(createDoormanClient({ baseUrl: t.baseUrl, fetch: throttled }).login('kim@example.com', PASSWORD));
+    const throttled: typeof fetch = async () =>
+      Response.json(
+        { detail: 'Request was throttled. Expected available in 7 seconds.', code: 'throttled' },
+        { status: 429, headers: { 'retry-after': '7' } },
+      );
+    const error = await caught(
+      createDoormanClient({ baseUrl: t.baseUrl, fetch: throttled }).login('kim@example.com', PASSWORD),
+    );
     expect(error).toMatchObject({ status: 429, code: 'throttled', retryAfter: 7 });
   });
 });

@@ -20,7 +20,13 @@ describe('@doorman-auth/server/client cookie mode with CSRF (real server)', () =
     await join(t.app);
     jar = cookieJar();
     ended.mockReset();
-    client = createDoormanClient({ baseUrl: t.baseUrl, mode: 'cookie', fetch: jar.fetch, readCookie: jar.readCookie, onSessionEnd: ended });
+    client = createDoormanClient({
+      baseUrl: t.baseUrl,
+      mode: 'cookie',
+      fetch: jar.fetch,
+      readCookie: jar.readCookie,
+      onSessionEnd: ended,
+    });
     await client.login('kim@example.com', PASSWORD);
   });
   afterEach(async () => {
@@ -31,12 +37,14 @@ describe('@doorman-auth/server/client cookie mode with CSRF (real server)', () =
   it('login leaves the tokens to HttpOnly cookies: the client holds none, script sees only the CSRF cookie', async () => {
     expect(client.user).toMatchObject({ email: 'kim@example.com' });
     expect(await client.tokens()).toBeNull();
-    expect(jar.all()).toEqual(expect.arrayContaining([
-      { name: 'doorman-auth', path: '/', httpOnly: true },
-      { name: 'doorman-refresh', path: '/account/token/refresh', httpOnly: true },
-      { name: 'doorman-refresh', path: '/account/logout', httpOnly: true },
-      { name: 'csrftoken', path: '/', httpOnly: false },
-    ]));
+    expect(jar.all()).toEqual(
+      expect.arrayContaining([
+        { name: 'doorman-auth', path: '/', httpOnly: true },
+        { name: 'doorman-refresh', path: '/account/token/refresh', httpOnly: true },
+        { name: 'doorman-refresh', path: '/account/logout', httpOnly: true },
+        { name: 'csrftoken', path: '/', httpOnly: false },
+      ]),
+    );
     expect(jar.readCookie('doorman-refresh')).toBeNull();
     expect(await client.mypage()).toEqual({ message: '반갑습니다, kim@example.com님!' });
     // No Authorization header: the cookie authenticated it.
@@ -54,7 +62,12 @@ describe('@doorman-auth/server/client cookie mode with CSRF (real server)', () =
     const blind = createDoormanClient({ baseUrl: t.baseUrl, mode: 'cookie', fetch: jar.fetch, readCookie: () => null });
     const error = await blind.updateUser({ first_name: 'X' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DoormanError);
-    expect(error).toMatchObject({ status: 403, code: 'csrf_failed', detail: 'CSRF Failed: CSRF token missing.', fieldErrors: {} });
+    expect(error).toMatchObject({
+      status: 403,
+      code: 'csrf_failed',
+      detail: 'CSRF Failed: CSRF token missing.',
+      fieldErrors: {},
+    });
     expect((await client.getUser()).first_name).toBe('Minji');
   });
 
@@ -62,7 +75,12 @@ describe('@doorman-auth/server/client cookie mode with CSRF (real server)', () =
     advance(t, 3);
     // The browser dropped the expired access cookie: the server sees no credentials at all.
     expect(jar.all().some((c) => c.name === 'doorman-auth')).toBe(false);
-    const results = await Promise.all([client.mypage(), client.mypage(), client.getUser(), client.updateUser({ last_name: 'Kim' })]);
+    const results = await Promise.all([
+      client.mypage(),
+      client.mypage(),
+      client.getUser(),
+      client.updateUser({ last_name: 'Kim' }),
+    ]);
     expect(results[0]).toEqual({ message: '반갑습니다, kim@example.com님!' });
     expect(results[3]).toMatchObject({ last_name: 'Kim' });
     expect(t.count(REFRESH)).toBe(1);

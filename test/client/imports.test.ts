@@ -17,8 +17,12 @@ describe('@doorman-auth/server/client', () => {
     }
   });
 
-  it('compiles for a browser (the DOM\'s types, none of Node\'s)', () => {
-    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.client.json')], { stdio: 'pipe' });
+  it("compiles for a browser (the DOM's types, none of Node's)", () => {
+    execFileSync(
+      process.execPath,
+      [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.client.json')],
+      { stdio: 'pipe' },
+    );
   }, 60_000);
 
   it('is exported as its own package entry', () => {

@@ -11,13 +11,21 @@ export interface LiveDoorman extends TestApp {
 }
 
 /** A real doorman on 127.0.0.1:<free port>, recording every request it answers. */
-export async function liveDoorman(options: TestAppOptions & { routes?: (app: FastifyInstance) => void } = {}): Promise<LiveDoorman> {
+export async function liveDoorman(
+  options: TestAppOptions & { routes?: (app: FastifyInstance) => void } = {},
+): Promise<LiveDoorman> {
   const t = await testApp(options);
   options.routes?.(t.app);
   const seen: LiveDoorman['seen'] = [];
   // onResponse: requests refused before their handler (401, 403 CSRF) are recorded too.
   t.app.addHook('onResponse', async (request, reply) => {
-    seen.push({ method: request.method, url: request.url, status: reply.statusCode, body: request.body, headers: { ...request.headers } });
+    seen.push({
+      method: request.method,
+      url: request.url,
+      status: reply.statusCode,
+      body: request.body,
+      headers: { ...request.headers },
+    });
   });
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = t.app.server.address() as AddressInfo;
@@ -47,12 +55,19 @@ export function cookieJar() {
   const cookies = new Map<string, StoredCookie>();
   const live = () => [...cookies.values()].filter((c) => c.expires === null || c.expires > Date.now());
   const pathMatches = (requestPath: string, cookiePath: string) =>
-    requestPath === cookiePath || (requestPath.startsWith(cookiePath) && (cookiePath.endsWith('/') || requestPath[cookiePath.length] === '/'));
+    requestPath === cookiePath ||
+    (requestPath.startsWith(cookiePath) && (cookiePath.endsWith('/') || requestPath[cookiePath.length] === '/'));
 
   function store(header: string) {
     const [pair = '', ...attributes] = header.split(';').map((part) => part.trim());
     const at = pair.indexOf('=');
-    const cookie: StoredCookie = { name: pair.slice(0, at), value: pair.slice(at + 1), path: '/', httpOnly: false, expires: null };
+    const cookie: StoredCookie = {
+      name: pair.slice(0, at),
+      value: pair.slice(at + 1),
+      path: '/',
+      httpOnly: false,
+      expires: null,
+    };
     for (const attribute of attributes) {
       const [key = '', value = ''] = attribute.split('=');
       const name = key.toLowerCase();
@@ -68,7 +83,9 @@ export function cookieJar() {
   const fetchWithJar: typeof fetch = async (input, init) => {
     const url = new URL(String(input));
     const headers = new Headers(init?.headers);
-    const sent = live().filter((c) => pathMatches(url.pathname, c.path)).map((c) => `${c.name}=${c.value}`);
+    const sent = live()
+      .filter((c) => pathMatches(url.pathname, c.path))
+      .map((c) => `${c.name}=${c.value}`);
     if (sent.length > 0) headers.set('cookie', sent.join('; '));
     const response = await fetch(input, { ...init, headers });
     for (const header of response.headers.getSetCookie()) store(header);

@@ -62,14 +62,22 @@ describe('@doorman-auth/server/client refresh (bearer mode, real server)', () =>
     // A route of the host that refuses every token: one refresh, one retry, then the error.
     await t.close();
     const refusal = { detail: 'Given token not valid for any token type', code: 'token_not_valid' };
-    t = await liveDoorman({ routes: (app) => app.get('/refuses/', async (_request, reply) => reply.status(401).send(refusal)) });
+    t = await liveDoorman({
+      routes: (app) => app.get('/refuses/', async (_request, reply) => reply.status(401).send(refusal)),
+    });
     await join(t.app);
     client = createDoormanClient({ baseUrl: t.baseUrl, onSessionEnd: ended });
     await client.login('kim@example.com', PASSWORD);
 
     const error = await client.request('GET', '/refuses/').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DoormanError);
-    expect(error).toMatchObject({ status: 401, code: 'token_not_valid', detail: refusal.detail, fieldErrors: {}, body: refusal });
+    expect(error).toMatchObject({
+      status: 401,
+      code: 'token_not_valid',
+      detail: refusal.detail,
+      fieldErrors: {},
+      body: refusal,
+    });
     expect(t.count('/refuses/')).toBe(2);
     expect(t.count(REFRESH)).toBe(1);
     // The refresh itself succeeded: the session goes on.
@@ -80,7 +88,11 @@ describe('@doorman-auth/server/client refresh (bearer mode, real server)', () =>
   it('a refused refresh clears the state, calls onSessionEnd once, and rejects every waiting call with the typed error', async () => {
     const { refresh } = (await client.tokens())!;
     // The session ends elsewhere (another device logs it out): its access token dies at once.
-    const logout = await fetch(`${t.baseUrl}/account/logout/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refresh }) });
+    const logout = await fetch(`${t.baseUrl}/account/logout/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refresh }),
+    });
     expect(logout.status).toBe(200);
 
     const results = await Promise.allSettled([client.mypage(), client.getUser(), client.mypage()]);

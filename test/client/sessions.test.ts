@@ -19,7 +19,7 @@ describe('@doorman-auth/server/client sessions (real server)', () => {
   });
   afterEach(() => t.close());
 
-  it('lists the sessions with this one marked current, and ends another device\'s', async () => {
+  it("lists the sessions with this one marked current, and ends another device's", async () => {
     const sessions = await laptop.sessions.list();
     expect(sessions.filter((s) => s.current)).toHaveLength(1);
     expect(sessions.length).toBeGreaterThanOrEqual(3); // join's, the laptop's, the phone's
@@ -47,7 +47,11 @@ describe('@doorman-auth/server/client sessions (real server)', () => {
   });
 
   it('a password change keeps this client signed in (in its new session) and ends the others', async () => {
-    await laptop.changePassword({ old_password: PASSWORD, new_password1: 'battery staple 7', new_password2: 'battery staple 7' });
+    await laptop.changePassword({
+      old_password: PASSWORD,
+      new_password1: 'battery staple 7',
+      new_password2: 'battery staple 7',
+    });
     expect(await laptop.mypage()).toEqual({ message: '반갑습니다, kim@example.com님!' });
     expect(t.count('/account/token/refresh/')).toBe(0);
     await expect(phone.mypage()).rejects.toMatchObject({ status: 401 });
@@ -58,7 +62,12 @@ describe('@doorman-auth/server/client sessions (real server)', () => {
     t = await liveDoorman({ config: { authCookie: 'doorman-auth', refreshCookie: 'doorman-refresh' } });
     await join(t.app);
     const jar = cookieJar();
-    const page = createDoormanClient({ baseUrl: t.baseUrl, mode: 'cookie', fetch: jar.fetch, readCookie: jar.readCookie });
+    const page = createDoormanClient({
+      baseUrl: t.baseUrl,
+      mode: 'cookie',
+      fetch: jar.fetch,
+      readCookie: jar.readCookie,
+    });
     await page.login('kim@example.com', PASSWORD);
     expect((await page.sessions.list()).some((s) => s.current)).toBe(true);
     await page.logoutAll();

@@ -1,6 +1,16 @@
 import type { Static } from '@fastify/type-provider-typebox';
 import { describe, expectTypeOf, it } from 'vitest';
-import type { AuthResponse, JoinInput, MypageResponse, PasswordChangeInput, PasswordChangeResponse, ProfileInput, RefreshResponse, Session, User } from '../../src/client/index.js';
+import type {
+  AuthResponse,
+  JoinInput,
+  MypageResponse,
+  PasswordChangeInput,
+  PasswordChangeResponse,
+  ProfileInput,
+  RefreshResponse,
+  Session,
+  User,
+} from '../../src/client/index.js';
 import type * as schemas from '../../src/http/schemas.js';
 
 type Wire<K extends keyof typeof schemas> = Static<(typeof schemas)[K]>;

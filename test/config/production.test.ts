@@ -31,28 +31,57 @@ describe('production refuses weak secrets', () => {
   });
 
   it('at start, naming the setting', () => {
-    expect(production({ DOORMAN_SIGNING_KEY: 'changeme-changeme-changeme-changeme-changeme-changeme' })).toThrow(/^DOORMAN_SIGNING_KEY: looks like a placeholder \(contains "changeme"\)/);
-    expect(production({ DOORMAN_SIGNING_KEY: 'x7Kq2!Zp9Wx7Kq2!Zp9Wx7Kq2!Zp9Wx7Kq2!Zp9Wx7Kq2!Zp9W' })).toThrow(/^DOORMAN_SIGNING_KEY: is a short pattern repeated/);
-    expect(production({ DOORMAN_SIGNING_KEY: STRONG, DOORMAN_CSRF_SECRET: 'secretsecretsecretsecretsecretsecret' })).toThrow(/^DOORMAN_CSRF_SECRET:/);
-    expect(production({ DOORMAN_SIGNING_KEY: STRONG, DOORMAN_COOKIE_SECURE: 'false' })).toThrow(/^DOORMAN_COOKIE_SECURE: must stay on in production/);
+    expect(production({ DOORMAN_SIGNING_KEY: 'changeme-changeme-changeme-changeme-changeme-changeme' })).toThrow(
+      /^DOORMAN_SIGNING_KEY: looks like a placeholder \(contains "changeme"\)/,
+    );
+    expect(production({ DOORMAN_SIGNING_KEY: 'x7Kq2!Zp9Wx7Kq2!Zp9Wx7Kq2!Zp9Wx7Kq2!Zp9Wx7Kq2!Zp9W' })).toThrow(
+      /^DOORMAN_SIGNING_KEY: is a short pattern repeated/,
+    );
+    expect(
+      production({ DOORMAN_SIGNING_KEY: STRONG, DOORMAN_CSRF_SECRET: 'secretsecretsecretsecretsecretsecret' }),
+    ).toThrow(/^DOORMAN_CSRF_SECRET:/);
+    expect(production({ DOORMAN_SIGNING_KEY: STRONG, DOORMAN_COOKIE_SECURE: 'false' })).toThrow(
+      /^DOORMAN_COOKIE_SECURE: must stay on in production/,
+    );
     expect(production({ DOORMAN_SIGNING_KEY: STRONG })()).toMatchObject({ environment: 'production' });
     // Development and tests are not checked.
-    expect(loadConfig({ env: { NODE_ENV: 'development', DOORMAN_SIGNING_KEY: 'changeme-changeme-changeme-changeme', DOORMAN_COOKIE_SECURE: 'false' }, ignoreFile: true }).cookieSecure).toBe(false);
+    expect(
+      loadConfig({
+        env: {
+          NODE_ENV: 'development',
+          DOORMAN_SIGNING_KEY: 'changeme-changeme-changeme-changeme',
+          DOORMAN_COOKIE_SECURE: 'false',
+        },
+        ignoreFile: true,
+      }).cookieSecure,
+    ).toBe(false);
   });
 
   it('key and keystore files readable by group or others', () => {
     const keyFile = join(dir, 'key');
     writeFileSync(keyFile, STRONG, { mode: 0o644 });
     chmodSync(keyFile, 0o644);
-    expect(production({ DOORMAN_SIGNING_KEY_FILE: keyFile })).toThrow(/^DOORMAN_SIGNING_KEY_FILE: .*key is readable by others \(mode 0644\); chmod 600 it/);
+    expect(production({ DOORMAN_SIGNING_KEY_FILE: keyFile })).toThrow(
+      /^DOORMAN_SIGNING_KEY_FILE: .*key is readable by others \(mode 0644\); chmod 600 it/,
+    );
     chmodSync(keyFile, 0o600);
     expect(production({ DOORMAN_SIGNING_KEY_FILE: keyFile })()).toMatchObject({ environment: 'production' });
     const store = join(dir, 'keystore.json');
-    ensureDevKeys(loadConfig({ env: { DOORMAN_KEYSTORE_FILE: store, DOORMAN_ALGORITHM: 'ES256' }, ignoreFile: true, overrides: { environment: 'development' } }));
+    ensureDevKeys(
+      loadConfig({
+        env: { DOORMAN_KEYSTORE_FILE: store, DOORMAN_ALGORITHM: 'ES256' },
+        ignoreFile: true,
+        overrides: { environment: 'development' },
+      }),
+    );
     expect(statSync(store).mode & 0o777).toBe(0o600);
-    expect(production({ DOORMAN_KEYSTORE_FILE: store, DOORMAN_ALGORITHM: 'ES256' })()).toMatchObject({ environment: 'production' });
+    expect(production({ DOORMAN_KEYSTORE_FILE: store, DOORMAN_ALGORITHM: 'ES256' })()).toMatchObject({
+      environment: 'production',
+    });
     chmodSync(store, 0o640);
-    expect(production({ DOORMAN_KEYSTORE_FILE: store, DOORMAN_ALGORITHM: 'ES256' })).toThrow(/^DOORMAN_KEYSTORE_FILE: .*mode 0640/);
+    expect(production({ DOORMAN_KEYSTORE_FILE: store, DOORMAN_ALGORITHM: 'ES256' })).toThrow(
+      /^DOORMAN_KEYSTORE_FILE: .*mode 0640/,
+    );
   });
 });
 
@@ -61,7 +90,8 @@ describe('the database files', () => {
     const path = join(dir, 'db.sqlite3');
     const storage = sqliteStorage(path);
     await storage.migrate();
-    for (const file of [path, `${path}-wal`, `${path}-shm`]) expect((statSync(file).mode & 0o777).toString(8), file).toBe('600');
+    for (const file of [path, `${path}-wal`, `${path}-shm`])
+      expect((statSync(file).mode & 0o777).toString(8), file).toBe('600');
     await storage.close();
     chmodSync(path, 0o644);
     const again = sqliteStorage(path);

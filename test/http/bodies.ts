@@ -22,7 +22,10 @@ export function tokenNotValid(detail: string) {
 export const NOT_AUTHENTICATED = { detail: 'Authentication credentials were not provided.', code: 'not_authenticated' };
 export const BLACKLISTED = tokenNotValid('Token is blacklisted');
 export const BAD_CREDENTIALS = { non_field_errors: ['Unable to log in with provided credentials.'] };
-export const NO_ACTIVE_ACCOUNT = { detail: 'No active account found with the given credentials', code: 'no_active_account' };
+export const NO_ACTIVE_ACCOUNT = {
+  detail: 'No active account found with the given credentials',
+  code: 'no_active_account',
+};
 export const REQUIRED = ['This field is required.'];
 
 /** POST JSON. */

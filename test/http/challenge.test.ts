@@ -4,25 +4,75 @@ import { bearer, PASSWORD, type SessionApp, type TestApp, withSession } from '..
 import { CHALLENGE, post } from './bodies.js';
 
 /** Every way to get a 401, each paired with the code it answers. */
-const CASES: Array<[string, string, (t: TestApp, s: { access: string; refresh: string }) => Promise<LightMyRequestResponse>]> = [
+const CASES: Array<
+  [string, string, (t: TestApp, s: { access: string; refresh: string }) => Promise<LightMyRequestResponse>]
+> = [
   ['mypage without credentials', 'not_authenticated', (t) => t.app.inject({ url: '/account/mypage/' })],
-  ['mypage with a Basic header', 'not_authenticated', (t) => t.app.inject({ url: '/account/mypage/', headers: { authorization: 'Basic a2ltOnB3' } })],
-  ['mypage with three header parts', 'bad_authorization_header', (t) => t.app.inject({ url: '/account/mypage/', headers: { authorization: 'Bearer a b' } })],
-  ['mypage with a bad token', 'token_not_valid', (t) => t.app.inject({ url: '/account/mypage/', headers: bearer('bad') })],
-  ['mypage with a refresh token', 'token_not_valid', (t, s) => t.app.inject({ url: '/account/mypage/', headers: bearer(s.refresh) })],
+  [
+    'mypage with a Basic header',
+    'not_authenticated',
+    (t) => t.app.inject({ url: '/account/mypage/', headers: { authorization: 'Basic a2ltOnB3' } }),
+  ],
+  [
+    'mypage with three header parts',
+    'bad_authorization_header',
+    (t) => t.app.inject({ url: '/account/mypage/', headers: { authorization: 'Bearer a b' } }),
+  ],
+  [
+    'mypage with a bad token',
+    'token_not_valid',
+    (t) => t.app.inject({ url: '/account/mypage/', headers: bearer('bad') }),
+  ],
+  [
+    'mypage with a refresh token',
+    'token_not_valid',
+    (t, s) => t.app.inject({ url: '/account/mypage/', headers: bearer(s.refresh) }),
+  ],
   ['user without credentials', 'not_authenticated', (t) => t.app.inject({ url: '/account/user/' })],
-  ['PATCH user without credentials', 'not_authenticated', (t) => t.app.inject({ method: 'PATCH', url: '/account/user/', payload: {} })],
+  [
+    'PATCH user without credentials',
+    'not_authenticated',
+    (t) => t.app.inject({ method: 'PATCH', url: '/account/user/', payload: {} }),
+  ],
   ['password change without credentials', 'not_authenticated', (t) => post(t.app, '/account/password/change/', {})],
   ['logout without a refresh token', 'token_not_valid', (t) => post(t.app, '/account/logout/', {})],
   ['logout with a bad refresh token', 'token_not_valid', (t) => post(t.app, '/account/logout/', { refresh: 'bad' })],
   ['/account/token/refresh/ without a token', 'token_not_valid', (t) => post(t.app, '/account/token/refresh/', {})],
-  ['/account/token/verify/ with a bad token', 'token_not_valid', (t) => post(t.app, '/account/token/verify/', { token: 'bad' })],
-  ['/api/token/ with bad credentials', 'no_active_account', (t) => post(t.app, '/api/token/', { email: 'kim@example.com', password: 'nope nope' })],
-  ['/api/token/refresh/ with an access token', 'token_not_valid', (t, s) => post(t.app, '/api/token/refresh/', { refresh: s.access })],
-  ['/api/token/verify/ with a bad token', 'token_not_valid', (t) => post(t.app, '/api/token/verify/', { token: 'bad' })],
-  ['/api/token/blacklist/ with a bad token', 'token_not_valid', (t) => post(t.app, '/api/token/blacklist/', { refresh: 'bad' })],
-  ['/api/token/sliding/ with bad credentials', 'no_active_account', (t) => post(t.app, '/api/token/sliding/', { email: 'kim@example.com', password: 'nope nope' })],
-  ['/api/token/sliding/refresh/ with a bad token', 'token_not_valid', (t) => post(t.app, '/api/token/sliding/refresh/', { token: 'bad' })],
+  [
+    '/account/token/verify/ with a bad token',
+    'token_not_valid',
+    (t) => post(t.app, '/account/token/verify/', { token: 'bad' }),
+  ],
+  [
+    '/api/token/ with bad credentials',
+    'no_active_account',
+    (t) => post(t.app, '/api/token/', { email: 'kim@example.com', password: 'nope nope' }),
+  ],
+  [
+    '/api/token/refresh/ with an access token',
+    'token_not_valid',
+    (t, s) => post(t.app, '/api/token/refresh/', { refresh: s.access }),
+  ],
+  [
+    '/api/token/verify/ with a bad token',
+    'token_not_valid',
+    (t) => post(t.app, '/api/token/verify/', { token: 'bad' }),
+  ],
+  [
+    '/api/token/blacklist/ with a bad token',
+    'token_not_valid',
+    (t) => post(t.app, '/api/token/blacklist/', { refresh: 'bad' }),
+  ],
+  [
+    '/api/token/sliding/ with bad credentials',
+    'no_active_account',
+    (t) => post(t.app, '/api/token/sliding/', { email: 'kim@example.com', password: 'nope nope' }),
+  ],
+  [
+    '/api/token/sliding/refresh/ with a bad token',
+    'token_not_valid',
+    (t) => post(t.app, '/api/token/sliding/refresh/', { token: 'bad' }),
+  ],
 ];
 
 describe('WWW-Authenticate', () => {

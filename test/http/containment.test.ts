@@ -20,7 +20,7 @@ describe('containment of a stolen refresh token (SQLite)', () => {
   const mypage = (access: string) => t.app.inject({ url: '/account/mypage/', headers: bearer(access) });
   const refresh = (token: string) => post(t.app, '/api/token/refresh/', { refresh: token });
 
-  it('thief rotates first: the victim\'s reuse of the spent token ends the session, the thief\'s new tokens with it', async () => {
+  it("thief rotates first: the victim's reuse of the spent token ends the session, the thief's new tokens with it", async () => {
     const thief = (await refresh(victim.refresh)).json();
     expect((await mypage(thief.access)).statusCode).toBe(200);
     const reuse = await refresh(victim.refresh);
@@ -39,7 +39,7 @@ describe('containment of a stolen refresh token (SQLite)', () => {
     expect(events.map((e) => e.kind)).toEqual(['session_revoked', 'refresh_reuse']);
   });
 
-  it('victim rotates first: the thief\'s later use of the copy ends the session', async () => {
+  it("victim rotates first: the thief's later use of the copy ends the session", async () => {
     const rotated = (await refresh(victim.refresh)).json();
     expect((await refresh(victim.refresh)).json()).toEqual(BLACKLISTED);
     expect((await refresh(rotated.refresh)).json()).toEqual(BLACKLISTED);
@@ -54,7 +54,7 @@ describe('containment of a stolen refresh token (SQLite)', () => {
     expect((await refresh(thief.refresh)).json()).toEqual(BLACKLISTED);
   });
 
-  it('the victim\'s logout with the spent refresh token ends the session the thief took over', async () => {
+  it("the victim's logout with the spent refresh token ends the session the thief took over", async () => {
     const thief = (await refresh(victim.refresh)).json();
     await post(t.app, '/account/logout/', { refresh: victim.refresh }, bearer(victim.access));
     expect((await mypage(thief.access)).statusCode).toBe(401);
@@ -73,7 +73,7 @@ describe('containment of a stolen refresh token (SQLite)', () => {
     expect((await refresh(victim.refresh)).json()).toEqual(BLACKLISTED);
   });
 
-  it('logout ends the access token\'s session when the refresh token is spent (the thief\'s copy was used)', async () => {
+  it("logout ends the access token's session when the refresh token is spent (the thief's copy was used)", async () => {
     const other = await login(t.app);
     const thief = (await refresh(other.refresh)).json();
     // The victim logs out of the first session with the second one's spent refresh token.
@@ -86,7 +86,10 @@ describe('containment of a stolen refresh token (SQLite)', () => {
     const sessions = await Promise.all(Array.from({ length: 40 }, () => login(t.app)));
     const outcomes = await Promise.all(
       sessions.map(async (s) => {
-        const [, refreshed] = await Promise.all([post(t.app, '/account/logout/', { refresh: s.refresh }, bearer(s.access)), refresh(s.refresh)]);
+        const [, refreshed] = await Promise.all([
+          post(t.app, '/account/logout/', { refresh: s.refresh }, bearer(s.access)),
+          refresh(s.refresh),
+        ]);
         return refreshed.statusCode === 200 ? (refreshed.json() as { access: string; refresh: string }) : null;
       }),
     );
@@ -112,7 +115,11 @@ describe('a password change ends every session the old password opened', () => {
   it('including logins that read the old credentials before the change and finish after it', async () => {
     await join(t.app);
     const before = (await t.storage.users.findById(1))!;
-    await t.doorman.sessions.changePassword(before, { old_password: PASSWORD, new_password1: NEW, new_password2: NEW }, {});
+    await t.doorman.sessions.changePassword(
+      before,
+      { old_password: PASSWORD, new_password1: NEW, new_password2: NEW },
+      {},
+    );
     // A login that verified the old password, then lost the CPU to the change: it issues now.
     await expect(t.doorman.tokens.issuePair(before)).rejects.toMatchObject({ code: 'no_active_account' });
     await expect(t.doorman.tokens.issueSliding(before)).rejects.toBeInstanceOf(AuthError);
@@ -136,14 +143,24 @@ describe('a password change ends every session the old password opened', () => {
     const response = await post(t.app, '/account/login/', { email: 'kim@example.com', password: PASSWORD });
     expect(raced).toBe(true);
     expect(response.statusCode).toBe(401);
-    expect(response.json()).toEqual({ detail: 'No active account found with the given credentials', code: 'no_active_account' });
+    expect(response.json()).toEqual({
+      detail: 'No active account found with the given credentials',
+      code: 'no_active_account',
+    });
     expect(await t.storage.sessions.live(1, new Date(t.clock.now))).toHaveLength(1); // the join's (changeCredentials alone ends none)
   });
 
   it('with logins racing the change over HTTP: none that answered 200 is alive afterwards', async () => {
     const joined = await join(t.app);
-    const logins = Array.from({ length: 12 }, () => post(t.app, '/account/login/', { email: 'kim@example.com', password: PASSWORD }));
-    const change = post(t.app, '/account/password/change/', { old_password: PASSWORD, new_password1: NEW, new_password2: NEW }, bearer(joined.access));
+    const logins = Array.from({ length: 12 }, () =>
+      post(t.app, '/account/login/', { email: 'kim@example.com', password: PASSWORD }),
+    );
+    const change = post(
+      t.app,
+      '/account/password/change/',
+      { old_password: PASSWORD, new_password1: NEW, new_password2: NEW },
+      bearer(joined.access),
+    );
     const [changed, ...answered] = await Promise.all([change, ...logins]);
     expect(changed.statusCode).toBe(200);
     for (const response of answered.filter((r) => r.statusCode === 200)) {
@@ -154,7 +171,7 @@ describe('a password change ends every session the old password opened', () => {
     expect(await t.storage.sessions.live(1, new Date(t.clock.now))).toHaveLength(1);
   });
 
-  it('refuses at refresh a session whose credentials epoch is older than the user\'s (a change made by another path)', async () => {
+  it("refuses at refresh a session whose credentials epoch is older than the user's (a change made by another path)", async () => {
     const joined = await join(t.app);
     await t.storage.users.changeCredentials(1, (await t.storage.users.findById(1))!.password);
     expect((await post(t.app, '/api/token/refresh/', { refresh: joined.refresh })).json()).toEqual(BLACKLISTED);

@@ -6,7 +6,10 @@ const COOKIES = { authCookie: 'doorman-auth', refreshCookie: 'doorman-refresh' }
 
 function cookie(response: LightMyRequestResponse, name: string, path?: string) {
   const found = response.cookies.find((c) => c.name === name && (path === undefined || c.path === path));
-  if (!found) throw new Error(`no ${name} cookie${path ? ` for ${path}` : ''} in ${JSON.stringify(response.headers['set-cookie'])}`);
+  if (!found)
+    throw new Error(
+      `no ${name} cookie${path ? ` for ${path}` : ''} in ${JSON.stringify(response.headers['set-cookie'])}`,
+    );
   return found;
 }
 
@@ -18,7 +21,11 @@ describe('cookie mode (dj-rest-auth JWT_AUTH_COOKIE) with CSRF protection', () =
   afterEach(() => t.close());
 
   async function login() {
-    const response = await t.app.inject({ method: 'POST', url: '/account/login/', payload: { email: 'kim@example.com', password: PASSWORD } });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/account/login/',
+      payload: { email: 'kim@example.com', password: PASSWORD },
+    });
     expect(response.statusCode).toBe(200);
     return {
       response,
@@ -30,9 +37,20 @@ describe('cookie mode (dj-rest-auth JWT_AUTH_COOKIE) with CSRF protection', () =
 
   it('login sets HttpOnly, Secure, SameSite=Lax token cookies; the refresh cookie only for refresh and logout', async () => {
     const { response } = await login();
-    expect(cookie(response, 'doorman-auth')).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Lax', path: '/', maxAge: 300 });
+    expect(cookie(response, 'doorman-auth')).toMatchObject({
+      httpOnly: true,
+      secure: true,
+      sameSite: 'Lax',
+      path: '/',
+      maxAge: 300,
+    });
     for (const path of ['/account/token/refresh', '/account/logout']) {
-      expect(cookie(response, 'doorman-refresh', path)).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Lax', maxAge: 86400 });
+      expect(cookie(response, 'doorman-refresh', path)).toMatchObject({
+        httpOnly: true,
+        secure: true,
+        sameSite: 'Lax',
+        maxAge: 86400,
+      });
     }
     expect(response.cookies.filter((c) => c.name === 'doorman-refresh')).toHaveLength(2);
     // The CSRF cookie is meant to be read by the page's script.
@@ -42,7 +60,12 @@ describe('cookie mode (dj-rest-auth JWT_AUTH_COOKIE) with CSRF protection', () =
     expect(response.json()).toMatchObject({ access: cookie(response, 'doorman-auth').value });
     expect(response.json().refresh).toBeUndefined();
     // ... and a native client that asks for it keeps getting it (dj-rest-auth #560).
-    const native = await t.app.inject({ method: 'POST', url: '/account/login/', headers: { 'x-doorman-token-transport': 'body' }, payload: { email: 'kim@example.com', password: PASSWORD } });
+    const native = await t.app.inject({
+      method: 'POST',
+      url: '/account/login/',
+      headers: { 'x-doorman-token-transport': 'body' },
+      payload: { email: 'kim@example.com', password: PASSWORD },
+    });
     expect(native.json()).toMatchObject({ access: expect.any(String), refresh: expect.any(String) });
   });
 
@@ -51,13 +74,21 @@ describe('cookie mode (dj-rest-auth JWT_AUTH_COOKIE) with CSRF protection', () =
     const response = await t.app.inject({ url: '/account/mypage/', cookies: { 'doorman-auth': access } });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ message: '반갑습니다, kim@example.com님!' });
-    expect((await t.app.inject({ url: '/account/mypage/', cookies: { 'doorman-auth': 'garbage' } })).statusCode).toBe(401);
+    expect((await t.app.inject({ url: '/account/mypage/', cookies: { 'doorman-auth': 'garbage' } })).statusCode).toBe(
+      401,
+    );
   });
 
   it('a cookie-authenticated POST/PATCH without the CSRF token is refused 403; with it, accepted', async () => {
     const { access, csrf } = await login();
     const patch = (headers: Record<string, string>) =>
-      t.app.inject({ method: 'PATCH', url: '/account/user/', cookies: { 'doorman-auth': access, csrftoken: csrf }, headers, payload: { first_name: 'Minji' } });
+      t.app.inject({
+        method: 'PATCH',
+        url: '/account/user/',
+        cookies: { 'doorman-auth': access, csrftoken: csrf },
+        headers,
+        payload: { first_name: 'Minji' },
+      });
     const missing = await patch({});
     expect(missing.statusCode).toBe(403);
     expect(missing.json()).toEqual({ detail: 'CSRF Failed: CSRF token missing.', code: 'csrf_failed' });
@@ -69,7 +100,9 @@ describe('cookie mode (dj-rest-auth JWT_AUTH_COOKIE) with CSRF protection', () =
     expect(ok.json().first_name).toBe('Minji');
 
     const change = await t.app.inject({
-      method: 'POST', url: '/account/password/change/', cookies: { 'doorman-auth': access },
+      method: 'POST',
+      url: '/account/password/change/',
+      cookies: { 'doorman-auth': access },
       payload: { old_password: PASSWORD, new_password1: 'battery staple horse', new_password2: 'battery staple horse' },
     });
     expect(change.statusCode).toBe(403);
@@ -79,22 +112,41 @@ describe('cookie mode (dj-rest-auth JWT_AUTH_COOKIE) with CSRF protection', () =
     const first = await login();
     const second = await login();
     const response = await t.app.inject({
-      method: 'PATCH', url: '/account/user/', cookies: { 'doorman-auth': first.access }, headers: { 'x-csrftoken': second.csrf }, payload: { first_name: 'X' },
+      method: 'PATCH',
+      url: '/account/user/',
+      cookies: { 'doorman-auth': first.access },
+      headers: { 'x-csrftoken': second.csrf },
+      payload: { first_name: 'X' },
     });
     expect(response.statusCode).toBe(403);
   });
 
   it('header-authenticated requests are unaffected by CSRF', async () => {
     const { access } = await login();
-    const response = await t.app.inject({ method: 'PATCH', url: '/account/user/', headers: bearer(access), cookies: { 'doorman-auth': 'stale' }, payload: { last_name: 'Kim' } });
+    const response = await t.app.inject({
+      method: 'PATCH',
+      url: '/account/user/',
+      headers: bearer(access),
+      cookies: { 'doorman-auth': 'stale' },
+      payload: { last_name: 'Kim' },
+    });
     expect(response.statusCode).toBe(200);
   });
 
   it('refresh reads the refresh cookie (with CSRF), sets new cookies, and keeps the refresh token out of the body', async () => {
     const { refresh, csrf } = await login();
-    const noCsrf = await t.app.inject({ method: 'POST', url: '/account/token/refresh/', cookies: { 'doorman-refresh': refresh } });
+    const noCsrf = await t.app.inject({
+      method: 'POST',
+      url: '/account/token/refresh/',
+      cookies: { 'doorman-refresh': refresh },
+    });
     expect(noCsrf.statusCode).toBe(403);
-    const response = await t.app.inject({ method: 'POST', url: '/account/token/refresh/', cookies: { 'doorman-refresh': refresh }, headers: { 'x-csrftoken': csrf } });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/account/token/refresh/',
+      cookies: { 'doorman-refresh': refresh },
+      headers: { 'x-csrftoken': csrf },
+    });
     expect(response.statusCode).toBe(200);
     const body = response.json();
     expect(body.refresh).toBeUndefined();
@@ -112,13 +164,27 @@ describe('cookie mode (dj-rest-auth JWT_AUTH_COOKIE) with CSRF protection', () =
 
   it('logout reads the refresh cookie, blacklists it and clears the cookies, even when the token is already spent', async () => {
     const { access, refresh, csrf } = await login();
-    const forged = await t.app.inject({ method: 'POST', url: '/account/logout/', cookies: { 'doorman-refresh': refresh } });
+    const forged = await t.app.inject({
+      method: 'POST',
+      url: '/account/logout/',
+      cookies: { 'doorman-refresh': refresh },
+    });
     expect(forged.statusCode).toBe(403);
     expect(forged.cookies).toHaveLength(0);
 
-    const response = await t.app.inject({ method: 'POST', url: '/account/logout/', cookies: { 'doorman-auth': access, 'doorman-refresh': refresh }, headers: { 'x-csrftoken': csrf } });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/account/logout/',
+      cookies: { 'doorman-auth': access, 'doorman-refresh': refresh },
+      headers: { 'x-csrftoken': csrf },
+    });
     expect(response.statusCode).toBe(200);
-    for (const [name, path] of [['doorman-auth', '/'], ['doorman-refresh', '/account/token/refresh'], ['doorman-refresh', '/account/logout'], ['csrftoken', '/']] as const) {
+    for (const [name, path] of [
+      ['doorman-auth', '/'],
+      ['doorman-refresh', '/account/token/refresh'],
+      ['doorman-refresh', '/account/logout'],
+      ['csrftoken', '/'],
+    ] as const) {
       const cleared = cookie(response, name, path);
       expect(cleared.value).toBe('');
       expect(cleared.expires!.getTime()).toBeLessThanOrEqual(Date.now());
@@ -127,7 +193,12 @@ describe('cookie mode (dj-rest-auth JWT_AUTH_COOKIE) with CSRF protection', () =
     expect(reused.statusCode).toBe(401);
     expect((await t.app.inject({ url: '/account/mypage/', cookies: { 'doorman-auth': access } })).statusCode).toBe(401);
 
-    const again = await t.app.inject({ method: 'POST', url: '/account/logout/', cookies: { 'doorman-refresh': refresh }, headers: { 'x-csrftoken': csrf } });
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/account/logout/',
+      cookies: { 'doorman-refresh': refresh },
+      headers: { 'x-csrftoken': csrf },
+    });
     expect(again.statusCode).toBe(401);
     expect(cookie(again, 'doorman-auth').value).toBe('');
   });
@@ -150,10 +221,19 @@ describe('cookie mode (dj-rest-auth JWT_AUTH_COOKIE) with CSRF protection', () =
 
   it('logout everywhere clears the cookies and needs the CSRF header', async () => {
     const { access, csrf } = await login();
-    const forged = await t.app.inject({ method: 'POST', url: '/account/logout/all/', cookies: { 'doorman-auth': access } });
+    const forged = await t.app.inject({
+      method: 'POST',
+      url: '/account/logout/all/',
+      cookies: { 'doorman-auth': access },
+    });
     expect(forged.statusCode).toBe(403);
     expect((await t.app.inject({ url: '/account/mypage/', cookies: { 'doorman-auth': access } })).statusCode).toBe(200);
-    const response = await t.app.inject({ method: 'POST', url: '/account/logout/all/', cookies: { 'doorman-auth': access }, headers: { 'x-csrftoken': csrf } });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/account/logout/all/',
+      cookies: { 'doorman-auth': access },
+      headers: { 'x-csrftoken': csrf },
+    });
     expect(response.statusCode).toBe(200);
     expect(cookie(response, 'doorman-auth').value).toBe('');
     expect((await t.app.inject({ url: '/account/mypage/', cookies: { 'doorman-auth': access } })).statusCode).toBe(401);
@@ -164,9 +244,16 @@ describe('cookie mode settings', () => {
   it('is off by default: no cookies are set and none are read', async () => {
     const t = await testApp();
     try {
-      const joined = await t.app.inject({ method: 'POST', url: '/account/join/', payload: { email: 'a@example.com', password1: PASSWORD, password2: PASSWORD } });
+      const joined = await t.app.inject({
+        method: 'POST',
+        url: '/account/join/',
+        payload: { email: 'a@example.com', password1: PASSWORD, password2: PASSWORD },
+      });
       expect(joined.headers['set-cookie']).toBeUndefined();
-      const response = await t.app.inject({ url: '/account/mypage/', cookies: { 'doorman-auth': joined.json().access } });
+      const response = await t.app.inject({
+        url: '/account/mypage/',
+        cookies: { 'doorman-auth': joined.json().access },
+      });
       expect(response.statusCode).toBe(401);
     } finally {
       await t.close();
@@ -174,10 +261,22 @@ describe('cookie mode settings', () => {
   });
 
   it('honours SameSite, Secure, HttpOnly and the refresh path; refuses SameSite=None without Secure', async () => {
-    const t = await testApp({ config: { ...COOKIES, cookieSameSite: 'Strict', cookieSecure: false, cookieHttpOnly: false, refreshCookiePath: '/account/' } });
+    const t = await testApp({
+      config: {
+        ...COOKIES,
+        cookieSameSite: 'Strict',
+        cookieSecure: false,
+        cookieHttpOnly: false,
+        refreshCookiePath: '/account/',
+      },
+    });
     try {
       const { refresh } = await join(t.app);
-      const response = await t.app.inject({ method: 'POST', url: '/account/login/', payload: { email: 'kim@example.com', password: PASSWORD } });
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/account/login/',
+        payload: { email: 'kim@example.com', password: PASSWORD },
+      });
       expect(cookie(response, 'doorman-auth')).toMatchObject({ sameSite: 'Strict', path: '/' });
       expect(cookie(response, 'doorman-auth').secure).toBeUndefined();
       expect(cookie(response, 'doorman-auth').httpOnly).toBeUndefined();
@@ -186,6 +285,8 @@ describe('cookie mode settings', () => {
     } finally {
       await t.close();
     }
-    await expect(testApp({ config: { ...COOKIES, cookieSameSite: 'None', cookieSecure: false } })).rejects.toThrow(/DOORMAN_COOKIE_SAME_SITE: SameSite=None cookies must be Secure/);
+    await expect(testApp({ config: { ...COOKIES, cookieSameSite: 'None', cookieSecure: false } })).rejects.toThrow(
+      /DOORMAN_COOKIE_SAME_SITE: SameSite=None cookies must be Secure/,
+    );
   });
 });

@@ -12,7 +12,8 @@ describe('request errors', () => {
   });
   afterEach(() => t.close());
 
-  const raw = (url: string, body: string, headers: Record<string, string> = JSON_TYPE) => t.app.inject({ method: 'POST', url, body, headers });
+  const raw = (url: string, body: string, headers: Record<string, string> = JSON_TYPE) =>
+    t.app.inject({ method: 'POST', url, body, headers });
 
   describe('bodies that are not JSON objects', () => {
     it('answers 400 parse_error for malformed JSON', async () => {
@@ -87,7 +88,11 @@ describe('request errors', () => {
     it('reports each wrong field once, with the missing ones', async () => {
       const response = await post(t.app, '/account/join/', { email: 1, password1: [] });
       expect(response.statusCode).toBe(400);
-      expect(response.json()).toEqual({ email: ['Not a valid string.'], password1: ['Not a valid string.'], password2: REQUIRED });
+      expect(response.json()).toEqual({
+        email: ['Not a valid string.'],
+        password1: ['Not a valid string.'],
+        password2: REQUIRED,
+      });
     });
   });
 
@@ -101,7 +106,10 @@ describe('request errors', () => {
     it('answers 413 for a body over a configured smaller limit', async () => {
       const small = await testApp({ config: { bodyLimit: 2048 } });
       try {
-        const response = await post(small.app, '/account/login/', { email: 'kim@example.com', password: 'x'.repeat(3000) });
+        const response = await post(small.app, '/account/login/', {
+          email: 'kim@example.com',
+          password: 'x'.repeat(3000),
+        });
         expect(response.statusCode).toBe(413);
         expect(response.json()).toEqual({ detail: 'Request body is too large.', code: 'payload_too_large' });
       } finally {
@@ -110,13 +118,20 @@ describe('request errors', () => {
     });
 
     it('refuses an absurdly long e-mail with a field error', async () => {
-      const response = await post(t.app, '/account/login/', { email: `${'k'.repeat(10_000)}@example.com`, password: PASSWORD });
+      const response = await post(t.app, '/account/login/', {
+        email: `${'k'.repeat(10_000)}@example.com`,
+        password: PASSWORD,
+      });
       expect(response.statusCode).toBe(400);
       expect(response.json()).toEqual({ email: ['Ensure this field has no more than 254 characters.'] });
     });
 
     it('refuses an absurdly long e-mail at join with a field error', async () => {
-      const response = await post(t.app, '/account/join/', { email: `${'k'.repeat(300)}@example.com`, password1: PASSWORD, password2: PASSWORD });
+      const response = await post(t.app, '/account/join/', {
+        email: `${'k'.repeat(300)}@example.com`,
+        password1: PASSWORD,
+        password2: PASSWORD,
+      });
       expect(response.statusCode).toBe(400);
       expect(response.json()).toEqual({ email: ['Ensure this field has no more than 254 characters.'] });
     });
@@ -129,7 +144,11 @@ describe('request errors', () => {
 
     it('refuses absurdly long new passwords at join', async () => {
       const long = 'p'.repeat(5_000);
-      const response = await post(t.app, '/account/join/', { email: 'lee@example.com', password1: long, password2: long });
+      const response = await post(t.app, '/account/join/', {
+        email: 'lee@example.com',
+        password1: long,
+        password2: long,
+      });
       expect(response.statusCode).toBe(400);
       const error = ['Ensure this field has no more than 1024 characters.'];
       expect(response.json()).toEqual({ password1: error, password2: error });
@@ -191,17 +210,25 @@ describe('request errors', () => {
     it('answers 415 for text/plain', async () => {
       const response = await raw('/account/login/', 'email=kim@example.com', { 'content-type': 'text/plain' });
       expect(response.statusCode).toBe(415);
-      expect(response.json()).toEqual({ detail: 'Unsupported media type "text/plain" in request.', code: 'unsupported_media_type' });
+      expect(response.json()).toEqual({
+        detail: 'Unsupported media type "text/plain" in request.',
+        code: 'unsupported_media_type',
+      });
     });
 
     it('answers 415 for XML', async () => {
       const response = await raw('/account/login/', '<login/>', { 'content-type': 'application/xml' });
       expect(response.statusCode).toBe(415);
-      expect(response.json()).toEqual({ detail: 'Unsupported media type "application/xml" in request.', code: 'unsupported_media_type' });
+      expect(response.json()).toEqual({
+        detail: 'Unsupported media type "application/xml" in request.',
+        code: 'unsupported_media_type',
+      });
     });
 
     it('accepts JSON with a charset parameter', async () => {
-      const response = await raw('/account/login/', JSON.stringify({ email: 'kim@example.com', password: PASSWORD }), { 'content-type': 'application/json; charset=utf-8' });
+      const response = await raw('/account/login/', JSON.stringify({ email: 'kim@example.com', password: PASSWORD }), {
+        'content-type': 'application/json; charset=utf-8',
+      });
       expect(response.statusCode).toBe(200);
     });
 
@@ -209,25 +236,51 @@ describe('request errors', () => {
       const form = new URLSearchParams({ email: 'kim@example.com', password: PASSWORD }).toString();
       const response = await raw('/account/login/', form, { 'content-type': 'application/x-www-form-urlencoded' });
       expect(response.statusCode).toBe(200);
-      expect(response.json().user).toEqual({ pk: 1, email: 'kim@example.com', first_name: '', last_name: '', gender: null, date_of_birth: null });
+      expect(response.json().user).toEqual({
+        pk: 1,
+        email: 'kim@example.com',
+        first_name: '',
+        last_name: '',
+        gender: null,
+        date_of_birth: null,
+      });
     });
 
     it('accepts a form-encoded join', async () => {
-      const form = new URLSearchParams({ email: 'lee@example.com', password1: PASSWORD, password2: PASSWORD, gender: 'male' }).toString();
+      const form = new URLSearchParams({
+        email: 'lee@example.com',
+        password1: PASSWORD,
+        password2: PASSWORD,
+        gender: 'male',
+      }).toString();
       const response = await raw('/account/join/', form, { 'content-type': 'application/x-www-form-urlencoded' });
       expect(response.statusCode).toBe(201);
-      expect(response.json().user).toEqual({ pk: 2, email: 'lee@example.com', first_name: '', last_name: '', gender: 'male', date_of_birth: null });
+      expect(response.json().user).toEqual({
+        pk: 2,
+        email: 'lee@example.com',
+        first_name: '',
+        last_name: '',
+        gender: 'male',
+        date_of_birth: null,
+      });
     });
 
     it('names the missing fields of a form-encoded body', async () => {
-      const response = await raw('/account/login/', 'email=kim%40example.com', { 'content-type': 'application/x-www-form-urlencoded' });
+      const response = await raw('/account/login/', 'email=kim%40example.com', {
+        'content-type': 'application/x-www-form-urlencoded',
+      });
       expect(response.statusCode).toBe(400);
       expect(response.json()).toEqual({ password: REQUIRED });
     });
   });
 
   it('ignores unknown body fields', async () => {
-    const response = await post(t.app, '/account/login/', { email: 'kim@example.com', password: PASSWORD, remember_me: true, extra: { deep: [1] } });
+    const response = await post(t.app, '/account/login/', {
+      email: 'kim@example.com',
+      password: PASSWORD,
+      remember_me: true,
+      extra: { deep: [1] },
+    });
     expect(response.statusCode).toBe(200);
   });
 

@@ -10,9 +10,20 @@ describe('the seed flow', () => {
 
   it('join → login → mypage → refresh (rotated) → password change → logout', async () => {
     const joined = await join(t.app, 'Kim@Example.COM');
-    expect(joined.user).toEqual({ pk: 1, email: 'Kim@example.com', first_name: '', last_name: '', gender: null, date_of_birth: null });
+    expect(joined.user).toEqual({
+      pk: 1,
+      email: 'Kim@example.com',
+      first_name: '',
+      last_name: '',
+      gender: null,
+      date_of_birth: null,
+    });
 
-    const login = await t.app.inject({ method: 'POST', url: '/account/login/', payload: { email: 'kim@example.com', password: PASSWORD } });
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/account/login/',
+      payload: { email: 'kim@example.com', password: PASSWORD },
+    });
     expect(login.statusCode).toBe(200);
     const { access, refresh } = login.json();
 
@@ -35,14 +46,27 @@ describe('the seed flow', () => {
     expect(change.statusCode).toBe(200);
     // The caller goes on in a new session; the one the old password opened is over.
     const moved = change.json();
-    expect(moved).toEqual({ detail: 'New password has been saved.', access: expect.any(String), refresh: expect.any(String) });
+    expect(moved).toEqual({
+      detail: 'New password has been saved.',
+      access: expect.any(String),
+      refresh: expect.any(String),
+    });
     expect((await t.app.inject({ url: '/account/mypage/', headers: bearer(next.access) })).statusCode).toBe(401);
 
-    const logout = await t.app.inject({ method: 'POST', url: '/account/logout/', headers: bearer(moved.access), payload: { refresh: moved.refresh } });
+    const logout = await t.app.inject({
+      method: 'POST',
+      url: '/account/logout/',
+      headers: bearer(moved.access),
+      payload: { refresh: moved.refresh },
+    });
     expect(logout.statusCode).toBe(200);
     expect(logout.json()).toEqual({ detail: 'Successfully logged out.' });
 
-    const after = await t.app.inject({ method: 'POST', url: '/account/token/refresh/', payload: { refresh: moved.refresh } });
+    const after = await t.app.inject({
+      method: 'POST',
+      url: '/account/token/refresh/',
+      payload: { refresh: moved.refresh },
+    });
     expect(after.statusCode).toBe(401);
     const stale = await t.app.inject({ url: '/account/mypage/', headers: bearer(moved.access) });
     expect(stale.statusCode).toBe(401);

@@ -17,7 +17,12 @@ async function listen(config: ConfigInput = {}) {
 }
 
 /** Writes `chunks` (each after `gap` ms) and collects everything until the server closes; resolves with the bytes and when it closed. */
-function raw(port: number, chunks: string[], gap = 0, giveUpAfter = 15_000): Promise<{ data: string; closedAfter: number }> {
+function raw(
+  port: number,
+  chunks: string[],
+  gap = 0,
+  giveUpAfter = 15_000,
+): Promise<{ data: string; closedAfter: number }> {
   const started = Date.now();
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
@@ -40,7 +45,7 @@ function raw(port: number, chunks: string[], gap = 0, giveUpAfter = 15_000): Pro
 }
 
 describe('framing', () => {
-  it('a HEAD with a 40 KB query string gets 431 with no body and a closed connection; Node\'s client parses it', async () => {
+  it("a HEAD with a 40 KB query string gets 431 with no body and a closed connection; Node's client parses it", async () => {
     const port = await listen();
     const head = `HEAD /healthz?q=${'a'.repeat(40_000)} HTTP/1.1\r\nHost: x\r\n\r\n`;
     const { data } = await raw(port, [head + 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n']);
@@ -48,10 +53,13 @@ describe('framing', () => {
     expect(data).toContain('Connection: close\r\n');
     expect(data.endsWith('Content-Length: 0\r\n\r\n')).toBe(true);
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, method: 'HEAD', path: `/healthz?q=${'a'.repeat(40_000)}` }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode!));
-      });
+      const req = request(
+        { host: '127.0.0.1', port, method: 'HEAD', path: `/healthz?q=${'a'.repeat(40_000)}` },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode!));
+        },
+      );
       req.on('error', reject);
       req.end();
     });
@@ -59,7 +67,9 @@ describe('framing', () => {
     // A GET gets doorman's body.
     const get = await raw(port, [`GET /healthz?q=${'a'.repeat(40_000)} HTTP/1.1\r\nHost: x\r\n\r\n`]);
     expect(get.data).toMatch(/^HTTP\/1\.1 431 /);
-    expect(get.data.split('\r\n\r\n')[1]).toBe('{"detail":"Request header fields (or the URL) are too large.","code":"headers_too_large"}');
+    expect(get.data.split('\r\n\r\n')[1]).toBe(
+      '{"detail":"Request header fields (or the URL) are too large.","code":"headers_too_large"}',
+    );
   });
 
   it('garbage gets a 400 DRF body and a closed connection', async () => {
@@ -71,7 +81,8 @@ describe('framing', () => {
 
   it('a trickled body cannot hold a connection past requestTimeout', async () => {
     const port = await listen({ requestTimeout: 2, headersTimeout: 1 });
-    const head = 'POST /account/login/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n';
+    const head =
+      'POST /account/login/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n';
     const { data, closedAfter } = await raw(port, [head, ...Array<string>(100).fill(' ')], 200);
     expect(closedAfter).toBeLessThan(4500);
     expect(closedAfter).toBeGreaterThanOrEqual(1900);
@@ -80,7 +91,11 @@ describe('framing', () => {
 
   it('trickled headers are cut at headersTimeout', async () => {
     const port = await listen({ requestTimeout: 5, headersTimeout: 1 });
-    const { data, closedAfter } = await raw(port, ['GET /healthz HTTP/1.1\r\n', ...Array<string>(100).fill('X-A: b\r\n')], 200);
+    const { data, closedAfter } = await raw(
+      port,
+      ['GET /healthz HTTP/1.1\r\n', ...Array<string>(100).fill('X-A: b\r\n')],
+      200,
+    );
     expect(closedAfter).toBeLessThan(3500);
     expect(data).toMatch(/^HTTP\/1\.1 408 /);
   });

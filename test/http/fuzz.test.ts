@@ -20,7 +20,11 @@ export function parseResponses(data: Buffer, firstIsHead: boolean): Parsed {
   let head = firstIsHead;
   while (at < data.length) {
     const end = data.indexOf('\r\n\r\n', at, 'latin1');
-    if (end < 0) return { statuses, error: `truncated head at ${at}: ${JSON.stringify(data.subarray(at, at + 80).toString('latin1'))}` };
+    if (end < 0)
+      return {
+        statuses,
+        error: `truncated head at ${at}: ${JSON.stringify(data.subarray(at, at + 80).toString('latin1'))}`,
+      };
     const lines = data.subarray(at, end).toString('latin1').split('\r\n');
     const status = /^HTTP\/1\.[01] (\d{3}) [^\r\n]*$/.exec(lines[0]!);
     if (!status) return { statuses, error: `bad status line: ${JSON.stringify(lines[0]!.slice(0, 80))}` };
@@ -49,7 +53,8 @@ export function parseResponses(data: Buffer, firstIsHead: boolean): Parsed {
       continue;
     }
     const length = headers.get('content-length');
-    if (length === undefined || !/^\d+$/.test(length)) return { statuses, error: `no usable Content-Length (${length})` };
+    if (length === undefined || !/^\d+$/.test(length))
+      return { statuses, error: `no usable Content-Length (${length})` };
     at += Number(length);
     if (at > data.length) return { statuses, error: 'body shorter than Content-Length' };
   }
@@ -88,16 +93,22 @@ describe(`fuzz: ${COUNT} malformed requests over a real socket (seed ${SEED})`, 
     const counts: Record<number, number> = {};
     const failures: string[] = [];
     let next = 0;
-    await Promise.all(Array.from({ length: PARALLEL }, async () => {
-      while (next < cases.length) {
-        const index = next++;
-        const { raw, head } = cases[index]!;
-        const parsed = parseResponses(await exchange(port, raw), head);
-        for (const s of parsed.statuses) counts[s] = (counts[s] ?? 0) + 1;
-        if (parsed.error) failures.push(`#${index}: ${parsed.error} for ${JSON.stringify(raw.subarray(0, 120).toString('latin1'))}`);
-        if (parsed.statuses.some((s) => s >= 500)) failures.push(`#${index}: ${parsed.statuses.join(',')} for ${JSON.stringify(raw.subarray(0, 200).toString('latin1'))}`);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: PARALLEL }, async () => {
+        while (next < cases.length) {
+          const index = next++;
+          const { raw, head } = cases[index]!;
+          const parsed = parseResponses(await exchange(port, raw), head);
+          for (const s of parsed.statuses) counts[s] = (counts[s] ?? 0) + 1;
+          if (parsed.error)
+            failures.push(`#${index}: ${parsed.error} for ${JSON.stringify(raw.subarray(0, 120).toString('latin1'))}`);
+          if (parsed.statuses.some((s) => s >= 500))
+            failures.push(
+              `#${index}: ${parsed.statuses.join(',')} for ${JSON.stringify(raw.subarray(0, 200).toString('latin1'))}`,
+            );
+        }
+      }),
+    );
     console.log(`fuzz: ${COUNT} requests, answers by status: ${JSON.stringify(counts)}`);
     expect(failures.slice(0, 10)).toEqual([]);
     const health = await exchange(port, Buffer.from('GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));

@@ -3,7 +3,12 @@ import { bearer, PASSWORD, testApp, type TestApp } from '../helpers.js';
 import { post, REQUIRED } from './bodies.js';
 
 const URL = '/account/join/';
-const body = (extra: Record<string, unknown> = {}) => ({ email: 'kim@example.com', password1: PASSWORD, password2: PASSWORD, ...extra });
+const body = (extra: Record<string, unknown> = {}) => ({
+  email: 'kim@example.com',
+  password1: PASSWORD,
+  password2: PASSWORD,
+  ...extra,
+});
 
 describe('POST /account/join/', () => {
   let t: TestApp;
@@ -42,15 +47,33 @@ describe('POST /account/join/', () => {
   });
 
   it('stores the optional profile fields', async () => {
-    const response = await post(t.app, URL, body({ gender: 'female', date_of_birth: '1990-02-28', first_name: 'Min', last_name: 'Kim' }));
+    const response = await post(
+      t.app,
+      URL,
+      body({ gender: 'female', date_of_birth: '1990-02-28', first_name: 'Min', last_name: 'Kim' }),
+    );
     expect(response.statusCode).toBe(201);
-    expect(response.json().user).toEqual({ pk: 1, email: 'kim@example.com', first_name: 'Min', last_name: 'Kim', gender: 'female', date_of_birth: '1990-02-28' });
+    expect(response.json().user).toEqual({
+      pk: 1,
+      email: 'kim@example.com',
+      first_name: 'Min',
+      last_name: 'Kim',
+      gender: 'female',
+      date_of_birth: '1990-02-28',
+    });
   });
 
   it('takes an empty or null gender and date of birth as none', async () => {
     const response = await post(t.app, URL, body({ gender: '', date_of_birth: null }));
     expect(response.statusCode).toBe(201);
-    expect(response.json().user).toEqual({ pk: 1, email: 'kim@example.com', first_name: '', last_name: '', gender: null, date_of_birth: null });
+    expect(response.json().user).toEqual({
+      pk: 1,
+      email: 'kim@example.com',
+      first_name: '',
+      last_name: '',
+      gender: null,
+      date_of_birth: null,
+    });
   });
 
   it('keeps the local part as given and lower-cases the domain (normalize_email)', async () => {
@@ -81,7 +104,9 @@ describe('POST /account/join/', () => {
   it('refuses a password shorter than 8 characters', async () => {
     const response = await post(t.app, URL, body({ password1: 'Xq7!vz', password2: 'Xq7!vz' }));
     expect(response.statusCode).toBe(400);
-    expect(response.json()).toEqual({ password1: ['This password is too short. It must contain at least 8 characters.'] });
+    expect(response.json()).toEqual({
+      password1: ['This password is too short. It must contain at least 8 characters.'],
+    });
   });
 
   it('refuses an entirely numeric password', async () => {
@@ -97,13 +122,21 @@ describe('POST /account/join/', () => {
   });
 
   it('refuses a password too similar to the e-mail under non_field_errors (dj-rest-auth checks similarity when saving the user)', async () => {
-    const response = await post(t.app, URL, body({ email: 'kimberlylane@example.com', password1: 'kimberlylane', password2: 'kimberlylane' }));
+    const response = await post(
+      t.app,
+      URL,
+      body({ email: 'kimberlylane@example.com', password1: 'kimberlylane', password2: 'kimberlylane' }),
+    );
     expect(response.statusCode).toBe(400);
     expect(response.json()).toEqual({ non_field_errors: ['The password is too similar to the email address.'] });
   });
 
   it('refuses a password too similar to the first name', async () => {
-    const response = await post(t.app, URL, body({ first_name: 'Seraphina', password1: 'seraphina1', password2: 'seraphina1' }));
+    const response = await post(
+      t.app,
+      URL,
+      body({ first_name: 'Seraphina', password1: 'seraphina1', password2: 'seraphina1' }),
+    );
     expect(response.statusCode).toBe(400);
     expect(response.json()).toEqual({ non_field_errors: ['The password is too similar to the first name.'] });
   });
@@ -112,7 +145,11 @@ describe('POST /account/join/', () => {
     const response = await post(t.app, URL, body({ password1: '1234', password2: '1234' }));
     expect(response.statusCode).toBe(400);
     expect(response.json()).toEqual({
-      password1: ['This password is too short. It must contain at least 8 characters.', 'This password is too common.', 'This password is entirely numeric.'],
+      password1: [
+        'This password is too short. It must contain at least 8 characters.',
+        'This password is too common.',
+        'This password is entirely numeric.',
+      ],
     });
   });
 
@@ -144,19 +181,25 @@ describe('POST /account/join/', () => {
   it('refuses a date of birth not written YYYY-MM-DD', async () => {
     const response = await post(t.app, URL, body({ date_of_birth: '28/02/1990' }));
     expect(response.statusCode).toBe(400);
-    expect(response.json()).toEqual({ date_of_birth: ['Date has wrong format. Use one of these formats instead: YYYY-MM-DD.'] });
+    expect(response.json()).toEqual({
+      date_of_birth: ['Date has wrong format. Use one of these formats instead: YYYY-MM-DD.'],
+    });
   });
 
   it('refuses a date of birth with a time part as a format error', async () => {
     const response = await post(t.app, URL, body({ date_of_birth: '1990-02-28T00:00:00Z' }));
     expect(response.statusCode).toBe(400);
-    expect(response.json()).toEqual({ date_of_birth: ['Date has wrong format. Use one of these formats instead: YYYY-MM-DD.'] });
+    expect(response.json()).toEqual({
+      date_of_birth: ['Date has wrong format. Use one of these formats instead: YYYY-MM-DD.'],
+    });
   });
 
   it('refuses a date of birth that is not a real day', async () => {
     const response = await post(t.app, URL, body({ date_of_birth: '1990-02-30' }));
     expect(response.statusCode).toBe(400);
-    expect(response.json()).toEqual({ date_of_birth: ['Date has wrong format. Use one of these formats instead: YYYY-MM-DD.'] });
+    expect(response.json()).toEqual({
+      date_of_birth: ['Date has wrong format. Use one of these formats instead: YYYY-MM-DD.'],
+    });
   });
 
   it('refuses a date of birth in the future', async () => {
@@ -186,7 +229,11 @@ describe('POST /account/join/', () => {
     expect(response.statusCode).toBe(201);
     expect(response.json().user.pk).toBe(1);
     const stored = await t.storage.users.findById(1);
-    expect({ isStaff: stored?.isStaff, isSuperuser: stored?.isSuperuser, isActive: stored?.isActive }).toEqual({ isStaff: false, isSuperuser: false, isActive: true });
+    expect({ isStaff: stored?.isStaff, isSuperuser: stored?.isSuperuser, isActive: stored?.isActive }).toEqual({
+      isStaff: false,
+      isSuperuser: false,
+      isActive: true,
+    });
   });
 
   it('stores the password only as an argon2id hash', async () => {
@@ -205,7 +252,10 @@ describe('POST /account/join/ on SQLite', () => {
   afterEach(() => t.close());
 
   it('creates one user when two joins race for one e-mail', async () => {
-    const [a, b] = await Promise.all([post(t.app, URL, body({ email: 'kim@example.com' })), post(t.app, URL, body({ email: 'Kim@Example.com' }))]);
+    const [a, b] = await Promise.all([
+      post(t.app, URL, body({ email: 'kim@example.com' })),
+      post(t.app, URL, body({ email: 'Kim@Example.com' })),
+    ]);
     expect([a.statusCode, b.statusCode].sort()).toEqual([201, 400]);
     const refused = a.statusCode === 400 ? a : b;
     expect(refused.json()).toEqual({ email: ['A user is already registered with this email address.'] });

@@ -20,7 +20,12 @@ async function loggedApp(config: ConfigInput) {
   const storage = memoryStorage();
   const doorman = createDoorman({ config: testConfig({ logLevel: 'info', ...config }), storage });
   const app = await buildApp({ doorman, logDestination: destination });
-  return { app, lines, parsed: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>), close: () => app.close() };
+  return {
+    app,
+    lines,
+    parsed: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>),
+    close: () => app.close(),
+  };
 }
 
 describe('logging', () => {
@@ -42,26 +47,55 @@ describe('logging', () => {
     const { app, parsed, lines, close } = await loggedApp({ accessLog: true });
     open.push(close);
     const email = 'kim@example.com';
-    const joined = await app.inject({ method: 'POST', url: '/account/join/', payload: { email, password1: PASSWORD, password2: PASSWORD } });
+    const joined = await app.inject({
+      method: 'POST',
+      url: '/account/join/',
+      payload: { email, password1: PASSWORD, password2: PASSWORD },
+    });
     expect(joined.statusCode).toBe(201);
     const login = await app.inject({ method: 'POST', url: '/account/login/', payload: { email, password: PASSWORD } });
     expect(login.statusCode).toBe(200);
     const { access, refresh } = login.json() as { access: string; refresh: string };
-    const wrong = await app.inject({ method: 'POST', url: '/account/login/', payload: { email, password: 'wrong-Secret-771' } });
+    const wrong = await app.inject({
+      method: 'POST',
+      url: '/account/login/',
+      payload: { email, password: 'wrong-Secret-771' },
+    });
     expect(wrong.statusCode).toBe(400);
-    const mypage = await app.inject({ url: '/account/mypage/?token=QuerySecret-42&x=1', headers: { authorization: `Bearer ${access}`, cookie: 'sessionid=CookieSecret-99' } });
+    const mypage = await app.inject({
+      url: '/account/mypage/?token=QuerySecret-42&x=1',
+      headers: { authorization: `Bearer ${access}`, cookie: 'sessionid=CookieSecret-99' },
+    });
     expect(mypage.statusCode).toBe(200);
-    expect((await app.inject({ method: 'POST', url: '/account/token/verify/', payload: { token: access } })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ method: 'POST', url: '/account/token/verify/', payload: { token: access } })).statusCode,
+    ).toBe(200);
     const refreshed = await app.inject({ method: 'POST', url: '/account/token/refresh/', payload: { refresh } });
     expect(refreshed.statusCode).toBe(200);
     const changed = await app.inject({
-      method: 'POST', url: '/account/password/change/', headers: { authorization: `Bearer ${access}` },
-      payload: { old_password: PASSWORD, new_password1: 'New-Password-Secret-5', new_password2: 'New-Password-Secret-5' },
+      method: 'POST',
+      url: '/account/password/change/',
+      headers: { authorization: `Bearer ${access}` },
+      payload: {
+        old_password: PASSWORD,
+        new_password1: 'New-Password-Secret-5',
+        new_password2: 'New-Password-Secret-5',
+      },
     });
     expect(changed.statusCode).toBe(200);
 
     const log = lines.join('\n');
-    for (const secret of [PASSWORD, 'wrong-Secret-771', 'New-Password-Secret-5', access, refresh, (refreshed.json() as { access: string }).access, 'QuerySecret-42', 'CookieSecret-99', 'Bearer']) {
+    for (const secret of [
+      PASSWORD,
+      'wrong-Secret-771',
+      'New-Password-Secret-5',
+      access,
+      refresh,
+      (refreshed.json() as { access: string }).access,
+      'QuerySecret-42',
+      'CookieSecret-99',
+      'Bearer',
+    ]) {
       expect(log).not.toContain(secret);
     }
     const requests = parsed().filter((l) => l.msg === 'request');
@@ -75,7 +109,18 @@ describe('logging', () => {
       ['POST', '/account/password/change/', 200],
     ]);
     for (const line of requests) {
-      expect(Object.keys(line).sort()).toEqual(['hostname', 'level', 'method', 'ms', 'msg', 'pid', 'reqId', 'status', 'time', 'url']);
+      expect(Object.keys(line).sort()).toEqual([
+        'hostname',
+        'level',
+        'method',
+        'ms',
+        'msg',
+        'pid',
+        'reqId',
+        'status',
+        'time',
+        'url',
+      ]);
       expect(line.level).toBe(30);
       expect(typeof line.ms).toBe('number');
     }
@@ -85,7 +130,11 @@ describe('logging', () => {
     const { app, lines, close } = await loggedApp({ authHeaderName: 'X-Auth-Token' });
     open.push(close);
     app.log.info({
-      req: { method: 'GET', headers: { authorization: 'Bearer H1', 'x-auth-token': 'Bearer H2', cookie: 'c=H3' }, body: { password: 'H4', refresh: 'H5' } },
+      req: {
+        method: 'GET',
+        headers: { authorization: 'Bearer H1', 'x-auth-token': 'Bearer H2', cookie: 'c=H3' },
+        body: { password: 'H4', refresh: 'H5' },
+      },
       res: { headers: { 'set-cookie': 'refresh=H6' } },
       body: { password1: 'H7', token: 'H8', access: 'H9', old_password: 'H10' },
     });

@@ -56,7 +56,7 @@ describe('POST /account/logout/', () => {
     expect(mypage.json()).toEqual(invalidAccess('Token is blacklisted'));
   });
 
-  it('leaves the user\'s other sessions working', async () => {
+  it("leaves the user's other sessions working", async () => {
     const other = await login(t.app);
     await post(t.app, URL, { refresh: session.refresh }, bearer(session.access));
     const mypage = await t.app.inject({ url: '/account/mypage/', headers: bearer(other.access) });

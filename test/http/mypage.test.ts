@@ -51,13 +51,19 @@ describe('GET /account/mypage/', () => {
     const response = await get({ authorization: `Bearer ${session.access} extra` });
     expect(response.statusCode).toBe(401);
     expect(response.headers['www-authenticate']).toBe(CHALLENGE);
-    expect(response.json()).toEqual({ detail: 'Authorization header must contain two space-delimited values', code: 'bad_authorization_header' });
+    expect(response.json()).toEqual({
+      detail: 'Authorization header must contain two space-delimited values',
+      code: 'bad_authorization_header',
+    });
   });
 
   it('answers 401 bad_authorization_header for "Bearer" alone', async () => {
     const response = await get({ authorization: 'Bearer' });
     expect(response.statusCode).toBe(401);
-    expect(response.json()).toEqual({ detail: 'Authorization header must contain two space-delimited values', code: 'bad_authorization_header' });
+    expect(response.json()).toEqual({
+      detail: 'Authorization header must contain two space-delimited values',
+      code: 'bad_authorization_header',
+    });
   });
 
   it('answers 401 token_not_valid for a value that is not a JWT', async () => {

@@ -31,25 +31,54 @@ describe('passwords and hashes never leave the server', () => {
       responses.push(response);
       return response;
     };
-    const joined = (await r(post(t.app, '/account/join/', { email: 'kim@example.com', password1: PASSWORD, password2: PASSWORD }))).json();
+    const joined = (
+      await r(post(t.app, '/account/join/', { email: 'kim@example.com', password1: PASSWORD, password2: PASSWORD }))
+    ).json();
     await r(post(t.app, '/account/join/', { email: 'kim@example.com', password1: PASSWORD, password2: PASSWORD }));
     await r(post(t.app, '/account/join/', { email: 'lee@example.com', password1: PASSWORD, password2: NEW }));
-    const { access, refresh } = (await r(post(t.app, '/account/login/', { email: 'kim@example.com', password: PASSWORD }))).json();
+    const { access, refresh } = (
+      await r(post(t.app, '/account/login/', { email: 'kim@example.com', password: PASSWORD }))
+    ).json();
     await r(post(t.app, '/account/login/', { email: 'kim@example.com', password: NEW }));
     await r(t.app.inject({ url: '/account/user/', headers: bearer(access) }));
-    await r(t.app.inject({ method: 'PUT', url: '/account/user/', headers: bearer(access), payload: { first_name: 'Min', password: NEW } }));
-    await r(t.app.inject({ method: 'PATCH', url: '/account/user/', headers: bearer(access), payload: { last_name: 'Kim' } }));
+    await r(
+      t.app.inject({
+        method: 'PUT',
+        url: '/account/user/',
+        headers: bearer(access),
+        payload: { first_name: 'Min', password: NEW },
+      }),
+    );
+    await r(
+      t.app.inject({ method: 'PATCH', url: '/account/user/', headers: bearer(access), payload: { last_name: 'Kim' } }),
+    );
     await r(t.app.inject({ url: '/account/mypage/', headers: bearer(access) }));
     await r(post(t.app, '/api/token/', { email: 'kim@example.com', password: PASSWORD }));
     await r(post(t.app, '/api/token/', { email: 'kim@example.com', password: NEW }));
     await r(post(t.app, '/api/token/sliding/', { email: 'kim@example.com', password: PASSWORD }));
     await r(post(t.app, '/api/token/refresh/', { refresh: joined.refresh }));
-    await r(post(t.app, '/account/password/change/', { old_password: NEW, new_password1: NEW, new_password2: NEW }, bearer(access)));
-    await r(post(t.app, '/account/password/change/', { old_password: PASSWORD, new_password1: NEW, new_password2: NEW }, bearer(access)));
+    await r(
+      post(
+        t.app,
+        '/account/password/change/',
+        { old_password: NEW, new_password1: NEW, new_password2: NEW },
+        bearer(access),
+      ),
+    );
+    await r(
+      post(
+        t.app,
+        '/account/password/change/',
+        { old_password: PASSWORD, new_password1: NEW, new_password2: NEW },
+        bearer(access),
+      ),
+    );
     await r(post(t.app, '/account/logout/', { refresh }, bearer(access)));
     const hash = (await t.storage.users.findById(1))!.password!;
     // The logout comes after the password change, which ended the session it names: 401.
-    expect(responses.map((x) => x.statusCode)).toEqual([201, 400, 400, 200, 400, 200, 200, 200, 200, 200, 401, 200, 200, 400, 200, 401]);
+    expect(responses.map((x) => x.statusCode)).toEqual([
+      201, 400, 400, 200, 400, 200, 200, 200, 200, 200, 401, 200, 200, 400, 200, 401,
+    ]);
     expectNoSecrets(responses, hash);
   });
 

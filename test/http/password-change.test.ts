@@ -1,10 +1,24 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bearer, claimsOf, join, PASSWORD, type SessionApp, withSession } from '../helpers.js';
-import { BAD_CREDENTIALS, BLACKLISTED, CHALLENGE, invalidAccess, login, NOT_AUTHENTICATED, post, REQUIRED } from './bodies.js';
+import {
+  BAD_CREDENTIALS,
+  BLACKLISTED,
+  CHALLENGE,
+  invalidAccess,
+  login,
+  NOT_AUTHENTICATED,
+  post,
+  REQUIRED,
+} from './bodies.js';
 
 const URL = '/account/password/change/';
 const NEW = 'battery staple horse';
-const change = (extra: Record<string, unknown> = {}) => ({ old_password: PASSWORD, new_password1: NEW, new_password2: NEW, ...extra });
+const change = (extra: Record<string, unknown> = {}) => ({
+  old_password: PASSWORD,
+  new_password1: NEW,
+  new_password2: NEW,
+  ...extra,
+});
 
 describe('POST /account/password/change/', () => {
   let t: SessionApp;
@@ -19,7 +33,11 @@ describe('POST /account/password/change/', () => {
     const response = await post(t.app, URL, change(), bearer(session.access));
     expect(response.statusCode).toBe(200);
     const body = response.json();
-    expect(body).toEqual({ detail: 'New password has been saved.', access: expect.any(String), refresh: expect.any(String) });
+    expect(body).toEqual({
+      detail: 'New password has been saved.',
+      access: expect.any(String),
+      refresh: expect.any(String),
+    });
     expect(claimsOf(body.access).sid).toBe(claimsOf(body.refresh).sid);
     expect(claimsOf(body.access).sid).not.toBe(claimsOf(session.access).sid);
   });
@@ -37,7 +55,7 @@ describe('POST /account/password/change/', () => {
     expect(response.json()).toEqual(BAD_CREDENTIALS);
   });
 
-  it('moves the caller to a new session: the new tokens work, the old session\'s tokens are dead', async () => {
+  it("moves the caller to a new session: the new tokens work, the old session's tokens are dead", async () => {
     const moved = (await post(t.app, URL, change(), bearer(session.access))).json();
     expect((await t.app.inject({ url: '/account/mypage/', headers: bearer(moved.access) })).statusCode).toBe(200);
     expect((await post(t.app, '/api/token/refresh/', { refresh: moved.refresh })).statusCode).toBe(200);
@@ -46,7 +64,7 @@ describe('POST /account/password/change/', () => {
     expect((await post(t.app, '/api/token/refresh/', { refresh: session.refresh })).json()).toEqual(BLACKLISTED);
   });
 
-  it('kills a thief\'s copy of the current session: the thief rotated first, the victim changes the password', async () => {
+  it("kills a thief's copy of the current session: the thief rotated first, the victim changes the password", async () => {
     const thief = (await post(t.app, '/api/token/refresh/', { refresh: session.refresh })).json();
     const moved = (await post(t.app, URL, change(), bearer(session.access))).json();
     expect((await t.app.inject({ url: '/account/mypage/', headers: bearer(thief.access) })).statusCode).toBe(401);
@@ -61,7 +79,7 @@ describe('POST /account/password/change/', () => {
     expect(list).toEqual([expect.objectContaining({ id: claimsOf(moved.access).sid, current: true })]);
   });
 
-  it('blacklists the refresh tokens of the user\'s other sessions', async () => {
+  it("blacklists the refresh tokens of the user's other sessions", async () => {
     const other = await login(t.app);
     await post(t.app, URL, change(), bearer(session.access));
     const refresh = await post(t.app, '/api/token/refresh/', { refresh: other.refresh });
@@ -69,7 +87,7 @@ describe('POST /account/password/change/', () => {
     expect(refresh.json()).toEqual(BLACKLISTED);
   });
 
-  it('stops the access tokens of the user\'s other sessions', async () => {
+  it("stops the access tokens of the user's other sessions", async () => {
     const other = await login(t.app);
     await post(t.app, URL, change(), bearer(session.access));
     const mypage = await t.app.inject({ url: '/account/mypage/', headers: bearer(other.access) });
@@ -77,7 +95,7 @@ describe('POST /account/password/change/', () => {
     expect(mypage.json()).toEqual(invalidAccess('Token is blacklisted'));
   });
 
-  it('leaves other users\' sessions alone', async () => {
+  it("leaves other users' sessions alone", async () => {
     const lee = await join(t.app, 'lee@example.com');
     await post(t.app, URL, change(), bearer(session.access));
     const mypage = await t.app.inject({ url: '/account/mypage/', headers: bearer(lee.access) });
@@ -100,7 +118,9 @@ describe('POST /account/password/change/', () => {
   it('refuses a wrong old password', async () => {
     const response = await post(t.app, URL, change({ old_password: 'not my password' }), bearer(session.access));
     expect(response.statusCode).toBe(400);
-    expect(response.json()).toEqual({ old_password: ['Your old password was entered incorrectly. Please enter it again.'] });
+    expect(response.json()).toEqual({
+      old_password: ['Your old password was entered incorrectly. Please enter it again.'],
+    });
   });
 
   it('refuses two different new passwords', async () => {
@@ -110,13 +130,25 @@ describe('POST /account/password/change/', () => {
   });
 
   it('runs the password validators on the new password', async () => {
-    const response = await post(t.app, URL, change({ new_password1: '12345678', new_password2: '12345678' }), bearer(session.access));
+    const response = await post(
+      t.app,
+      URL,
+      change({ new_password1: '12345678', new_password2: '12345678' }),
+      bearer(session.access),
+    );
     expect(response.statusCode).toBe(400);
-    expect(response.json()).toEqual({ new_password2: ['This password is too common.', 'This password is entirely numeric.'] });
+    expect(response.json()).toEqual({
+      new_password2: ['This password is too common.', 'This password is entirely numeric.'],
+    });
   });
 
   it('refuses a new password too similar to the e-mail', async () => {
-    const response = await post(t.app, URL, change({ new_password1: 'kim@example', new_password2: 'kim@example' }), bearer(session.access));
+    const response = await post(
+      t.app,
+      URL,
+      change({ new_password1: 'kim@example', new_password2: 'kim@example' }),
+      bearer(session.access),
+    );
     expect(response.statusCode).toBe(400);
     expect(response.json()).toEqual({ new_password2: ['The password is too similar to the email address.'] });
   });

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresStorage } from '../../src/storage/postgres/index.js';
 import { bearer, join, testApp, type TestApp } from '../helpers.js';
-import { createTestDatabase, noteSkippedPostgres, POSTGRES_URL, query, terminateConnections, type TestDatabase } from '../postgres-helpers.js';
+import {
+  createTestDatabase,
+  noteSkippedPostgres,
+  POSTGRES_URL,
+  query,
+  terminateConnections,
+  type TestDatabase,
+} from '../postgres-helpers.js';
 
 noteSkippedPostgres('PostgreSQL outage and recovery over HTTP');
 
@@ -21,7 +28,10 @@ describe.skipIf(!POSTGRES_URL)('PostgreSQL away and back (issue 13)', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('outage');
-    t = await testApp({ storage: postgresStorage(database.url, { connectTimeout: 1000, poolSize: 4 }), config: { databaseBusyTimeout: 1000 } });
+    t = await testApp({
+      storage: postgresStorage(database.url, { connectTimeout: 1000, poolSize: 4 }),
+      config: { databaseBusyTimeout: 1000 },
+    });
   });
   afterAll(async () => {
     if (database) await back();
@@ -40,8 +50,15 @@ describe.skipIf(!POSTGRES_URL)('PostgreSQL away and back (issue 13)', () => {
     const during = await t.app.inject({ method: 'POST', url: '/api/token/refresh/', payload: { refresh } });
     expect(during.statusCode).toBe(503);
     expect(during.headers['retry-after']).toBe('1');
-    expect(during.json()).toEqual({ detail: 'The database (PostgreSQL) cannot be reached.', code: 'service_unavailable' });
-    const login = await t.app.inject({ method: 'POST', url: '/account/login/', payload: { email: 'kim@example.com', password: 'correct horse battery' } });
+    expect(during.json()).toEqual({
+      detail: 'The database (PostgreSQL) cannot be reached.',
+      code: 'service_unavailable',
+    });
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/account/login/',
+      payload: { email: 'kim@example.com', password: 'correct horse battery' },
+    });
     expect(login.statusCode).toBe(503);
     expect(login.json()).toMatchObject({ code: 'service_unavailable' });
     const ready = await t.app.inject({ url: '/readyz' });

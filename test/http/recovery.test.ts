@@ -13,11 +13,15 @@ let dir: string;
 let t: TestApp;
 
 async function open(config: Record<string, unknown> = {}, storage: 'memory' | 'sqlite' = 'memory') {
-  t = await testApp({ storage, config: { mailUrl: `file://${dir}`, passwordResetUrl: RESET_URL, emailConfirmUrl: CONFIRM_URL, ...config } });
+  t = await testApp({
+    storage,
+    config: { mailUrl: `file://${dir}`, passwordResetUrl: RESET_URL, emailConfirmUrl: CONFIRM_URL, ...config },
+  });
   return t;
 }
 
-const post = (url: string, payload: Record<string, unknown>, headers: Record<string, string> = {}) => t.app.inject({ method: 'POST', url, payload, headers });
+const post = (url: string, payload: Record<string, unknown>, headers: Record<string, string> = {}) =>
+  t.app.inject({ method: 'POST', url, payload, headers });
 
 /** Asks for a reset and answers the {uid, token} of the mail it sends. */
 async function resetLink(email = 'kim@example.com', headers: Record<string, string> = {}) {
@@ -86,7 +90,9 @@ describe('password reset (dj-rest-auth)', () => {
     }
     await t.doorman.idle();
     expect(readMails(dir)).toHaveLength(0);
-    expect((await post('/account/password/reset/', { email: 'not an address' })).json()).toEqual({ email: ['Enter a valid email address.'] });
+    expect((await post('/account/password/reset/', { email: 'not an address' })).json()).toEqual({
+      email: ['Enter a valid email address.'],
+    });
   });
 
   it('refuses a forged token, a bad uid, an expired token, and a token of another user', async () => {
@@ -98,13 +104,25 @@ describe('password reset (dj-rest-auth)', () => {
     expect((await confirm(kim.uid, kim.token.slice(0, -2) + 'AA')).json()).toEqual({ token: ['Invalid value'] });
     expect((await confirm(kim.uid, lee.token)).json()).toEqual({ token: ['Invalid value'] });
     for (const uid of ['', 'OTk5', '!!', 'MA', Buffer.from('-1').toString('base64url')]) {
-      const response = await post('/account/password/reset/confirm/', { uid: uid || 'x', token: kim.token, new_password1: NEW_PASSWORD, new_password2: NEW_PASSWORD });
+      const response = await post('/account/password/reset/confirm/', {
+        uid: uid || 'x',
+        token: kim.token,
+        new_password1: NEW_PASSWORD,
+        new_password2: NEW_PASSWORD,
+      });
       expect(response.statusCode).toBe(400);
       expect(response.json()).toEqual({ uid: ['Invalid value'] });
     }
     // The validators run as in a password change, before the token is spent.
-    expect((await confirm(kim.uid, kim.token, '12345678')).json()).toEqual({ new_password2: ['This password is too common.', 'This password is entirely numeric.'] });
-    const mismatch = await post('/account/password/reset/confirm/', { uid: kim.uid, token: kim.token, new_password1: NEW_PASSWORD, new_password2: 'x' + NEW_PASSWORD });
+    expect((await confirm(kim.uid, kim.token, '12345678')).json()).toEqual({
+      new_password2: ['This password is too common.', 'This password is entirely numeric.'],
+    });
+    const mismatch = await post('/account/password/reset/confirm/', {
+      uid: kim.uid,
+      token: kim.token,
+      new_password1: NEW_PASSWORD,
+      new_password2: 'x' + NEW_PASSWORD,
+    });
     expect(mismatch.json()).toEqual({ new_password2: ['The two password fields didn’t match.'] });
     t.clock.now += 3600 * 1000 + 1;
     expect((await confirm(kim.uid, kim.token)).json()).toEqual({ token: ['Invalid value'] });
@@ -124,7 +142,9 @@ describe('password reset (dj-rest-auth)', () => {
       payload: { old_password: PASSWORD, new_password1: NEW_PASSWORD, new_password2: NEW_PASSWORD },
     });
     expect(change.statusCode).toBe(200);
-    expect((await confirm(second.uid, second.token, 'another fine password 7')).json()).toEqual({ token: ['Invalid value'] });
+    expect((await confirm(second.uid, second.token, 'another fine password 7')).json()).toEqual({
+      token: ['Invalid value'],
+    });
     expect((await login(NEW_PASSWORD)).statusCode).toBe(200);
   });
 
@@ -180,7 +200,9 @@ describe('e-mail verification (allauth ACCOUNT_EMAIL_VERIFICATION)', () => {
     expect(obtain.statusCode).toBe(401);
     expect(obtain.json()).toEqual({ detail: 'E-mail is not verified.', code: 'email_not_verified' });
     // A wrong password still gets the usual answer: only the password's holder learns "not verified".
-    expect((await login('wrong password 1')).json()).toEqual({ non_field_errors: ['Unable to log in with provided credentials.'] });
+    expect((await login('wrong password 1')).json()).toEqual({
+      non_field_errors: ['Unable to log in with provided credentials.'],
+    });
 
     const { key, mail } = await verifyKey();
     expect(mail.subject).toBe('Confirm your e-mail address');
@@ -197,7 +219,9 @@ describe('e-mail verification (allauth ACCOUNT_EMAIL_VERIFICATION)', () => {
     await open({ emailVerification: 'mandatory' });
     await post('/account/join/', joinBody('kim@example.com'));
     await t.doorman.idle();
-    const again = await post('/account/join/', joinBody('KIM@example.com', 'some other password 9'), { 'accept-language': 'ko' });
+    const again = await post('/account/join/', joinBody('KIM@example.com', 'some other password 9'), {
+      'accept-language': 'ko',
+    });
     expect(again.statusCode).toBe(201);
     expect(again.json()).toEqual({ detail: 'Verification e-mail sent.' });
     await t.doorman.idle();
@@ -213,12 +237,19 @@ describe('e-mail verification (allauth ACCOUNT_EMAIL_VERIFICATION)', () => {
     expect((await login(PASSWORD)).statusCode).toBe(200);
   });
 
-  it('refuses forged, malformed, expired and other users\' keys with 404', async () => {
+  it("refuses forged, malformed, expired and other users' keys with 404", async () => {
     await open({ emailVerification: 'mandatory' });
     await post('/account/join/', joinBody('kim@example.com'));
     const { key } = await verifyKey();
     const [uid, secret] = key.split('.') as [string, string];
-    for (const bad of ['x', `${uid}.`, `.${secret}`, `${uid}.${secret.slice(0, -2)}AA`, `${Buffer.from('2').toString('base64url')}.${secret}`, `${uid}${secret}`]) {
+    for (const bad of [
+      'x',
+      `${uid}.`,
+      `.${secret}`,
+      `${uid}.${secret.slice(0, -2)}AA`,
+      `${Buffer.from('2').toString('base64url')}.${secret}`,
+      `${uid}${secret}`,
+    ]) {
       const response = await post('/account/join/verify-email/', { key: bad });
       expect(response.statusCode, bad).toBe(404);
     }
@@ -280,10 +311,12 @@ describe('throttling of the reset and verification endpoints', () => {
     for (let i = 0; i < 4; i++) confirms.push((await confirm('MQ', 'forged')).statusCode);
     expect(confirms).toEqual([400, 400, 400, 429]);
     const verifies = [];
-    for (let i = 0; i < 3; i++) verifies.push((await post('/account/join/verify-email/', { key: 'MQ.forged' })).statusCode);
+    for (let i = 0; i < 3; i++)
+      verifies.push((await post('/account/join/verify-email/', { key: 'MQ.forged' })).statusCode);
     expect(verifies).toEqual([404, 404, 429]);
     const resends = [];
-    for (let i = 0; i < 3; i++) resends.push((await post('/account/join/resend-email/', { email: 'kim@example.com' })).statusCode);
+    for (let i = 0; i < 3; i++)
+      resends.push((await post('/account/join/resend-email/', { email: 'kim@example.com' })).statusCode);
     expect(resends).toEqual([200, 200, 429]);
     await t.doorman.idle();
     const audit = await t.doorman.audit.list({ kind: 'throttled', limit: 10, offset: 0 });

@@ -76,10 +76,18 @@ describe('unexpected errors', () => {
     storage.users.findByEmail = async () => {
       throw new Error('disk I/O error');
     };
-    const failed = await app.inject({ method: 'POST', url: '/account/login/', payload: { email: 'a@example.com', password: 'x' } });
+    const failed = await app.inject({
+      method: 'POST',
+      url: '/account/login/',
+      payload: { email: 'a@example.com', password: 'x' },
+    });
     expect(failed.statusCode).toBe(500);
     storage.users.findByEmail = original;
-    const ok = await app.inject({ method: 'POST', url: '/account/login/', payload: { email: 'a@example.com', password: 'x' } });
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/account/login/',
+      payload: { email: 'a@example.com', password: 'x' },
+    });
     expect(ok.statusCode).toBe(400);
     await app.close();
   });
@@ -92,8 +100,12 @@ describe('start-up errors', () => {
     const exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
     const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      reportStartupError(Object.assign(new Error('listen EADDRINUSE'), { code: 'EADDRINUSE', address: '127.0.0.1', port: 8000 }));
-      expect(write).toHaveBeenCalledWith('doorman: cannot listen on 127.0.0.1:8000: it is already in use. Set DOORMAN_HOST / DOORMAN_PORT.\n');
+      reportStartupError(
+        Object.assign(new Error('listen EADDRINUSE'), { code: 'EADDRINUSE', address: '127.0.0.1', port: 8000 }),
+      );
+      expect(write).toHaveBeenCalledWith(
+        'doorman: cannot listen on 127.0.0.1:8000: it is already in use. Set DOORMAN_HOST / DOORMAN_PORT.\n',
+      );
       expect(exit).toHaveBeenCalledWith(1);
     } finally {
       exit.mockRestore();

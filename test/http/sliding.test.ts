@@ -44,7 +44,10 @@ describe('sliding tokens', () => {
     });
 
     it('answers 401 no_active_account for bad credentials', async () => {
-      const response = await post(t.app, '/api/token/sliding/', { email: 'kim@example.com', password: 'wrong password' });
+      const response = await post(t.app, '/api/token/sliding/', {
+        email: 'kim@example.com',
+        password: 'wrong password',
+      });
       expect(response.statusCode).toBe(401);
       expect(response.headers['www-authenticate']).toBe(CHALLENGE);
       expect(response.json()).toEqual(NO_ACTIVE_ACCOUNT);
@@ -116,7 +119,10 @@ describe('sliding tokens', () => {
       await t.storage.users.update(1, { isActive: false });
       const response = await post(t.app, '/api/token/sliding/refresh/', { token });
       expect(response.statusCode).toBe(401);
-      expect(response.json()).toEqual({ detail: 'No active account found for the given token.', code: 'no_active_account' });
+      expect(response.json()).toEqual({
+        detail: 'No active account found for the given token.',
+        code: 'no_active_account',
+      });
     });
 
     it('answers 400 when the token field is missing', async () => {

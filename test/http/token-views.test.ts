@@ -1,7 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { bearer, claimsOf, join, PASSWORD, testApp, type TestApp } from '../helpers.js';
 import { advance, freezeDate, nowSeconds } from '../tokens/time.js';
-import { BLACKLISTED, CHALLENGE, invalidAccess, NO_ACTIVE_ACCOUNT, obtainPair, post, REQUIRED, tokenNotValid } from './bodies.js';
+import {
+  BLACKLISTED,
+  CHALLENGE,
+  invalidAccess,
+  NO_ACTIVE_ACCOUNT,
+  obtainPair,
+  post,
+  REQUIRED,
+  tokenNotValid,
+} from './bodies.js';
 
 const JWT = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
@@ -248,7 +257,7 @@ describe('dj-rest-auth views under /account/token/', () => {
     });
   });
 
-  it('POST /account/token/refresh/ answers access_expiration equal to the new token\'s exp', async () => {
+  it("POST /account/token/refresh/ answers access_expiration equal to the new token's exp", async () => {
     const body = (await post(t.app, '/account/token/refresh/', { refresh: pair.refresh })).json();
     expect(new Date(body.access_expiration).getTime()).toBe((claimsOf(body.access).exp as number) * 1000);
   });

@@ -40,7 +40,11 @@ describe('trailing slash', () => {
   });
 
   it('logs in without the trailing slash', async () => {
-    const response = await t.app.inject({ method: 'POST', url: '/account/login', payload: { email: 'kim@example.com', password: 'correct horse battery' } });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/account/login',
+      payload: { email: 'kim@example.com', password: 'correct horse battery' },
+    });
     expect(response.statusCode).toBe(200);
   });
 

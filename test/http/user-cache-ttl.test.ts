@@ -39,9 +39,13 @@ describe('DOORMAN_USER_CACHE_TTL', () => {
     const fresh = await testApp({ config: { userCacheTtl: 0 } });
     try {
       const joined = await join(fresh.app);
-      expect((await fresh.app.inject({ url: '/account/mypage/', headers: bearer(joined.access) })).statusCode).toBe(200);
+      expect((await fresh.app.inject({ url: '/account/mypage/', headers: bearer(joined.access) })).statusCode).toBe(
+        200,
+      );
       await fresh.storage.users.update(1, { isActive: false });
-      expect((await fresh.app.inject({ url: '/account/mypage/', headers: bearer(joined.access) })).statusCode).toBe(401);
+      expect((await fresh.app.inject({ url: '/account/mypage/', headers: bearer(joined.access) })).statusCode).toBe(
+        401,
+      );
     } finally {
       await fresh.close();
     }

@@ -30,16 +30,33 @@ describe('GET, PUT, PATCH /account/user/', () => {
   });
 
   it('PUT sets every profile field and answers the user', async () => {
-    const response = await send('PUT', { first_name: 'Min', last_name: 'Kim', gender: 'male', date_of_birth: '1988-12-01' });
+    const response = await send('PUT', {
+      first_name: 'Min',
+      last_name: 'Kim',
+      gender: 'male',
+      date_of_birth: '1988-12-01',
+    });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ ...KIM, first_name: 'Min', last_name: 'Kim', gender: 'male', date_of_birth: '1988-12-01' });
+    expect(response.json()).toEqual({
+      ...KIM,
+      first_name: 'Min',
+      last_name: 'Kim',
+      gender: 'male',
+      date_of_birth: '1988-12-01',
+    });
   });
 
   it('PATCH changes only the fields sent', async () => {
     await send('PUT', { first_name: 'Min', last_name: 'Kim', gender: 'male', date_of_birth: '1988-12-01' });
     const response = await send('PATCH', { last_name: 'Lee' });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ ...KIM, first_name: 'Min', last_name: 'Lee', gender: 'male', date_of_birth: '1988-12-01' });
+    expect(response.json()).toEqual({
+      ...KIM,
+      first_name: 'Min',
+      last_name: 'Lee',
+      gender: 'male',
+      date_of_birth: '1988-12-01',
+    });
   });
 
   it('PATCH keeps the change: a later GET sees it', async () => {
@@ -61,11 +78,21 @@ describe('GET, PUT, PATCH /account/user/', () => {
   });
 
   it('ignores e-mail, pk and the staff flags: they are read-only here', async () => {
-    const response = await send('PATCH', { email: 'evil@example.com', pk: 7, is_staff: true, is_superuser: true, password: 'x' });
+    const response = await send('PATCH', {
+      email: 'evil@example.com',
+      pk: 7,
+      is_staff: true,
+      is_superuser: true,
+      password: 'x',
+    });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual(KIM);
     const stored = await t.storage.users.findById(1);
-    expect({ email: stored?.email, isStaff: stored?.isStaff, isSuperuser: stored?.isSuperuser }).toEqual({ email: 'kim@example.com', isStaff: false, isSuperuser: false });
+    expect({ email: stored?.email, isStaff: stored?.isStaff, isSuperuser: stored?.isSuperuser }).toEqual({
+      email: 'kim@example.com',
+      isStaff: false,
+      isSuperuser: false,
+    });
   });
 
   it('refuses a gender other than male or female', async () => {
@@ -77,7 +104,9 @@ describe('GET, PUT, PATCH /account/user/', () => {
   it('refuses a date of birth in another format', async () => {
     const response = await send('PUT', { date_of_birth: '1990/01/01' });
     expect(response.statusCode).toBe(400);
-    expect(response.json()).toEqual({ date_of_birth: ['Date has wrong format. Use one of these formats instead: YYYY-MM-DD.'] });
+    expect(response.json()).toEqual({
+      date_of_birth: ['Date has wrong format. Use one of these formats instead: YYYY-MM-DD.'],
+    });
   });
 
   it('refuses a date of birth in the future', async () => {
@@ -111,7 +140,11 @@ describe('GET, PUT, PATCH /account/user/', () => {
   });
 
   it.each(['GET', 'PUT', 'PATCH'] as const)('%s answers 401 not_authenticated without credentials', async (method) => {
-    const response = await t.app.inject({ method, url: URL, ...(method === 'GET' ? {} : { payload: { first_name: 'Min' } }) });
+    const response = await t.app.inject({
+      method,
+      url: URL,
+      ...(method === 'GET' ? {} : { payload: { first_name: 'Min' } }),
+    });
     expect(response.statusCode).toBe(401);
     expect(response.headers['www-authenticate']).toBe(CHALLENGE);
     expect(response.json()).toEqual(NOT_AUTHENTICATED);

@@ -30,7 +30,11 @@ CREATE TABLE "accounts_customuser_user_permissions" ("id" bigserial NOT NULL PRI
 `;
 
 export const hashes = Object.fromEntries(
-  (JSON.parse(readFileSync(new URL('../fixtures/django/hashes.json', import.meta.url), 'utf8')) as { hashes: Array<{ name: string; password: string; encoded: string }> }).hashes.map((h) => [h.name, h]),
+  (
+    JSON.parse(readFileSync(new URL('../fixtures/django/hashes.json', import.meta.url), 'utf8')) as {
+      hashes: Array<{ name: string; password: string; encoded: string }>;
+    }
+  ).hashes.map((h) => [h.name, h]),
 ) as Record<string, { password: string; encoded: string }>;
 
 /** Rows as Django writes them (SQLite: datetimes as UTC text, booleans as 0/1). */
@@ -46,11 +50,23 @@ export const SEED: Array<[string, Record<string, unknown>]> = [
   ['auth_group_permissions', { id: 1, group_id: 1, permission_id: 25 }],
   ['auth_group_permissions', { id: 2, group_id: 1, permission_id: 26 }],
   ['auth_group_permissions', { id: 3, group_id: 2, permission_id: 27 }],
-  ['accounts_customuser', user(1, 'kim@EXAMPLE.com', hashes.pbkdf2_sha256!.encoded, { first_name: 'Minji', last_name: 'Kim', gender: 'female', date_of_birth: '1999-02-03', last_login: '2024-01-02 03:04:05.678901' })],
+  [
+    'accounts_customuser',
+    user(1, 'kim@EXAMPLE.com', hashes.pbkdf2_sha256!.encoded, {
+      first_name: 'Minji',
+      last_name: 'Kim',
+      gender: 'female',
+      date_of_birth: '1999-02-03',
+      last_login: '2024-01-02 03:04:05.678901',
+    }),
+  ],
   ['accounts_customuser', user(2, 'admin@example.com', hashes.bcrypt!.encoded, { is_staff: 1, is_superuser: 1 })],
   ['accounts_customuser', user(3, 'gone@example.com', hashes.unusable!.encoded, { is_active: 0, gender: 'M' })],
   ['accounts_customuser', user(4, 'not an e-mail', hashes.pbkdf2_sha1!.encoded, {})],
-  ['accounts_customuser', user(42, 'lee@example.com', hashes.argon2id!.encoded, { first_name: 'Jisoo', last_name: 'Lee' })],
+  [
+    'accounts_customuser',
+    user(42, 'lee@example.com', hashes.argon2id!.encoded, { first_name: 'Jisoo', last_name: 'Lee' }),
+  ],
   ['accounts_customuser_groups', { id: 1, customuser_id: 1, group_id: 1 }],
   ['accounts_customuser_groups', { id: 2, customuser_id: 2, group_id: 2 }],
   ['accounts_customuser_groups', { id: 3, customuser_id: 4, group_id: 1 }],
@@ -60,14 +76,28 @@ export const SEED: Array<[string, Record<string, unknown>]> = [
 
 function user(id: number, email: string, password: string, extra: Record<string, unknown>) {
   return {
-    id, email, password, first_name: '', last_name: '', gender: null, date_of_birth: null,
-    is_active: 1, is_staff: 0, is_superuser: 0, date_joined: '2020-05-06 07:08:09.123456', last_login: null, ...extra,
+    id,
+    email,
+    password,
+    first_name: '',
+    last_name: '',
+    gender: null,
+    date_of_birth: null,
+    is_active: 1,
+    is_staff: 0,
+    is_superuser: 0,
+    date_joined: '2020-05-06 07:08:09.123456',
+    last_login: null,
+    ...extra,
   };
 }
 
 function insert(table: string, row: Record<string, unknown>, placeholder: (i: number) => string) {
   const columns = Object.keys(row);
-  return { sql: `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map((_, i) => placeholder(i)).join(', ')})`, values: Object.values(row) };
+  return {
+    sql: `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map((_, i) => placeholder(i)).join(', ')})`,
+    values: Object.values(row),
+  };
 }
 
 /** A Django-shaped SQLite file at `path`, with SEED. */
@@ -87,7 +117,12 @@ const PG_BOOLEAN = new Set(['is_active', 'is_staff', 'is_superuser']);
 export async function createDjangoPostgres(client: pg.Client, seed = SEED): Promise<void> {
   await client.query(POSTGRES_DDL);
   for (const [table, raw] of seed) {
-    const row = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, PG_BOOLEAN.has(k) ? Boolean(v) : typeof v === 'string' && /^\d{4}-\d\d-\d\d \d/.test(v) ? `${v}+00` : v]));
+    const row = Object.fromEntries(
+      Object.entries(raw).map(([k, v]) => [
+        k,
+        PG_BOOLEAN.has(k) ? Boolean(v) : typeof v === 'string' && /^\d{4}-\d\d-\d\d \d/.test(v) ? `${v}+00` : v,
+      ]),
+    );
     const { sql, values } = insert(table, row, (i) => `$${i + 1}`);
     await client.query(sql, values);
   }

@@ -45,13 +45,28 @@ describe.skipIf(!URL_)('import-django from a Django-shaped PostgreSQL database',
     expect(summary.users).toEqual({ created: 4, updated: 0, skipped: 1 });
     expect(summary.memberships).toEqual({ created: 2, updated: 0, skipped: 1 });
     expect(await storage.users.findByEmail('kim@example.com')).toEqual({
-      id: 1, email: 'kim@example.com', password: hashes.pbkdf2_sha256!.encoded, firstName: 'Minji', lastName: 'Kim',
-      gender: 'female', dateOfBirth: '1999-02-03', isActive: true, isStaff: false, isSuperuser: false,
-      dateJoined: new Date('2020-05-06T07:08:09.123Z'), lastLogin: new Date('2024-01-02T03:04:05.678Z'), credentialsEpoch: 0, emailVerified: true,
+      id: 1,
+      email: 'kim@example.com',
+      password: hashes.pbkdf2_sha256!.encoded,
+      firstName: 'Minji',
+      lastName: 'Kim',
+      gender: 'female',
+      dateOfBirth: '1999-02-03',
+      isActive: true,
+      isStaff: false,
+      isSuperuser: false,
+      dateJoined: new Date('2020-05-06T07:08:09.123Z'),
+      lastLogin: new Date('2024-01-02T03:04:05.678Z'),
+      credentialsEpoch: 0,
+      emailVerified: true,
     });
     expect(await storage.users.findByEmail('gone@example.com')).toMatchObject({ isActive: false });
     expect(await storage.users.findByEmail('admin@example.com')).toMatchObject({ isStaff: true, isSuperuser: true });
-    expect(await storage.permissions.permissionsOf(1)).toEqual(['board.add_post', 'board.change_post', 'board.delete_post']);
+    expect(await storage.permissions.permissionsOf(1)).toEqual([
+      'board.add_post',
+      'board.change_post',
+      'board.delete_post',
+    ]);
     const again = await importDjango(source, storage);
     expect(again.users).toEqual({ created: 0, updated: 0, skipped: 5 });
     expect(again.groupPermissions).toEqual({ created: 0, updated: 0, skipped: 3 });
@@ -59,6 +74,8 @@ describe.skipIf(!URL_)('import-django from a Django-shaped PostgreSQL database',
   });
 
   it('says which table is missing there too', async () => {
-    await expect(importDjango(source, memoryStorage(), { table: 'auth_user' })).rejects.toThrow('table "auth_user" does not exist');
+    await expect(importDjango(source, memoryStorage(), { table: 'auth_user' })).rejects.toThrow(
+      'table "auth_user" does not exist',
+    );
   });
 });

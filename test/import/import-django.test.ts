@@ -20,7 +20,13 @@ const FIRST_RUN = {
   memberships: { created: 2, updated: 0, skipped: 1 },
 };
 
-const counts = (s: ImportSummary) => ({ users: s.users, groups: s.groups, groupPermissions: s.groupPermissions, userPermissions: s.userPermissions, memberships: s.memberships });
+const counts = (s: ImportSummary) => ({
+  users: s.users,
+  groups: s.groups,
+  groupPermissions: s.groupPermissions,
+  userPermissions: s.userPermissions,
+  memberships: s.memberships,
+});
 
 describe('import-django from a Django-shaped SQLite database', () => {
   let dir: string;
@@ -49,12 +55,33 @@ describe('import-django from a Django-shaped SQLite database', () => {
 
     const kim = (await storage.users.findByEmail('kim@example.com'))!;
     expect(kim).toEqual({
-      id: 1, email: 'kim@example.com', password: hashes.pbkdf2_sha256!.encoded, firstName: 'Minji', lastName: 'Kim',
-      gender: 'female', dateOfBirth: '1999-02-03', isActive: true, isStaff: false, isSuperuser: false,
-      dateJoined: new Date('2020-05-06T07:08:09.123Z'), lastLogin: new Date('2024-01-02T03:04:05.678Z'), credentialsEpoch: 0, emailVerified: true,
+      id: 1,
+      email: 'kim@example.com',
+      password: hashes.pbkdf2_sha256!.encoded,
+      firstName: 'Minji',
+      lastName: 'Kim',
+      gender: 'female',
+      dateOfBirth: '1999-02-03',
+      isActive: true,
+      isStaff: false,
+      isSuperuser: false,
+      dateJoined: new Date('2020-05-06T07:08:09.123Z'),
+      lastLogin: new Date('2024-01-02T03:04:05.678Z'),
+      credentialsEpoch: 0,
+      emailVerified: true,
     });
-    expect(await storage.users.findByEmail('admin@example.com')).toMatchObject({ id: 2, isStaff: true, isSuperuser: true, password: hashes.bcrypt!.encoded });
-    expect(await storage.users.findByEmail('gone@example.com')).toMatchObject({ id: 3, isActive: false, gender: 'male', password: hashes.unusable!.encoded });
+    expect(await storage.users.findByEmail('admin@example.com')).toMatchObject({
+      id: 2,
+      isStaff: true,
+      isSuperuser: true,
+      password: hashes.bcrypt!.encoded,
+    });
+    expect(await storage.users.findByEmail('gone@example.com')).toMatchObject({
+      id: 3,
+      isActive: false,
+      gender: 'male',
+      password: hashes.unusable!.encoded,
+    });
     expect(await storage.users.findByEmail('lee@example.com')).toMatchObject({ id: 42, firstName: 'Jisoo' });
     expect(await storage.users.count()).toBe(4);
 
@@ -62,7 +89,11 @@ describe('import-django from a Django-shaped SQLite database', () => {
       { id: expect.any(Number), name: 'editors', permissions: ['board.add_post', 'board.change_post'] },
       { id: expect.any(Number), name: 'moderators', permissions: ['board.delete_post'] },
     ]);
-    expect(await storage.permissions.permissionsOf(1)).toEqual(['board.add_post', 'board.change_post', 'board.delete_post']);
+    expect(await storage.permissions.permissionsOf(1)).toEqual([
+      'board.add_post',
+      'board.change_post',
+      'board.delete_post',
+    ]);
     expect(await storage.permissions.userPermissions(1)).toEqual(['board.delete_post']);
     expect((await storage.permissions.groupsOf(2)).map((g) => g.name)).toEqual(['moderators']);
     expect(await storage.permissions.userPermissions(42)).toEqual(['auth.view_group']);
@@ -128,12 +159,18 @@ describe('import-django from a Django-shaped SQLite database', () => {
 
   it('skips a second Django user whose e-mail differs only in case (Django allowed it; doorman does not), twice alike', async () => {
     const django = createDjangoSqliteHandle(djangoPath);
-    django.prepare(`INSERT INTO accounts_customuser (id, password, is_superuser, first_name, last_name, is_staff, is_active, date_joined, email) VALUES (50, '', 0, 'Impostor', '', 1, 1, '2021-01-01 00:00:00', 'KIM@example.com')`).run();
+    django
+      .prepare(
+        `INSERT INTO accounts_customuser (id, password, is_superuser, first_name, last_name, is_staff, is_active, date_joined, email) VALUES (50, '', 0, 'Impostor', '', 1, 1, '2021-01-01 00:00:00', 'KIM@example.com')`,
+      )
+      .run();
     django.close();
     for (const run of [1, 2]) {
       const summary = await importDjango(source, storage);
       expect(summary.users.skipped, `run ${run}`).toBe(run === 1 ? 2 : 6);
-      expect(summary.notes).toContain('user 50: e-mail KIM@example.com is Django user 1\'s in doorman (e-mails are unique regardless of case): not imported');
+      expect(summary.notes).toContain(
+        "user 50: e-mail KIM@example.com is Django user 1's in doorman (e-mails are unique regardless of case): not imported",
+      );
     }
     expect(await storage.users.findById(1)).toMatchObject({ firstName: 'Minji', isStaff: false });
     expect(await storage.djangoLinks.userFor(50)).toBeNull();
@@ -152,7 +189,9 @@ describe('import-django from a Django-shaped SQLite database', () => {
     } finally {
       await reopened.close();
     }
-    await expect(importDjango(source, storage, { table: 'x; DROP TABLE users' })).rejects.toThrow('"x; DROP TABLE users" is not a table name');
+    await expect(importDjango(source, storage, { table: 'x; DROP TABLE users' })).rejects.toThrow(
+      '"x; DROP TABLE users" is not a table name',
+    );
   });
 
   it('refuses a file that does not exist, without creating it', async () => {
@@ -172,7 +211,9 @@ describe('doorman import-django (the command)', () => {
       createDjangoSqlite(djangoPath).close();
       const dry = await sandbox.run(['import-django', '--from', djangoPath, '--dry-run']);
       expect(dry.code).toBe(0);
-      expect(dry.stdout).toContain('Dry run: nothing was written. The import would do:\n  users              4 created, 0 updated, 1 skipped\n');
+      expect(dry.stdout).toContain(
+        'Dry run: nothing was written. The import would do:\n  users              4 created, 0 updated, 1 skipped\n',
+      );
       const first = await sandbox.run(['import-django', '--from', djangoPath]);
       expect(first.stderr).toBe('');
       expect(first.stdout).toBe(
@@ -188,7 +229,9 @@ describe('doorman import-django (the command)', () => {
       expect(second.stdout).toContain('  users              0 created, 0 updated, 5 skipped\n');
       const wrong = await sandbox.run(['import-django', '--from', djangoPath, '--table', 'auth_user']);
       expect(wrong).toMatchObject({ code: 1, stdout: '' });
-      expect(wrong.stderr).toBe('doorman: error: table "auth_user" does not exist in the Django database (is this the right database, and has it been migrated?)\n');
+      expect(wrong.stderr).toBe(
+        'doorman: error: table "auth_user" does not exist in the Django database (is this the right database, and has it been migrated?)\n',
+      );
     } finally {
       await sandbox.cleanup();
       rmSync(dir, { recursive: true, force: true });
@@ -235,13 +278,30 @@ describe('an imported user logs in over HTTP', () => {
       const source = await openDjangoSource(djangoPath);
       await importDjango(source, t.storage);
       await source.close();
-      const login = await t.app.inject({ method: 'POST', url: '/account/login/', payload: { email: 'kim@example.com', password: hashes.pbkdf2_sha256!.password } });
+      const login = await t.app.inject({
+        method: 'POST',
+        url: '/account/login/',
+        payload: { email: 'kim@example.com', password: hashes.pbkdf2_sha256!.password },
+      });
       expect(login.statusCode).toBe(200);
-      expect(login.json().user).toEqual({ pk: 1, email: 'kim@example.com', first_name: 'Minji', last_name: 'Kim', gender: 'female', date_of_birth: '1999-02-03' });
+      expect(login.json().user).toEqual({
+        pk: 1,
+        email: 'kim@example.com',
+        first_name: 'Minji',
+        last_name: 'Kim',
+        gender: 'female',
+        date_of_birth: '1999-02-03',
+      });
       expect((await t.storage.users.findById(1))!.password).toMatch(/^\$argon2id\$/);
-      const inactive = await t.app.inject({ method: 'POST', url: '/account/login/', payload: { email: 'gone@example.com', password: '' } });
+      const inactive = await t.app.inject({
+        method: 'POST',
+        url: '/account/login/',
+        payload: { email: 'gone@example.com', password: '' },
+      });
       expect(inactive.statusCode).toBe(400);
-      expect(await t.doorman.permissions.of(1)).toEqual(new Set(['board.add_post', 'board.change_post', 'board.delete_post']));
+      expect(await t.doorman.permissions.of(1)).toEqual(
+        new Set(['board.add_post', 'board.change_post', 'board.delete_post']),
+      );
     } finally {
       await t.close();
       rmSync(dir, { recursive: true, force: true });

@@ -53,12 +53,18 @@ describe('every algorithm: issued by doorman, verified by doorman and by jose fr
   });
 
   it('publishes with Cache-Control and a discovery document pointing at the JWKS', async () => {
-    t = await testApp({ config: { algorithm: 'EdDSA', signingKey: pemFor('EdDSA'), issuer: 'https://auth.example.com', jwksMaxAge: 120 } });
+    t = await testApp({
+      config: { algorithm: 'EdDSA', signingKey: pemFor('EdDSA'), issuer: 'https://auth.example.com', jwksMaxAge: 120 },
+    });
     const jwks = await t.app.inject({ url: '/.well-known/jwks.json' });
     expect(jwks.headers['cache-control']).toBe('public, max-age=120');
     const discovery = await t.app.inject({ url: '/.well-known/openid-configuration' });
     expect(discovery.statusCode).toBe(200);
-    expect(discovery.json()).toEqual({ issuer: 'https://auth.example.com', jwks_uri: 'https://auth.example.com/.well-known/jwks.json', id_token_signing_alg_values_supported: ['EdDSA'] });
+    expect(discovery.json()).toEqual({
+      issuer: 'https://auth.example.com',
+      jwks_uri: 'https://auth.example.com/.well-known/jwks.json',
+      id_token_signing_alg_values_supported: ['EdDSA'],
+    });
     const post = await t.app.inject({ method: 'POST', url: '/.well-known/jwks.json' });
     expect(post.statusCode).toBe(405);
   });
@@ -66,7 +72,9 @@ describe('every algorithm: issued by doorman, verified by doorman and by jose fr
   it('derives the verifying key, and refuses a VERIFYING_KEY that is not its public half', async () => {
     const pem = pemFor('ES256');
     const other = createPublicKey(pemFor('ES256')).export({ type: 'spki', format: 'pem' }).toString();
-    await expect(testApp({ config: { algorithm: 'ES256', signingKey: pem, verifyingKey: other } })).rejects.toThrow(/DOORMAN_VERIFYING_KEY: is not the public half/);
+    await expect(testApp({ config: { algorithm: 'ES256', signingKey: pem, verifyingKey: other } })).rejects.toThrow(
+      /DOORMAN_VERIFYING_KEY: is not the public half/,
+    );
   });
 });
 
@@ -77,7 +85,11 @@ describe('key/algorithm mismatches are start-up errors naming the setting', () =
     ['EdDSA', pemFor('RS256'), /DOORMAN_SIGNING_KEY: EdDSA needs a ed25519 key, got rsa/],
     ['HS256', pemFor('EdDSA'), /DOORMAN_SIGNING_KEY: HS256 takes a shared secret, not a PEM key/],
     ['PS256', JSON.stringify(generateKey('ES256').jwk), /DOORMAN_SIGNING_KEY: the JWK is for ES256, not PS256/],
-    ['HS512', JSON.stringify({ kty: 'oct', k: Buffer.alloc(40, 7).toString('base64url') }), /HS512 needs a secret of at least 64 bytes/],
+    [
+      'HS512',
+      JSON.stringify({ kty: 'oct', k: Buffer.alloc(40, 7).toString('base64url') }),
+      /HS512 needs a secret of at least 64 bytes/,
+    ],
   ];
   for (const [alg, key, message] of cases) {
     it(`${alg} with ${message.source.slice(0, 40)}…`, async () => {

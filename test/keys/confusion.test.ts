@@ -18,7 +18,8 @@ describe('algorithm and key confusion is refused', () => {
     dir = undefined;
   });
   const mypage = (token: string) => t!.app.inject({ url: '/account/mypage/', headers: bearer(token) });
-  const verifyView = (token: string) => t!.app.inject({ method: 'POST', url: '/api/token/verify/', payload: { token } });
+  const verifyView = (token: string) =>
+    t!.app.inject({ method: 'POST', url: '/api/token/verify/', payload: { token } });
 
   it('an HS256 token signed with the RSA public key PEM as the secret (RFC 8725 §2.1)', async () => {
     const pem = pemFor('RS256');
@@ -26,7 +27,10 @@ describe('algorithm and key confusion is refused', () => {
     const { access } = await join(t.app);
     const publicPem = createPublicKey(pem).export({ type: 'spki', format: 'pem' }).toString();
     const claims = claimsOf(access);
-    for (const header of [{ alg: 'HS256', typ: 'JWT' }, { alg: 'HS256', typ: 'JWT', kid: headerOf(access).kid }]) {
+    for (const header of [
+      { alg: 'HS256', typ: 'JWT' },
+      { alg: 'HS256', typ: 'JWT', kid: headerOf(access).kid },
+    ]) {
       const forged = hmacToken(header, claims, publicPem);
       expect((await mypage(forged)).statusCode).toBe(401);
       expect((await verifyView(forged)).json()).toMatchObject({ code: 'token_not_valid' });
@@ -46,7 +50,9 @@ describe('algorithm and key confusion is refused', () => {
     expect(headerOf(access)).toMatchObject({ alg: 'RS256', kid: rs.kid });
     const claims = claimsOf(access);
     const secret = Buffer.from(hs.jwk.k!, 'base64url');
-    const publicPem = createPublicKey({ key: rs.jwk as never, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
+    const publicPem = createPublicKey({ key: rs.jwk as never, format: 'jwk' })
+      .export({ type: 'spki', format: 'pem' })
+      .toString();
 
     // Our own HS256 key, named by its kid, verifies: the kid selects the key.
     expect((await mypage(hmacToken({ alg: 'HS256', typ: 'JWT', kid: hs.kid }, claims, secret))).statusCode).toBe(200);
@@ -76,7 +82,11 @@ describe('algorithm and key confusion is refused', () => {
     const document = initialKeystore('ES256', new Date());
     document.keys[0]!.alg = 'RS256';
     writeKeystore(file, document);
-    await expect(testApp({ config: { keystoreFile: file, signingKey: null } })).rejects.toThrow(/DOORMAN_KEYSTORE_FILE: key ".+": the JWK is for ES256, not RS256/);
-    await expect(testApp({ config: { keystoreFile: file } })).rejects.toThrow(/DOORMAN_KEYSTORE_FILE: replaces DOORMAN_SIGNING_KEY/);
+    await expect(testApp({ config: { keystoreFile: file, signingKey: null } })).rejects.toThrow(
+      /DOORMAN_KEYSTORE_FILE: key ".+": the JWK is for ES256, not RS256/,
+    );
+    await expect(testApp({ config: { keystoreFile: file } })).rejects.toThrow(
+      /DOORMAN_KEYSTORE_FILE: replaces DOORMAN_SIGNING_KEY/,
+    );
   });
 });

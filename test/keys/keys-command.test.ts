@@ -41,15 +41,21 @@ describe('doorman keys (registerKeysCommand)', () => {
     await expect(run(['keys', 'retire', 'nope'])).rejects.toThrow(/no key with kid "nope"/);
   });
 
-  it('keeps the active key\'s algorithm unless --algorithm says otherwise (README rotation, issue 17)', async () => {
+  it("keeps the active key's algorithm unless --algorithm says otherwise (README rotation, issue 17)", async () => {
     const env = { DOORMAN_KEYSTORE_FILE: join(dir, 'ks.json') }; // ALGORITHM left at its HS256 default
     await run(['keys', 'generate', '--algorithm', 'ES256'], env);
     await run(['keys', 'generate'], env);
     expect(out).toMatch(/Added next key \S+ \(ES256\)/);
     await run(['keys', 'rotate'], env);
     expect(out).toMatch(/Active key: \S+ \(ES256\)/);
-    const keys = JSON.parse(readFileSync(env.DOORMAN_KEYSTORE_FILE, 'utf8')).keys as Array<{ alg: string; status: string }>;
-    expect(keys.map((k) => [k.alg, k.status])).toEqual([['ES256', 'active'], ['ES256', 'retired']]);
+    const keys = JSON.parse(readFileSync(env.DOORMAN_KEYSTORE_FILE, 'utf8')).keys as Array<{
+      alg: string;
+      status: string;
+    }>;
+    expect(keys.map((k) => [k.alg, k.status])).toEqual([
+      ['ES256', 'active'],
+      ['ES256', 'retired'],
+    ]);
     await run(['keys', 'generate', '--algorithm', 'EdDSA'], env);
     expect(out).toMatch(/Added next key \S+ \(EdDSA\)/);
   });
@@ -58,8 +64,11 @@ describe('doorman keys (registerKeysCommand)', () => {
     const file = join(dir, 'ks.json');
     await run(['keys', 'generate', '--algorithm', 'RS256']);
     await run(['keys', 'generate']);
-    const staged = JSON.parse(readFileSync(file, 'utf8')).keys.find((k: { status: string }) => k.status === 'next').kid as string;
-    await expect(run(['keys', 'generate'])).rejects.toThrow(`key ${staged} (RS256) is already the next key: rotate to it first (doorman keys rotate), or pass --force to replace it`);
+    const staged = JSON.parse(readFileSync(file, 'utf8')).keys.find((k: { status: string }) => k.status === 'next')
+      .kid as string;
+    await expect(run(['keys', 'generate'])).rejects.toThrow(
+      `key ${staged} (RS256) is already the next key: rotate to it first (doorman keys rotate), or pass --force to replace it`,
+    );
     await expect(run(['keys', 'generate', '--algorithm', 'ES256'])).rejects.toThrow(/is already the next key/);
     await run(['keys', 'generate', '--force', '--algorithm', 'ES256']);
     expect(out).toContain(`Replaced next key ${staged} (RS256).`);

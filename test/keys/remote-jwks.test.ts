@@ -19,9 +19,19 @@ async function issuerServer() {
   async function addKey(kid: string) {
     const { publicKey, privateKey } = await generateKeyPair('ES256');
     keys.push({ ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' });
-    return (claims: Record<string, unknown>) => new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid }).setIssuedAt().setExpirationTime('5m').sign(privateKey);
+    return (claims: Record<string, unknown>) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'ES256', kid })
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(privateKey);
   }
-  return { url, addKey, fetches: () => fetches, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url,
+    addKey,
+    fetches: () => fetches,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 const claims = { token_type: 'access', jti: 'a'.repeat(32), user_id: 1 };
@@ -36,7 +46,8 @@ describe('JWK_URL: tokens signed elsewhere, verified with the remote JWKS', () =
     await t?.close();
     await issuer.close();
   });
-  const mypage = (token: string) => t!.app.inject({ url: '/account/mypage/', headers: bearer(token) }).then((r) => r.statusCode);
+  const mypage = (token: string) =>
+    t!.app.inject({ url: '/account/mypage/', headers: bearer(token) }).then((r) => r.statusCode);
 
   it('verifies a remote token, learns a key added after the first fetch, and refuses unknown kids and HS tokens', async () => {
     const signFirst = await issuer.addKey('remote-1');
@@ -53,8 +64,20 @@ describe('JWK_URL: tokens signed elsewhere, verified with the remote JWKS', () =
     expect(issuer.fetches()).toBe(2);
 
     expect(await mypage(await signFirst({ ...claims, token_type: 'refresh' }))).toBe(401);
-    expect(await mypage(hmacToken({ alg: 'HS256', kid: 'remote-1' }, { ...claims, exp: Math.floor(Date.now() / 1000) + 60 }, 'x'.repeat(64)))).toBe(401);
-    expect(await mypage(hmacToken({ alg: 'ES256', kid: 'nope' }, { ...claims, exp: Math.floor(Date.now() / 1000) + 60 }, 'x'))).toBe(401);
+    expect(
+      await mypage(
+        hmacToken(
+          { alg: 'HS256', kid: 'remote-1' },
+          { ...claims, exp: Math.floor(Date.now() / 1000) + 60 },
+          'x'.repeat(64),
+        ),
+      ),
+    ).toBe(401);
+    expect(
+      await mypage(
+        hmacToken({ alg: 'ES256', kid: 'nope' }, { ...claims, exp: Math.floor(Date.now() / 1000) + 60 }, 'x'),
+      ),
+    ).toBe(401);
   });
 
   it('checks issuer and audience on remote tokens, and bounds refetches for unknown kids', async () => {
@@ -66,7 +89,11 @@ describe('JWK_URL: tokens signed elsewhere, verified with the remote JWKS', () =
     expect(await mypage(await sign({ ...claims, iss: 'https://auth.example.com' }))).toBe(401);
     const before = issuer.fetches();
     for (let i = 0; i < 5; i++) {
-      const made = hmacToken({ alg: 'ES256', kid: `made-up-${i}` }, { ...claims, exp: Math.floor(Date.now() / 1000) + 60 }, 'x');
+      const made = hmacToken(
+        { alg: 'ES256', kid: `made-up-${i}` },
+        { ...claims, exp: Math.floor(Date.now() / 1000) + 60 },
+        'x',
+      );
       expect(await mypage(made)).toBe(401);
     }
     expect(issuer.fetches() - before).toBeLessThanOrEqual(1); // cooldown: 30 s by default

@@ -12,7 +12,10 @@ import { bearer, join, testConfig } from '../helpers.js';
 import { headerOf, joseVerify, publishedJwks } from './keys-helpers.js';
 
 /** One "server process": config read from the keystore file now, over a storage that outlives it. */
-interface Instance { app: FastifyInstance; doorman: Doorman }
+interface Instance {
+  app: FastifyInstance;
+  doorman: Doorman;
+}
 
 describe('key rotation never breaks issued tokens', () => {
   let dir: string;
@@ -21,7 +24,10 @@ describe('key rotation never breaks issued tokens', () => {
   let instances: Instance[];
   const clock = { now: Date.now() };
   const out = { text: '' };
-  const io = () => ({ stdout: { write: (s: string) => (out.text += s) }, env: { DOORMAN_KEYSTORE_FILE: file, DOORMAN_ALGORITHM: 'ES256', NODE_ENV: 'production' } });
+  const io = () => ({
+    stdout: { write: (s: string) => (out.text += s) },
+    env: { DOORMAN_KEYSTORE_FILE: file, DOORMAN_ALGORITHM: 'ES256', NODE_ENV: 'production' },
+  });
 
   async function boot(): Promise<Instance> {
     const config = testConfig({ keystoreFile: file, signingKey: null });
@@ -31,7 +37,8 @@ describe('key rotation never breaks issued tokens', () => {
     instances.push(instance);
     return instance;
   }
-  const mypage = (app: FastifyInstance, token: string) => app.inject({ url: '/account/mypage/', headers: bearer(token) }).then((r) => r.statusCode);
+  const mypage = (app: FastifyInstance, token: string) =>
+    app.inject({ url: '/account/mypage/', headers: bearer(token) }).then((r) => r.statusCode);
 
   beforeEach(async () => {
     dir = mkdtempSync(joinPath(tmpdir(), 'doorman-keys-'));
@@ -68,11 +75,16 @@ describe('key rotation never breaks issued tokens', () => {
     expect(headerOf((await join(staged.app, 'lee@example.com')).access).kid).toBe(kidA);
     keysRotate(io(), {});
     const second = await boot();
-    const kidB = JSON.parse(readFileSync(file, 'utf8')).keys.find((k: { status: string }) => k.status === 'active').kid as string;
+    const kidB = JSON.parse(readFileSync(file, 'utf8')).keys.find((k: { status: string }) => k.status === 'active')
+      .kid as string;
     expect(kidB).not.toBe(kidA);
 
     expect(await mypage(second.app, a.access)).toBe(200);
-    const refreshed = await second.app.inject({ method: 'POST', url: '/api/token/refresh/', payload: { refresh: a.refresh } });
+    const refreshed = await second.app.inject({
+      method: 'POST',
+      url: '/api/token/refresh/',
+      payload: { refresh: a.refresh },
+    });
     expect(refreshed.statusCode).toBe(200);
     const b = refreshed.json() as { access: string; refresh: string };
     expect(headerOf(b.access).kid).toBe(kidB);

@@ -20,11 +20,21 @@ async function hostApp(doorman: Doorman): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
   await app.register(doormanPlugin, { doorman, prefix: '/auth' });
   app.get('/public', async () => ({ ok: true }));
-  app.get('/me', { preValidation: requirePermission(isAuthenticated) }, async (request) => ({ email: request.auth!.user.email, claims: Object.keys(request.auth!.claims).sort() }));
+  app.get('/me', { preValidation: requirePermission(isAuthenticated) }, async (request) => ({
+    email: request.auth!.user.email,
+    claims: Object.keys(request.auth!.claims).sort(),
+  }));
   app.get('/staff', { preValidation: requirePermission(isAdminUser) }, async () => ({ staff: true }));
   const doc = { ownerId: 1 };
   app.put('/doc', { preValidation: requirePermission(isAuthenticated) }, async (request) => {
-    await checkObjectPermission(request, or(isOwner((d: typeof doc) => d.ownerId), djangoModelPermissions('host.doc')), doc);
+    await checkObjectPermission(
+      request,
+      or(
+        isOwner((d: typeof doc) => d.ownerId),
+        djangoModelPermissions('host.doc'),
+      ),
+      doc,
+    );
     return { saved: true };
   });
   app.get('/boom', async () => {
@@ -48,7 +58,11 @@ describe('a host Fastify app with doorman as a plugin', () => {
   });
 
   const join = async (email: string) => {
-    const r = await app.inject({ method: 'POST', url: '/auth/account/join/', payload: { email, password1: PASSWORD, password2: PASSWORD } });
+    const r = await app.inject({
+      method: 'POST',
+      url: '/auth/account/join/',
+      payload: { email, password1: PASSWORD, password2: PASSWORD },
+    });
     expect(r.statusCode).toBe(201);
     return r.json() as { access: string; user: { pk: number } };
   };
@@ -56,8 +70,14 @@ describe('a host Fastify app with doorman as a plugin', () => {
 
   it('serves the account and token routes under the host’s prefix, and only there', async () => {
     const { access } = await join('kim@example.com');
-    expect((await app.inject({ url: '/auth/account/mypage/', headers: as(access) })).json()).toEqual({ message: '반갑습니다, kim@example.com님!' });
-    const login = await app.inject({ method: 'POST', url: '/auth/api/token/', payload: { email: 'kim@example.com', password: PASSWORD } });
+    expect((await app.inject({ url: '/auth/account/mypage/', headers: as(access) })).json()).toEqual({
+      message: '반갑습니다, kim@example.com님!',
+    });
+    const login = await app.inject({
+      method: 'POST',
+      url: '/auth/api/token/',
+      payload: { email: 'kim@example.com', password: PASSWORD },
+    });
     expect(login.statusCode).toBe(200);
     expect((await app.inject({ url: '/account/mypage/', headers: as(access) })).statusCode).toBe(404);
     expect((await app.inject({ method: 'GET', url: '/auth/account/login/' })).statusCode).toBe(405);
@@ -67,7 +87,10 @@ describe('a host Fastify app with doorman as a plugin', () => {
     const { access } = await join('kim@example.com');
     const me = await app.inject({ url: '/me', headers: as(access) });
     expect(me.statusCode).toBe(200);
-    expect(me.json()).toEqual({ email: 'kim@example.com', claims: expect.arrayContaining(['email', 'exp', 'jti', 'token_type', 'user_id']) });
+    expect(me.json()).toEqual({
+      email: 'kim@example.com',
+      claims: expect.arrayContaining(['email', 'exp', 'jti', 'token_type', 'user_id']),
+    });
 
     const anon = await app.inject({ url: '/me' });
     expect(anon.statusCode).toBe(401);
@@ -76,11 +99,18 @@ describe('a host Fastify app with doorman as a plugin', () => {
 
     const bad = await app.inject({ url: '/me', headers: as(access.slice(0, -2) + 'xx') });
     expect(bad.statusCode).toBe(401);
-    expect(bad.json()).toMatchObject({ code: 'token_not_valid', detail: 'Given token not valid for any token type', messages: [{ token_class: 'AccessToken', token_type: 'access', message: 'Token is invalid' }] });
+    expect(bad.json()).toMatchObject({
+      code: 'token_not_valid',
+      detail: 'Given token not valid for any token type',
+      messages: [{ token_class: 'AccessToken', token_type: 'access', message: 'Token is invalid' }],
+    });
 
     const staff = await app.inject({ url: '/staff', headers: as(access) });
     expect(staff.statusCode).toBe(403);
-    expect(staff.json()).toEqual({ detail: 'You do not have permission to perform this action.', code: 'permission_denied' });
+    expect(staff.json()).toEqual({
+      detail: 'You do not have permission to perform this action.',
+      code: 'permission_denied',
+    });
     await doorman.storage.users.update(1, { isStaff: true });
     await doorman.revocation.userChanged({ id: 1, email: 'kim@example.com' });
     expect((await app.inject({ url: '/staff', headers: as(access) })).statusCode).toBe(200);
@@ -92,7 +122,10 @@ describe('a host Fastify app with doorman as a plugin', () => {
     expect((await app.inject({ method: 'PUT', url: '/doc', headers: as(owner.access) })).statusCode).toBe(200);
     const denied = await app.inject({ method: 'PUT', url: '/doc', headers: as(other.access) });
     expect(denied.statusCode).toBe(403);
-    expect(denied.json()).toEqual({ detail: 'You do not have permission to perform this action.', code: 'permission_denied' });
+    expect(denied.json()).toEqual({
+      detail: 'You do not have permission to perform this action.',
+      code: 'permission_denied',
+    });
 
     // A model permission granted later takes effect at once (the cache is dropped on change).
     const group = await doorman.permissions.createGroup('editors');
@@ -126,7 +159,11 @@ describe('the plugin beside a host error handler', () => {
     });
     await app.register(doormanPlugin, { doorman, errorHandler: false });
     app.get('/x', async (request) => {
-      await checkObjectPermission(request, isOwner(() => 42), {});
+      await checkObjectPermission(
+        request,
+        isOwner(() => 42),
+        {},
+      );
       return {};
     });
     const r = await app.inject({ url: '/x' });

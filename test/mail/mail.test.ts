@@ -79,14 +79,26 @@ describe('mail', () => {
     const smtp = await smtpServer();
     cleanups.push(() => smtp.close());
     const storage = memoryStorage();
-    const doorman = createDoorman({ config: testConfig({ mailUrl: smtp.url, passwordResetUrl: 'https://app.example.com/r/{uid}/{token}', mailFrom: 'Doorman <auth@example.com>' }), storage });
+    const doorman = createDoorman({
+      config: testConfig({
+        mailUrl: smtp.url,
+        passwordResetUrl: 'https://app.example.com/r/{uid}/{token}',
+        mailFrom: 'Doorman <auth@example.com>',
+      }),
+      storage,
+    });
     const app = await buildApp({ doorman, logger: false });
     cleanups.push(async () => {
       await app.close();
       await doorman.close();
     });
     await doorman.accounts.createUser({ email: 'kim@example.com', password: PASSWORD });
-    const asked = await app.inject({ method: 'POST', url: '/account/password/reset/', payload: { email: 'kim@example.com' }, headers: { 'accept-language': 'ko' } });
+    const asked = await app.inject({
+      method: 'POST',
+      url: '/account/password/reset/',
+      payload: { email: 'kim@example.com' },
+      headers: { 'accept-language': 'ko' },
+    });
     expect(asked.json()).toEqual({ detail: 'Password reset e-mail has been sent.' });
     await doorman.idle();
     expect(smtp.received).toHaveLength(1);
@@ -95,7 +107,11 @@ describe('mail', () => {
     expect(mail.raw).toMatch(/^From: Doorman <auth@example\.com>/m);
     expect(mail.subject).toBe('비밀번호 재설정');
     const [, uid, token] = /\/r\/([^/]+)\/(\S+)$/.exec(linkIn(mail))!;
-    const done = await app.inject({ method: 'POST', url: '/account/password/reset/confirm/', payload: { uid, token, new_password1: NEW_PASSWORD, new_password2: NEW_PASSWORD } });
+    const done = await app.inject({
+      method: 'POST',
+      url: '/account/password/reset/confirm/',
+      payload: { uid, token, new_password1: NEW_PASSWORD, new_password2: NEW_PASSWORD },
+    });
     expect(done.statusCode).toBe(200);
   });
 
@@ -103,7 +119,12 @@ describe('mail', () => {
     const smtp = await smtpServer(2);
     cleanups.push(() => smtp.close());
     const errors: string[] = [];
-    const outbox = createOutbox(() => createMailTransport(smtp.url), { from: 'a@example.com', retries: 3, backoffMs: 10, onError: (e) => errors.push(e.message) });
+    const outbox = createOutbox(() => createMailTransport(smtp.url), {
+      from: 'a@example.com',
+      retries: 3,
+      backoffMs: 10,
+      onError: (e) => errors.push(e.message),
+    });
     cleanups.push(() => outbox.close());
     outbox.send({ to: 'kim@example.com', subject: 'S', text: 'secret-link https://x/SECRET', html: '<p>SECRET</p>' });
     await outbox.idle();
@@ -118,7 +139,12 @@ describe('mail', () => {
     const smtp = await smtpServer(10);
     cleanups.push(() => smtp.close());
     const errors: string[] = [];
-    const outbox = createOutbox(() => createMailTransport(smtp.url), { from: 'a@example.com', retries: 1, backoffMs: 5, onError: (e) => errors.push(e.message) });
+    const outbox = createOutbox(() => createMailTransport(smtp.url), {
+      from: 'a@example.com',
+      retries: 1,
+      backoffMs: 5,
+      onError: (e) => errors.push(e.message),
+    });
     cleanups.push(() => outbox.close());
     outbox.send({ to: 'kim@example.com', subject: 'S', text: 't', html: 'h' });
     await outbox.idle();
@@ -149,7 +175,12 @@ describe('mail', () => {
     const logger = pino({ level: 'trace', redact: REDACT }, sink);
     const storage = memoryStorage();
     const doorman = createDoorman({
-      config: testConfig({ mailUrl: `file://${dir}`, emailVerification: 'mandatory', logLevel: 'trace', accessLog: true }),
+      config: testConfig({
+        mailUrl: `file://${dir}`,
+        emailVerification: 'mandatory',
+        logLevel: 'trace',
+        accessLog: true,
+      }),
       storage,
       onError: (error) => logger.error({ err: error }, 'background'),
     });
@@ -158,34 +189,82 @@ describe('mail', () => {
       await app.close();
       await doorman.close();
     });
-    const post = (url: string, payload: Record<string, unknown>) => app.inject({ method: 'POST', url, payload, headers: { 'user-agent': 'redaction-test' } });
+    const post = (url: string, payload: Record<string, unknown>) =>
+      app.inject({ method: 'POST', url, payload, headers: { 'user-agent': 'redaction-test' } });
 
-    expect((await post('/account/join/', { email: 'kim@example.com', password1: PASSWORD, password2: PASSWORD })).statusCode).toBe(201);
+    expect(
+      (await post('/account/join/', { email: 'kim@example.com', password1: PASSWORD, password2: PASSWORD })).statusCode,
+    ).toBe(201);
     await doorman.idle();
     const key = decodeURIComponent(/verify-email\/([^/]+)\//.exec(linkIn(readMails(dir)[0]!))![1]!);
     expect((await post('/account/join/verify-email/', { key: key + 'x' })).statusCode).toBe(404);
     expect((await post('/account/join/verify-email/', { key })).statusCode).toBe(200);
-    expect((await post('/account/login/', { email: 'kim@example.com', password: 'wrong password 1' })).statusCode).toBe(400);
-    const session = (await post('/account/login/', { email: 'kim@example.com', password: PASSWORD })).json() as { refresh: string; access: string };
+    expect((await post('/account/login/', { email: 'kim@example.com', password: 'wrong password 1' })).statusCode).toBe(
+      400,
+    );
+    const session = (await post('/account/login/', { email: 'kim@example.com', password: PASSWORD })).json() as {
+      refresh: string;
+      access: string;
+    };
     expect((await post('/account/password/reset/', { email: 'kim@example.com' })).statusCode).toBe(200);
     await doorman.idle();
     const [, uid, token] = /reset\/([^/]+)\/([^/]+)\//.exec(linkIn(readMails(dir)[1]!))!;
     const decoded = decodeURIComponent(token!);
-    expect((await post('/account/password/reset/confirm/', { uid, token: decoded + 'x', new_password1: NEW_PASSWORD, new_password2: NEW_PASSWORD })).statusCode).toBe(400);
-    expect((await post('/account/password/reset/confirm/', { uid, token: decoded, new_password1: NEW_PASSWORD, new_password2: NEW_PASSWORD })).statusCode).toBe(200);
+    expect(
+      (
+        await post('/account/password/reset/confirm/', {
+          uid,
+          token: decoded + 'x',
+          new_password1: NEW_PASSWORD,
+          new_password2: NEW_PASSWORD,
+        })
+      ).statusCode,
+    ).toBe(400);
+    expect(
+      (
+        await post('/account/password/reset/confirm/', {
+          uid,
+          token: decoded,
+          new_password1: NEW_PASSWORD,
+          new_password2: NEW_PASSWORD,
+        })
+      ).statusCode,
+    ).toBe(200);
     expect((await post('/account/token/refresh/', { refresh: session.refresh })).statusCode).toBe(401);
     await doorman.idle();
 
     const audit = await doorman.audit.list({ limit: 100, offset: 0 });
     const kinds = audit.results.map((e) => e.kind).reverse();
-    expect(kinds).toEqual(['join', 'email_verification_failed', 'email_verified', 'login_failed', 'login', 'password_reset_request', 'password_reset_failed', 'password_reset', 'refresh_reuse']);
+    expect(kinds).toEqual([
+      'join',
+      'email_verification_failed',
+      'email_verified',
+      'login_failed',
+      'login',
+      'password_reset_request',
+      'password_reset_failed',
+      'password_reset',
+      'refresh_reuse',
+    ]);
     expect(audit.results.every((e) => e.userAgent === 'redaction-test' && e.ip === '127.0.0.1')).toBe(true);
     const user = (await storage.users.findByEmail('kim@example.com'))!;
     expect(audit.results.find((e) => e.kind === 'password_reset')!.userId).toBe(user.id);
     expect(log).toContain('/account/password/reset/confirm/');
     const stored = await storage.oneTimeTokens.find('email_verification', user.id);
     const everything = log + JSON.stringify(audit.results);
-    for (const secret of [PASSWORD, NEW_PASSWORD, 'wrong password 1', key, key.split('.')[1]!, decoded, token!, session.refresh, session.access, user.password!, stored?.tokenHash ?? 'no-hash-left']) {
+    for (const secret of [
+      PASSWORD,
+      NEW_PASSWORD,
+      'wrong password 1',
+      key,
+      key.split('.')[1]!,
+      decoded,
+      token!,
+      session.refresh,
+      session.access,
+      user.password!,
+      stored?.tokenHash ?? 'no-hash-left',
+    ]) {
       expect(everything, `leaked ${secret.slice(0, 12)}…`).not.toContain(secret);
     }
   });

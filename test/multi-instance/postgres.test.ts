@@ -2,7 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, ROOT } from '../dist-build.js';
-import { createTestDatabase, noteSkippedPostgres, POSTGRES_URL, query, type TestDatabase } from '../postgres-helpers.js';
+import {
+  createTestDatabase,
+  noteSkippedPostgres,
+  POSTGRES_URL,
+  query,
+  type TestDatabase,
+} from '../postgres-helpers.js';
 import { bearer, childEnv, get, percentile, post, SHARED_KEY, startInstance, type Instance } from './processes.js';
 
 noteSkippedPostgres('three doorman processes on one PostgreSQL database');
@@ -46,23 +52,37 @@ describe.skipIf(!POSTGRES_URL)('three instances on one PostgreSQL database', () 
   });
 
   it('200 parallel refreshes of one token spread over the three: exactly one wins, the rest 401, no 5xx; the reuse ends the session everywhere', async () => {
-    const joined = await post(instances[0]!.url, '/account/join/', { email: 'race@example.com', password1: PASSWORD, password2: PASSWORD });
+    const joined = await post(instances[0]!.url, '/account/join/', {
+      email: 'race@example.com',
+      password1: PASSWORD,
+      password2: PASSWORD,
+    });
     expect(joined.status).toBe(201);
     const refresh = joined.body.refresh as string;
-    const answers = await Promise.all(Array.from({ length: 200 }, (_, n) => post(instances[n % 3]!.url, '/api/token/refresh/', { refresh })));
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, (_, n) => post(instances[n % 3]!.url, '/api/token/refresh/', { refresh })),
+    );
     const statuses = answers.map((a) => a.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(statuses.filter((s) => s === 401)).toHaveLength(199);
     const winner = answers[statuses.indexOf(200)]!.body as { access: string; refresh: string };
     // One row for the session, rotated in place once; the 199 spent-token uses ended it.
-    const rows = await query(database.url, "SELECT count(*)::int AS n, count(s.revoked_at)::int AS ended FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = 'race@example.com'");
+    const rows = await query(
+      database.url,
+      "SELECT count(*)::int AS n, count(s.revoked_at)::int AS ended FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = 'race@example.com'",
+    );
     expect(rows[0]).toEqual({ n: 1, ended: 1 });
-    for (const i of instances) expect((await post(i.url, '/api/token/refresh/', { refresh: winner.refresh })).status).toBe(401);
+    for (const i of instances)
+      expect((await post(i.url, '/api/token/refresh/', { refresh: winner.refresh })).status).toBe(401);
     await refusedEverywhere(winner.access, performance.now(), instances);
   }, 60_000);
 
   it('a logout on one instance is refused on the others within milliseconds (measured)', async () => {
-    await post(instances[0]!.url, '/account/join/', { email: 'logout@example.com', password1: PASSWORD, password2: PASSWORD });
+    await post(instances[0]!.url, '/account/join/', {
+      email: 'logout@example.com',
+      password1: PASSWORD,
+      password2: PASSWORD,
+    });
     const delays: number[] = [];
     for (let round = 0; round < 15; round++) {
       const here = instances[round % 3]!;
@@ -84,14 +104,17 @@ describe.skipIf(!POSTGRES_URL)('three instances on one PostgreSQL database', () 
               return;
             }
             expect(answer.status).toBe(200);
-            if (performance.now() - loggedOutAt > 5000) throw new Error(`${other.name} still accepts the token 5 s after the logout`);
+            if (performance.now() - loggedOutAt > 5000)
+              throw new Error(`${other.name} still accepts the token 5 s after the logout`);
           }
         }),
       );
     }
     const median = percentile(delays, 50);
     const worst = Math.max(...delays);
-    console.log(`revocation delay over ${delays.length} measurements (logout 200 on one instance → 401 on another): median ${median.toFixed(1)} ms, p90 ${percentile(delays, 90).toFixed(1)} ms, worst ${worst.toFixed(1)} ms`);
+    console.log(
+      `revocation delay over ${delays.length} measurements (logout 200 on one instance → 401 on another): median ${median.toFixed(1)} ms, p90 ${percentile(delays, 90).toFixed(1)} ms, worst ${worst.toFixed(1)} ms`,
+    );
     expect(median).toBeLessThanOrEqual(100);
     expect(worst).toBeLessThanOrEqual(1000);
   }, 120_000);
@@ -104,36 +127,61 @@ describe.skipIf(!POSTGRES_URL)('three instances on one PostgreSQL database', () 
           const answer = await get(instance.url, '/account/mypage/', bearer(access));
           if (answer.status === 401) return performance.now() - changedAt;
           expect(answer.status).toBe(200);
-          if (performance.now() - changedAt > 5000) throw new Error(`${instance.name} still accepts the token 5 s after the change`);
+          if (performance.now() - changedAt > 5000)
+            throw new Error(`${instance.name} still accepts the token 5 s after the change`);
         }
       }),
     );
   }
 
   it('a password change on one instance ends the other sessions on all three (measured)', async () => {
-    await post(instances[0]!.url, '/account/join/', { email: 'pw@example.com', password1: PASSWORD, password2: PASSWORD });
-    const other = (await post(instances[1]!.url, '/api/token/', { email: 'pw@example.com', password: PASSWORD })).body.access as string;
-    const mine = (await post(instances[2]!.url, '/api/token/', { email: 'pw@example.com', password: PASSWORD })).body.access as string;
+    await post(instances[0]!.url, '/account/join/', {
+      email: 'pw@example.com',
+      password1: PASSWORD,
+      password2: PASSWORD,
+    });
+    const other = (await post(instances[1]!.url, '/api/token/', { email: 'pw@example.com', password: PASSWORD })).body
+      .access as string;
+    const mine = (await post(instances[2]!.url, '/api/token/', { email: 'pw@example.com', password: PASSWORD })).body
+      .access as string;
     for (const i of instances) expect((await get(i.url, '/account/mypage/', bearer(other))).status).toBe(200);
-    const changed = await post(instances[2]!.url, '/account/password/change/', { old_password: PASSWORD, new_password1: 'another long passphrase', new_password2: 'another long passphrase' }, bearer(mine));
+    const changed = await post(
+      instances[2]!.url,
+      '/account/password/change/',
+      { old_password: PASSWORD, new_password1: 'another long passphrase', new_password2: 'another long passphrase' },
+      bearer(mine),
+    );
     expect(changed.status).toBe(200);
     const delays = await refusedEverywhere(other, performance.now(), instances);
-    console.log(`password change → other session refused: ${delays.map((d) => d.toFixed(1)).join(' / ')} ms on the three instances`);
+    console.log(
+      `password change → other session refused: ${delays.map((d) => d.toFixed(1)).join(' / ')} ms on the three instances`,
+    );
     expect(Math.max(...delays)).toBeLessThanOrEqual(1000);
   });
 
   it('`doorman deactivate` run against the database is seen by all three at once (measured)', async () => {
-    await post(instances[0]!.url, '/account/join/', { email: 'off@example.com', password1: PASSWORD, password2: PASSWORD });
-    const access = (await post(instances[1]!.url, '/api/token/', { email: 'off@example.com', password: PASSWORD })).body.access as string;
+    await post(instances[0]!.url, '/account/join/', {
+      email: 'off@example.com',
+      password1: PASSWORD,
+      password2: PASSWORD,
+    });
+    const access = (await post(instances[1]!.url, '/api/token/', { email: 'off@example.com', password: PASSWORD })).body
+      .access as string;
     for (const i of instances) expect((await get(i.url, '/account/mypage/', bearer(access))).status).toBe(200);
     const cli = spawnSync(process.execPath, [join(ROOT, 'bin', 'doorman.js'), 'deactivate', 'off@example.com'], {
-      env: childEnv({ DOORMAN_DATABASE_URL: database.url, DOORMAN_ENVIRONMENT: 'production', DOORMAN_SIGNING_KEY: SHARED_KEY }),
+      env: childEnv({
+        DOORMAN_DATABASE_URL: database.url,
+        DOORMAN_ENVIRONMENT: 'production',
+        DOORMAN_SIGNING_KEY: SHARED_KEY,
+      }),
       encoding: 'utf8',
     });
     const doneAt = performance.now();
     expect(cli.status, cli.stderr).toBe(0);
     const delays = await refusedEverywhere(access, doneAt, instances);
-    console.log(`doorman deactivate (CLI exit) → token refused: ${delays.map((d) => d.toFixed(1)).join(' / ')} ms on the three instances`);
+    console.log(
+      `doorman deactivate (CLI exit) → token refused: ${delays.map((d) => d.toFixed(1)).join(' / ')} ms on the three instances`,
+    );
     expect(Math.max(...delays)).toBeLessThanOrEqual(1000);
   });
 
@@ -141,13 +189,21 @@ describe.skipIf(!POSTGRES_URL)('three instances on one PostgreSQL database', () 
     const [a, b, c] = instances as [Instance, Instance, Instance];
     const sessions: string[] = [];
     for (let n = 0; n < 10; n++) {
-      const joined = await post(a.url, '/account/join/', { email: `rot${n}@example.com`, password1: PASSWORD, password2: PASSWORD });
+      const joined = await post(a.url, '/account/join/', {
+        email: `rot${n}@example.com`,
+        password1: PASSWORD,
+        password2: PASSWORD,
+      });
       sessions.push(joined.body.refresh as string);
     }
     const statuses: number[] = [];
     let stop = false;
     // C carries load of its own (its answers are cut off when it dies; none was acknowledged).
-    const joined = await post(c.url, '/account/join/', { email: 'c-load@example.com', password1: PASSWORD, password2: PASSWORD });
+    const joined = await post(c.url, '/account/join/', {
+      email: 'c-load@example.com',
+      password1: PASSWORD,
+      password2: PASSWORD,
+    });
     const cLoad = (async () => {
       let refresh = joined.body.refresh as string;
       while (!stop) {
@@ -182,9 +238,14 @@ describe.skipIf(!POSTGRES_URL)('three instances on one PostgreSQL database', () 
     expect(statuses.filter((s) => s >= 500)).toEqual([]);
     expect(statuses.every((s) => s === 200)).toBe(true);
     expect(Math.min(...rotations)).toBeGreaterThan(0);
-    console.log(`rotations while C was killed: ${rotations.reduce((a, b) => a + b, 0)} acknowledged over 10 sessions on A and B in ~800 ms, ${statuses.length} requests, no 5xx`);
+    console.log(
+      `rotations while C was killed: ${rotations.reduce((a, b) => a + b, 0)} acknowledged over 10 sessions on A and B in ~800 ms, ${statuses.length} requests, no 5xx`,
+    );
     // Rotated in place: still one row per session however many rotations.
-    const rows = await query(database.url, "SELECT count(*)::int AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email LIKE 'rot%@example.com'");
+    const rows = await query(
+      database.url,
+      "SELECT count(*)::int AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email LIKE 'rot%@example.com'",
+    );
     expect(rows[0]!.n).toBe(10);
     // Every session's last acknowledged refresh token still works, on either survivor.
     for (const [n, refresh] of sessions.entries()) {

@@ -16,7 +16,11 @@ export const SHARED_KEY = randomBytes(48).toString('base64url');
 
 /** The environment of the machine without its DOORMAN_* settings, plus `extra`. */
 export function childEnv(extra: Record<string, string>): Record<string, string> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => !k.startsWith('DOORMAN_') && k !== 'DATABASE_URL' && v !== undefined)) as Record<string, string>;
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k, v]) => !k.startsWith('DOORMAN_') && k !== 'DATABASE_URL' && v !== undefined,
+    ),
+  ) as Record<string, string>;
   return { ...env, ...extra };
 }
 
@@ -24,11 +28,20 @@ export function childEnv(extra: Record<string, string>): Record<string, string> 
 export function startInstance(name: string, env: Record<string, string>): Promise<Instance> {
   const child = spawn(process.execPath, [join(ROOT, 'dist', 'server.js')], {
     // Throttling off: these tests drive many joins and logins from one address on purpose.
-    env: childEnv({ DOORMAN_PORT: '0', DOORMAN_ENVIRONMENT: 'production', DOORMAN_SIGNING_KEY: SHARED_KEY, DOORMAN_LOG_LEVEL: 'info', DOORMAN_THROTTLE: 'false', ...env }),
+    env: childEnv({
+      DOORMAN_PORT: '0',
+      DOORMAN_ENVIRONMENT: 'production',
+      DOORMAN_SIGNING_KEY: SHARED_KEY,
+      DOORMAN_LOG_LEVEL: 'info',
+      DOORMAN_THROTTLE: 'false',
+      ...env,
+    }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   return new Promise((resolve, reject) => {
     let buffer = '';
     const onLine = (line: string) => {
@@ -50,7 +63,11 @@ export function startInstance(name: string, env: Record<string, string>): Promis
 }
 
 export async function post(base: string, path: string, body: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const response = await fetch(base + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json().catch(() => null)) as Record<string, any> };
 }
 

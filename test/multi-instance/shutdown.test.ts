@@ -17,14 +17,22 @@ describe('SIGTERM (issue 13)', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const start = (extra: Record<string, string> = {}) =>
-    startInstance('drain', { DOORMAN_DATABASE_URL: `sqlite:${join(dir, 'db.sqlite3')}`, DOORMAN_PASSWORD_HASH_CONCURRENCY: '1', DOORMAN_PASSWORD_HASH_PRIORITY: '0', ...extra });
+    startInstance('drain', {
+      DOORMAN_DATABASE_URL: `sqlite:${join(dir, 'db.sqlite3')}`,
+      DOORMAN_PASSWORD_HASH_CONCURRENCY: '1',
+      DOORMAN_PASSWORD_HASH_PRIORITY: '0',
+      ...extra,
+    });
 
   it('lets in-flight requests finish, then exits 0; new connections are refused', async () => {
     const server: Instance = await start({ DOORMAN_ARGON2_MEMORY_COST: '32768', DOORMAN_ARGON2_TIME_COST: '3' });
     await post(server.url, '/account/join/', { email: 'kim@example.com', password1: PASSWORD, password2: PASSWORD });
     // Logins queue behind one hashing thread: they are in flight for a while.
-    const received = () => server.output.filter((line) => line.includes('incoming request') && line.includes('/api/token/')).length;
-    const logins = Array.from({ length: 8 }, () => post(server.url, '/api/token/', { email: 'kim@example.com', password: PASSWORD }));
+    const received = () =>
+      server.output.filter((line) => line.includes('incoming request') && line.includes('/api/token/')).length;
+    const logins = Array.from({ length: 8 }, () =>
+      post(server.url, '/api/token/', { email: 'kim@example.com', password: PASSWORD }),
+    );
     // SIGTERM once the server has all eight (a request still connecting would rightly be
     // refused): seen in its request log, or after 500 ms if it logs requests differently.
     const since = performance.now();
@@ -41,9 +49,15 @@ describe('SIGTERM (issue 13)', () => {
     // were sent, on a quiet machine or a loaded one (the access log is off by default, so there
     // is no request line to wait for). A login not yet received when SIGTERM comes is refused,
     // which the client sees as a cut connection too.
-    const server: Instance = await start({ DOORMAN_SHUTDOWN_TIMEOUT: '50', DOORMAN_ARGON2_TIME_COST: '6', DOORMAN_ARGON2_MEMORY_COST: '65536' });
+    const server: Instance = await start({
+      DOORMAN_SHUTDOWN_TIMEOUT: '50',
+      DOORMAN_ARGON2_TIME_COST: '6',
+      DOORMAN_ARGON2_MEMORY_COST: '65536',
+    });
     await post(server.url, '/account/join/', { email: 'slow@example.com', password1: PASSWORD, password2: PASSWORD });
-    const slow = Array.from({ length: 4 }, () => post(server.url, '/api/token/', { email: 'slow@example.com', password: PASSWORD }).catch(() => 'cut'));
+    const slow = Array.from({ length: 4 }, () =>
+      post(server.url, '/api/token/', { email: 'slow@example.com', password: PASSWORD }).catch(() => 'cut'),
+    );
     await sleep(150);
     const t0 = performance.now();
     server.child.kill('SIGTERM');

@@ -16,7 +16,9 @@ const POLL_MS = 100;
 function stale(): boolean {
   if (!existsSync(entry)) return true;
   const built = statSync(entry).mtimeMs;
-  const sources = readdirSync(join(root, 'src'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+  const sources = readdirSync(join(root, 'src'), { recursive: true, encoding: 'utf8' }).filter((f) =>
+    f.endsWith('.ts'),
+  );
   return sources.some((f) => statSync(join(root, 'src', f)).mtimeMs > built);
 }
 
@@ -75,7 +77,10 @@ describe('three doorman processes on one SQLite file', () => {
     };
     for (let i = 0; i < 3; i++) {
       const port = await freePort();
-      const child = spawn(process.execPath, [entry], { env: { ...env, DOORMAN_PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, [entry], {
+        env: { ...env, DOORMAN_PORT: String(port) },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       children.push(child);
       bases.push(`http://127.0.0.1:${port}`);
     }
@@ -89,15 +94,26 @@ describe('three doorman processes on one SQLite file', () => {
   });
 
   const post = (base: string, url: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${base}${url}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  const mypage = (base: string, access: string) => fetch(`${base}/account/mypage/`, { headers: { authorization: `Bearer ${access}` } });
+    fetch(`${base}${url}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
+  const mypage = (base: string, access: string) =>
+    fetch(`${base}/account/mypage/`, { headers: { authorization: `Bearer ${access}` } });
   const settle = () => new Promise((r) => setTimeout(r, POLL_MS * 4));
 
   it('200 parallel refreshes of one token over the three: exactly 1 wins; the reuse ends the session on all three', async () => {
-    const joined = await post(bases[0]!, '/account/join/', { email: 'race@example.com', password1: PASSWORD, password2: PASSWORD });
+    const joined = await post(bases[0]!, '/account/join/', {
+      email: 'race@example.com',
+      password1: PASSWORD,
+      password2: PASSWORD,
+    });
     expect(joined.status).toBe(201);
     const { refresh } = (await joined.json()) as { refresh: string };
-    const responses = await Promise.all(Array.from({ length: 200 }, (_, i) => post(bases[i % 3]!, '/api/token/refresh/', { refresh })));
+    const responses = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => post(bases[i % 3]!, '/api/token/refresh/', { refresh })),
+    );
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(statuses.filter((s) => s === 401)).toHaveLength(199);
@@ -109,10 +125,13 @@ describe('three doorman processes on one SQLite file', () => {
     }
   }, 60_000);
 
-  it('a thief rotates on one instance, the victim reuses on another: refused on all three, the thief\'s tokens too', async () => {
+  it("a thief rotates on one instance, the victim reuses on another: refused on all three, the thief's tokens too", async () => {
     const login = await post(bases[0]!, '/account/login/', { email: 'race@example.com', password: PASSWORD });
     const victim = (await login.json()) as { access: string; refresh: string };
-    const thief = (await (await post(bases[1]!, '/api/token/refresh/', { refresh: victim.refresh })).json()) as { access: string; refresh: string };
+    const thief = (await (await post(bases[1]!, '/api/token/refresh/', { refresh: victim.refresh })).json()) as {
+      access: string;
+      refresh: string;
+    };
     for (const base of bases) expect((await mypage(base, thief.access)).status).toBe(200);
     expect((await post(bases[2]!, '/api/token/refresh/', { refresh: victim.refresh })).status).toBe(401);
     await settle();

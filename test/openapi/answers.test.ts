@@ -16,7 +16,12 @@ interface Answer {
 async function recorded(t: TestApp) {
   const answers: Answer[] = [];
   t.app.addHook('onSend', async (request, reply, payload) => {
-    answers.push({ method: request.method, route: request.routeOptions.url, status: reply.statusCode, body: typeof payload === 'string' ? payload : '' });
+    answers.push({
+      method: request.method,
+      route: request.routeOptions.url,
+      status: reply.statusCode,
+      body: typeof payload === 'string' ? payload : '',
+    });
     return payload;
   });
   const send = (options: InjectOptions) => t.app.inject(options);
@@ -32,7 +37,10 @@ describe('the OpenAPI document matches the real answers', () => {
   let t: TestApp;
   afterEach(() => t.close());
 
-  for (const [name, config] of [['header mode', {}], ['cookie mode', { authCookie: 'doorman-auth', refreshCookie: 'doorman-refresh' }]] as const) {
+  for (const [name, config] of [
+    ['header mode', {}],
+    ['cookie mode', { authCookie: 'doorman-auth', refreshCookie: 'doorman-refresh' }],
+  ] as const) {
     it(`every answer of a run through the API is documented, body and status (${name})`, async () => {
       t = await testApp({ config });
       const { answers, send } = await recorded(t);
@@ -57,23 +65,42 @@ describe('the OpenAPI document matches the real answers', () => {
       }
       expect(checked.size).toBeGreaterThan(40);
       expect(checked).toContain('POST /account/login/ → 429');
-      if (name === 'cookie mode') expect([...checked]).toEqual(expect.arrayContaining(['PATCH /account/user/ → 403', 'POST /account/token/refresh/ → 403']));
+      if (name === 'cookie mode')
+        expect([...checked]).toEqual(
+          expect.arrayContaining(['PATCH /account/user/ → 403', 'POST /account/token/refresh/ → 403']),
+        );
     });
   }
 });
 
 /** Successes and failures of every public endpoint. */
-async function runThrough(t: TestApp, send: (o: InjectOptions) => Promise<{ json(): any; statusCode: number; cookies: Array<{ name: string; value: string }> }>) {
-  const post = (url: string, payload?: unknown, headers: Record<string, string> = {}) => send({ method: 'POST', url, payload: payload as never, headers });
+async function runThrough(
+  t: TestApp,
+  send: (
+    o: InjectOptions,
+  ) => Promise<{ json(): any; statusCode: number; cookies: Array<{ name: string; value: string }> }>,
+) {
+  const post = (url: string, payload?: unknown, headers: Record<string, string> = {}) =>
+    send({ method: 'POST', url, payload: payload as never, headers });
   await send({ url: '/healthz' });
   await send({ url: '/.well-known/jwks.json' });
   await send({ url: '/.well-known/openid-configuration' });
 
   await post('/account/join/', { email: 'kim@example.com', password1: 'Qz8#vb', password2: 'Qz8#vb' });
   await post('/account/join/', { email: 'not-an-email' });
-  await send({ method: 'POST', url: '/account/join/', payload: '{"email":', headers: { 'content-type': 'application/json' } });
+  await send({
+    method: 'POST',
+    url: '/account/join/',
+    payload: '{"email":',
+    headers: { 'content-type': 'application/json' },
+  });
   await send({ method: 'POST', url: '/account/join/', payload: 'hello', headers: { 'content-type': 'text/plain' } });
-  await send({ method: 'POST', url: '/account/join/', payload: JSON.stringify({ email: 'x'.repeat(2_000_000) }), headers: { 'content-type': 'application/json' } });
+  await send({
+    method: 'POST',
+    url: '/account/join/',
+    payload: JSON.stringify({ email: 'x'.repeat(2_000_000) }),
+    headers: { 'content-type': 'application/json' },
+  });
   const kim = await join(t.app, 'kim@example.com');
   const staff = await join(t.app, 'staff@example.com');
   await t.storage.users.update(staff.user.pk, { isStaff: true });
@@ -92,9 +119,23 @@ async function runThrough(t: TestApp, send: (o: InjectOptions) => Promise<{ json
   await send({ url: '/account/mypage/', headers: bearer('garbage') });
   await send({ url: '/account/mypage/', headers: bearer(access) });
   await send({ url: '/account/user/', headers: bearer(access) });
-  await send({ method: 'PATCH', url: '/account/user/', headers: bearer(access), payload: { first_name: 'Minji', date_of_birth: 'yesterday' } });
-  await send({ method: 'PUT', url: '/account/user/', headers: bearer(access), payload: { first_name: 'Minji', gender: 'female' } });
-  await post('/account/password/change/', { old_password: 'nope nope 1', new_password1: 'battery staple 7', new_password2: 'battery staple 7' }, bearer(access));
+  await send({
+    method: 'PATCH',
+    url: '/account/user/',
+    headers: bearer(access),
+    payload: { first_name: 'Minji', date_of_birth: 'yesterday' },
+  });
+  await send({
+    method: 'PUT',
+    url: '/account/user/',
+    headers: bearer(access),
+    payload: { first_name: 'Minji', gender: 'female' },
+  });
+  await post(
+    '/account/password/change/',
+    { old_password: 'nope nope 1', new_password1: 'battery staple 7', new_password2: 'battery staple 7' },
+    bearer(access),
+  );
   await post('/account/token/verify/', { token: access });
   await post('/account/token/verify/', { token: 'garbage' });
   await post('/account/token/refresh/', {});
@@ -104,7 +145,11 @@ async function runThrough(t: TestApp, send: (o: InjectOptions) => Promise<{ json
   await post('/account/token/verify/', { token: refresh });
   await post('/account/logout/', {});
   await post('/account/logout/', { refresh: refreshed.json().refresh }, bearer(refreshed.json().access));
-  await post('/account/password/change/', { old_password: PASSWORD, new_password1: 'battery staple 7', new_password2: 'battery staple 7' }, bearer(kim.access));
+  await post(
+    '/account/password/change/',
+    { old_password: PASSWORD, new_password1: 'battery staple 7', new_password2: 'battery staple 7' },
+    bearer(kim.access),
+  );
 
   await post('/api/token/', { email: 'kim@example.com', password: 'wrong password 1' });
   const pair = await post('/api/token/', { email: 'kim@example.com', password: 'battery staple 7' });
@@ -139,7 +184,9 @@ async function runThrough(t: TestApp, send: (o: InjectOptions) => Promise<{ json
   await send({ method: 'DELETE', url: `/admin/groups/${group.id}/`, headers: h });
   await send({ url: '/account/login/' });
 
-  const other = (await post('/account/login/', { email: 'kim@example.com', password: 'battery staple 7' })).json() as { access: string };
+  const other = (await post('/account/login/', { email: 'kim@example.com', password: 'battery staple 7' })).json() as {
+    access: string;
+  };
   const sessions = await send({ url: '/account/sessions/', headers: bearer(other.access) });
   await send({ url: '/account/sessions/' });
   await send({ method: 'DELETE', url: '/account/sessions/nope/', headers: bearer(other.access) });

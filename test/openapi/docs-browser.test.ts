@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { testApp, type TestApp } from '../helpers.js';
 
 const CHROMIUM = process.env.DOORMAN_TEST_CHROMIUM;
-if (!CHROMIUM) console.warn('test/openapi/docs-browser.test.ts: skipped, DOORMAN_TEST_CHROMIUM is not set (e.g. /usr/bin/chromium)');
+if (!CHROMIUM)
+  console.warn('test/openapi/docs-browser.test.ts: skipped, DOORMAN_TEST_CHROMIUM is not set (e.g. /usr/bin/chromium)');
 
 /** The /docs page in a real Chromium, under its CSP: it renders the API, breaks no policy, throws nothing. */
 describe.skipIf(!CHROMIUM)('/docs in Chromium', () => {
@@ -18,7 +19,10 @@ describe.skipIf(!CHROMIUM)('/docs in Chromium', () => {
 
   it('renders every tag under the strict CSP with no violation, no script error and no request off this server', async () => {
     const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: CHROMIUM!, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM!,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
     try {
       const page = await browser.newPage();
       const problems: string[] = [];
@@ -36,7 +40,14 @@ describe.skipIf(!CHROMIUM)('/docs in Chromium', () => {
       await page.goto(`${baseUrl}/docs/`);
       await page.waitForSelector('.opblock-tag', { timeout: 15_000 });
       const tags = await page.locator('.opblock-tag').allInnerTexts();
-      expect(tags.map((tag) => tag.split('\n')[0]!.trim())).toEqual(['account', 'token', 'admin', 'keys', 'operations', 'social']);
+      expect(tags.map((tag) => tag.split('\n')[0]!.trim())).toEqual([
+        'account',
+        'token',
+        'admin',
+        'keys',
+        'operations',
+        'social',
+      ]);
       expect(await page.locator('.opblock').count()).toBeGreaterThanOrEqual(30);
       expect(problems).toEqual([]);
       expect(elsewhere).toEqual([]);

@@ -1,4 +1,3 @@
-
 /** One route as Fastify registered it (the onRoute hook's view). */
 export interface RegisteredRoute {
   method: string;
@@ -11,13 +10,20 @@ export interface RegisteredRoute {
  * is added as the instance is created (so nothing the app adds can slip past). Call from a
  * `vi.mock('fastify', ...)` factory.
  */
-export async function recordingFastify(importOriginal: () => Promise<typeof import('fastify')>, routes: RegisteredRoute[]) {
+export async function recordingFastify(
+  importOriginal: () => Promise<typeof import('fastify')>,
+  routes: RegisteredRoute[],
+) {
   const actual = await importOriginal();
   const create = ((options?: unknown) => {
     const app = (actual.default as (o?: unknown) => import('fastify').FastifyInstance)(options);
     app.addHook('onRoute', (route) => {
       for (const method of ([] as string[]).concat(route.method)) {
-        routes.push({ method, url: route.url, hidden: Boolean((route.schema as { hide?: boolean } | undefined)?.hide) });
+        routes.push({
+          method,
+          url: route.url,
+          hidden: Boolean((route.schema as { hide?: boolean } | undefined)?.hide),
+        });
       }
     });
     return app;
@@ -40,4 +46,3 @@ export type Operation = {
   requestBody?: { content: Record<string, { schema: unknown }> };
   responses: Record<string, { description: string; content?: Record<string, { schema: unknown }> }>;
 };
-

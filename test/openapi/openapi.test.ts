@@ -5,7 +5,9 @@ import { openApiPath, type OpenApiDocument, type RegisteredRoute } from './docum
 
 const routes = vi.hoisted(() => [] as RegisteredRoute[]);
 // Hoisted above the imports: the factory loads its helper itself.
-vi.mock('fastify', async (importOriginal) => (await import('./document.js')).recordingFastify(importOriginal as never, routes));
+vi.mock('fastify', async (importOriginal) =>
+  (await import('./document.js')).recordingFastify(importOriginal as never, routes),
+);
 
 const COOKIES = { authCookie: 'doorman-auth', refreshCookie: 'doorman-refresh' };
 
@@ -20,7 +22,10 @@ describe('OpenAPI 3.1 at /openapi.json', () => {
   let t: TestApp;
   afterEach(() => t.close());
 
-  for (const [name, config] of [['header mode', {}], ['cookie mode', COOKIES]] as const) {
+  for (const [name, config] of [
+    ['header mode', {}],
+    ['cookie mode', COOKIES],
+  ] as const) {
     it(`is a valid OpenAPI 3.1 document (${name}), by @seriousme/openapi-schema-validator`, async () => {
       t = await testApp({ config });
       const document = await documentOf(t);
@@ -35,10 +40,15 @@ describe('OpenAPI 3.1 at /openapi.json', () => {
     routes.length = 0;
     t = await testApp();
     const document = await documentOf(t);
-    const documented = new Set(Object.entries(document.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)));
+    const documented = new Set(
+      Object.entries(document.paths).flatMap(([path, ops]) =>
+        Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+      ),
+    );
     const visible = routes.filter((r) => !r.hidden && r.method !== 'HEAD');
     expect(visible.length).toBeGreaterThanOrEqual(30);
-    for (const route of visible) expect(documented, `${route.method} ${route.url}`).toContain(`${route.method} ${openApiPath(route.url)}`);
+    for (const route of visible)
+      expect(documented, `${route.method} ${route.url}`).toContain(`${route.method} ${openApiPath(route.url)}`);
     expect(documented.size).toBe(visible.length);
 
     // A hidden route must be a 405 (a method the path does not answer), or the docs.
@@ -65,11 +75,15 @@ describe('OpenAPI 3.1 at /openapi.json', () => {
         expect(op.tags?.length, where).toBe(1);
         const codes = Object.keys(op.responses);
         // A success is a 2xx, or, for social login's browser redirects (issue 16), a 302.
-        expect(codes.some((c) => c.startsWith('2') || (c === '302' && path.startsWith('/account/social/'))), where).toBe(true);
+        expect(
+          codes.some((c) => c.startsWith('2') || (c === '302' && path.startsWith('/account/social/'))),
+          where,
+        ).toBe(true);
         for (const [code, response] of Object.entries(op.responses)) {
           expect(response.description, `${where} ${code}`).not.toBe('Default Response');
           // 204 and 302 carry no body.
-          if (code !== '204' && code !== '302') expect(response.content?.['application/json']?.schema, `${where} ${code}`).toBeDefined();
+          if (code !== '204' && code !== '302')
+            expect(response.content?.['application/json']?.schema, `${where} ${code}`).toBeDefined();
         }
         if (op.requestBody) expect(codes, where).toEqual(expect.arrayContaining(['400', '413', '415']));
         if (op.security) expect(codes, where).toContain('401');
@@ -82,7 +96,9 @@ describe('OpenAPI 3.1 at /openapi.json', () => {
   it('has the bearer scheme, and in cookie mode the cookie and CSRF schemes on the protected routes', async () => {
     t = await testApp();
     const plain = await documentOf(t);
-    expect(plain.components.securitySchemes).toEqual({ bearerAuth: expect.objectContaining({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }) });
+    expect(plain.components.securitySchemes).toEqual({
+      bearerAuth: expect.objectContaining({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }),
+    });
     expect(plain.paths['/account/mypage/']!.get!.security).toEqual([{ bearerAuth: [] }]);
     await t.close();
 
@@ -94,7 +110,10 @@ describe('OpenAPI 3.1 at /openapi.json', () => {
       csrfToken: { type: 'apiKey', in: 'header', name: 'x-csrftoken' },
     });
     expect(cookie.paths['/account/mypage/']!.get!.security).toEqual([{ bearerAuth: [] }, { cookieAuth: [] }]);
-    expect(cookie.paths['/account/user/']!.patch!.security).toEqual([{ bearerAuth: [] }, { cookieAuth: [], csrfToken: [] }]);
+    expect(cookie.paths['/account/user/']!.patch!.security).toEqual([
+      { bearerAuth: [] },
+      { cookieAuth: [], csrfToken: [] },
+    ]);
   });
 
   it('carries examples: request and error bodies', async () => {

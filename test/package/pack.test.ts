@@ -71,7 +71,12 @@ async function tsc(args: string[], cwd: string): Promise<{ ok: boolean; output: 
 }
 
 function run(command: string, args: string[], cwd: string): string {
-  return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_update_notifier: 'false' } });
+  return execFileSync(command, args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+  });
 }
 
 describe('the packed package, installed and used as the README says', () => {
@@ -85,12 +90,28 @@ describe('the packed package, installed and used as the README says', () => {
     // Pack a copy, so its prepack build never rewrites the dist/ other test files run from.
     const source = join(work, 'source');
     mkdirSync(source);
-    for (const entry of ['src', 'bin', 'scripts', 'docs', 'package.json', 'package-lock.json', 'README.md', 'LICENSE', 'tsconfig.json', 'tsconfig.build.json', 'tsconfig.pages.json']) {
+    for (const entry of [
+      'src',
+      'bin',
+      'scripts',
+      'docs',
+      'package.json',
+      'package-lock.json',
+      'README.md',
+      'LICENSE',
+      'tsconfig.json',
+      'tsconfig.build.json',
+      'tsconfig.pages.json',
+    ]) {
       cpSync(join(ROOT, entry), join(source, entry), { recursive: true });
     }
     symlinkSync(join(ROOT, 'node_modules'), join(source, 'node_modules'), 'dir');
     // Asynchronously: a synchronous build of half a minute would starve vitest's worker RPC.
-    const { stdout } = await promisify(execFile)(NPM, ['pack', '--json', '--loglevel=error', '--pack-destination', work], { cwd: source, env: { ...process.env, npm_config_update_notifier: 'false' } });
+    const { stdout } = await promisify(execFile)(
+      NPM,
+      ['pack', '--json', '--loglevel=error', '--pack-destination', work],
+      { cwd: source, env: { ...process.env, npm_config_update_notifier: 'false' } },
+    );
     const packed = JSON.parse(stdout) as Array<{ filename: string }>;
     tarball = join(work, packed[0]!.filename);
 
@@ -104,14 +125,29 @@ describe('the packed package, installed and used as the README says', () => {
     mkdirSync(join(appDir, 'node_modules/@doorman-auth'), { recursive: true });
     run('tar', ['-xzf', tarball, '-C', join(appDir, 'node_modules/@doorman-auth')], work);
     renameSync(join(appDir, 'node_modules/@doorman-auth/package'), installed);
-    const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
     for (const name of Object.keys(manifest.dependencies)) {
       mkdirSync(dirname(join(appDir, 'node_modules', name)), { recursive: true });
       symlinkSync(join(ROOT, 'node_modules', name), join(appDir, 'node_modules', name), 'dir');
     }
     writeFileSync(
       join(appDir, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, outDir: 'out', types: ['node'], typeRoots: [join(ROOT, 'node_modules/@types')], skipLibCheck: true, noEmitOnError: true }, include: ['app.ts'] }),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          outDir: 'out',
+          types: ['node'],
+          typeRoots: [join(ROOT, 'node_modules/@types')],
+          skipLibCheck: true,
+          noEmitOnError: true,
+        },
+        include: ['app.ts'],
+      }),
     );
   }, 240_000);
 
@@ -121,15 +157,44 @@ describe('the packed package, installed and used as the README says', () => {
   });
 
   it('carries dist/ with its declarations, the bin and the LICENSE, and no sources or tests', () => {
-    const files = run('tar', ['-tzf', tarball], work).split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
-    for (const file of ['dist/index.js', 'dist/index.d.ts', 'dist/verify/index.js', 'dist/verify/index.d.ts', 'dist/client/index.js', 'dist/client/index.d.ts', 'dist/server.js', 'dist/cli/index.js', 'dist/pages/browser/main.js', 'dist/pages/transport.js', 'bin/doorman.js', 'scripts/start.js', 'LICENSE', 'README.md', 'package.json']) {
+    const files = run('tar', ['-tzf', tarball], work)
+      .split('\n')
+      .filter(Boolean)
+      .map((f) => f.replace(/^package\//, ''));
+    for (const file of [
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/verify/index.js',
+      'dist/verify/index.d.ts',
+      'dist/client/index.js',
+      'dist/client/index.d.ts',
+      'dist/server.js',
+      'dist/cli/index.js',
+      'dist/pages/browser/main.js',
+      'dist/pages/transport.js',
+      'bin/doorman.js',
+      'scripts/start.js',
+      'LICENSE',
+      'README.md',
+      'package.json',
+    ]) {
       expect(files).toContain(file);
     }
-    expect(files.filter((f) => f.startsWith('src/') || f.startsWith('test/') || f.endsWith('.map') || f.endsWith('.tsbuildinfo'))).toEqual([]);
-    const installed = JSON.parse(readFileSync(join(appDir, 'node_modules/@doorman-auth/server/package.json'), 'utf8')) as { name: string; bin: Record<string, string> };
+    expect(
+      files.filter(
+        (f) => f.startsWith('src/') || f.startsWith('test/') || f.endsWith('.map') || f.endsWith('.tsbuildinfo'),
+      ),
+    ).toEqual([]);
+    const installed = JSON.parse(
+      readFileSync(join(appDir, 'node_modules/@doorman-auth/server/package.json'), 'utf8'),
+    ) as { name: string; bin: Record<string, string> };
     expect(installed.name).toBe('@doorman-auth/server');
     expect(installed.bin).toEqual({ doorman: './bin/doorman.js' });
-    const version = run(process.execPath, [join(appDir, 'node_modules/@doorman-auth/server', installed.bin.doorman!), '--version'], appDir).trim();
+    const version = run(
+      process.execPath,
+      [join(appDir, 'node_modules/@doorman-auth/server', installed.bin.doorman!), '--version'],
+      appDir,
+    ).trim();
     expect(version).toBe((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
   });
 
@@ -137,7 +202,25 @@ describe('the packed package, installed and used as the README says', () => {
     writeFileSync(join(appDir, 'app.ts'), APP);
     expect(await tsc(['-p', 'tsconfig.json'], appDir)).toEqual({ ok: true, output: '' });
     writeFileSync(join(appDir, 'wrong.ts'), WRONG);
-    const wrong = await tsc(['--noEmit', '--strict', '--skipLibCheck', '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--types', 'node', '--typeRoots', join(ROOT, 'node_modules/@types'), 'wrong.ts'], appDir);
+    const wrong = await tsc(
+      [
+        '--noEmit',
+        '--strict',
+        '--skipLibCheck',
+        '--module',
+        'NodeNext',
+        '--moduleResolution',
+        'NodeNext',
+        '--target',
+        'ES2022',
+        '--types',
+        'node',
+        '--typeRoots',
+        join(ROOT, 'node_modules/@types'),
+        'wrong.ts',
+      ],
+      appDir,
+    );
     expect(wrong.ok).toBe(false);
     expect(wrong.output).toMatch(/wrong\.ts.*Property 'emial' does not exist on type/);
   }, 300_000);
@@ -160,7 +243,11 @@ describe('the packed package, installed and used as the README says', () => {
     });
     const base = `http://127.0.0.1:${port}`;
     const json = (body: unknown) => ({ 'content-type': 'application/json', body: JSON.stringify(body) });
-    const joined = await fetch(`${base}/auth/account/join/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json({ email: 'kim@example.com', password1: PASSWORD, password2: PASSWORD }).body });
+    const joined = await fetch(`${base}/auth/account/join/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: json({ email: 'kim@example.com', password1: PASSWORD, password2: PASSWORD }).body,
+    });
     expect(joined.status).toBe(201);
     const { access } = (await joined.json()) as { access: string };
     const auth = { authorization: `Bearer ${access}`, 'content-type': 'application/json' };
@@ -170,21 +257,36 @@ describe('the packed package, installed and used as the README says', () => {
     expect(((await me.json()) as { email: string }).email).toBe('kim@example.com');
     const anonymous = await fetch(`${base}/me`);
     expect(anonymous.status).toBe(401);
-    expect(await anonymous.json()).toEqual({ detail: 'Authentication credentials were not provided.', code: 'not_authenticated' });
+    expect(await anonymous.json()).toEqual({
+      detail: 'Authentication credentials were not provided.',
+      code: 'not_authenticated',
+    });
 
-    const patched = await fetch(`${base}/posts/1/`, { method: 'PATCH', headers: auth, body: JSON.stringify({ title: 'edited' }) });
+    const patched = await fetch(`${base}/posts/1/`, {
+      method: 'PATCH',
+      headers: auth,
+      body: JSON.stringify({ title: 'edited' }),
+    });
     expect(patched.status).toBe(200);
     expect(await patched.json()).toEqual({ id: 1, ownerId: 1, title: 'edited' });
-    const missing = await fetch(`${base}/posts/999/`, { method: 'PATCH', headers: auth, body: JSON.stringify({ title: 'x' }) });
+    const missing = await fetch(`${base}/posts/999/`, {
+      method: 'PATCH',
+      headers: auth,
+      body: JSON.stringify({ title: 'x' }),
+    });
     expect(missing.status).toBe(404);
     expect(await missing.json()).toEqual({ detail: 'Not found.', code: 'not_found' });
   }, 60_000);
 
-  it('starts from the packed tree with npm start\'s script, without TypeScript (nothing to compile)', async () => {
+  it("starts from the packed tree with npm start's script, without TypeScript (nothing to compile)", async () => {
     const env: Record<string, string> = { PATH: process.env.PATH ?? '', NODE_ENV: 'development', DOORMAN_PORT: '0' };
     env.DOORMAN_DATABASE_URL = `sqlite:${join(work, 'start.sqlite3')}`;
     env.DOORMAN_DEV_KEY_FILE = join(work, 'start-keys', 'signing-key');
-    const started = spawn(process.execPath, ['scripts/start.js'], { cwd: join(appDir, 'node_modules/@doorman-auth/server'), env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const started = spawn(process.execPath, ['scripts/start.js'], {
+      cwd: join(appDir, 'node_modules/@doorman-auth/server'),
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const line = await new Promise<string>((done, fail) => {
         let out = '';
@@ -195,7 +297,10 @@ describe('the packed package, installed and used as the README says', () => {
         });
         started.once('exit', (code) => fail(new Error(`start exited ${code}: ${out}`)));
       });
-      expect(JSON.parse(line)).toMatchObject({ mode: 'development', keys: `development key ${env.DOORMAN_DEV_KEY_FILE}.HS256 (HS256)` });
+      expect(JSON.parse(line)).toMatchObject({
+        mode: 'development',
+        keys: `development key ${env.DOORMAN_DEV_KEY_FILE}.HS256 (HS256)`,
+      });
     } finally {
       started.kill();
     }

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, testApp, type TestApp } from '../helpers.js';
 
 const CHROMIUM = process.env.DOORMAN_TEST_CHROMIUM;
-if (!CHROMIUM) console.warn('test/pages/browser.test.ts: skipped, DOORMAN_TEST_CHROMIUM is not set (e.g. /usr/bin/chromium)');
+if (!CHROMIUM)
+  console.warn('test/pages/browser.test.ts: skipped, DOORMAN_TEST_CHROMIUM is not set (e.g. /usr/bin/chromium)');
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** Screenshots of every page (git-ignored). */
@@ -28,7 +29,9 @@ describe.skipIf(!CHROMIUM)('pages in Chromium', () => {
 
   beforeAll(async () => {
     // The page script and the client it imports, as `npm run build` makes them.
-    execFileSync(resolve(ROOT, 'node_modules/.bin/tsc'), ['-p', resolve(ROOT, 'tsconfig.pages.json')], { stdio: 'inherit' });
+    execFileSync(resolve(ROOT, 'node_modules/.bin/tsc'), ['-p', resolve(ROOT, 'tsconfig.pages.json')], {
+      stdio: 'inherit',
+    });
     mkdirSync(SHOTS, { recursive: true });
     t = await testApp({ config: { accessTokenLifetime: 3 } });
     // Real time here: the access token must really expire in the browser.
@@ -38,7 +41,11 @@ describe.skipIf(!CHROMIUM)('pages in Chromium', () => {
     base = `http://localhost:${(t.app.server.address() as AddressInfo).port}`;
     const { chromium } = await import('playwright-core');
     // launch() starts from a fresh temporary profile (user-data dir) every time.
-    browser = await chromium.launch({ executablePath: CHROMIUM!, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM!,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -53,7 +60,8 @@ describe.skipIf(!CHROMIUM)('pages in Chromium', () => {
     page.on('console', (message) => {
       // Chromium logs every 4xx fetch as "Failed to load resource": the pages expect those
       // (a 401 before a refresh, a wrong password); script errors and CSP reports are the rest.
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`console on ${page.url()}: ${message.text()}`);
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+        problems.push(`console on ${page.url()}: ${message.text()}`);
     });
     // Runs in the page (a string: this project's types have no DOM).
     await page.addInitScript(`document.addEventListener('securitypolicyviolation',
@@ -104,7 +112,9 @@ describe.skipIf(!CHROMIUM)('pages in Chromium', () => {
     await kim.goto(`${base}/account/mypage/`);
     await kim.locator('#session-ended').waitFor({ state: 'visible' });
     expect(await kim.locator('#signed-in').isHidden()).toBe(true);
-    expect(await kim.locator('#session-ended a').getAttribute('href')).toBe('/account/login/?next=%2Faccount%2Fmypage%2F');
+    expect(await kim.locator('#session-ended a').getAttribute('href')).toBe(
+      '/account/login/?next=%2Faccount%2Fmypage%2F',
+    );
     await shot(kim, '04-mypage-ended');
 
     // A wrong password, then the right one (and ?next= never leads off this site).
@@ -112,7 +122,9 @@ describe.skipIf(!CHROMIUM)('pages in Chromium', () => {
     await kim.getByLabel('이메일').fill('kim@example.com');
     await kim.getByLabel('비밀번호').fill('wrong password 1');
     await kim.getByRole('button', { name: '로그인' }).click();
-    await expect.poll(() => kim.locator('#login-form-error').textContent()).toBe('Unable to log in with provided credentials.');
+    await expect
+      .poll(() => kim.locator('#login-form-error').textContent())
+      .toBe('Unable to log in with provided credentials.');
     await shot(kim, '05-login-wrong');
     // From the keyboard (Enter in the field submits); the button is disabled while the request runs.
     await kim.route('**/account/login/', async (route) => {
@@ -127,7 +139,13 @@ describe.skipIf(!CHROMIUM)('pages in Chromium', () => {
     await expect.poll(() => greeting(kim).textContent()).toBe('반갑습니다, kim@example.com님!');
 
     // The other pages render under the CSP (English, by the switch).
-    for (const [path, name] of [['/account/password/change/?lang=en', '06-password-change'], ['/account/password/reset/', '07-password-reset'], ['/account/password/reset/confirm/MQ/set-by-mail/', '08-password-reset-confirm'], ['/account/logout/', '09-logout'], ['/account/login/?lang=ko', '10-login']] as const) {
+    for (const [path, name] of [
+      ['/account/password/change/?lang=en', '06-password-change'],
+      ['/account/password/reset/', '07-password-reset'],
+      ['/account/password/reset/confirm/MQ/set-by-mail/', '08-password-reset-confirm'],
+      ['/account/logout/', '09-logout'],
+      ['/account/login/?lang=ko', '10-login'],
+    ] as const) {
       await kim.goto(`${base}${path}`);
       await kim.locator('h1').waitFor();
       await shot(kim, name);
@@ -143,7 +161,12 @@ describe.skipIf(!CHROMIUM)('pages in Chromium', () => {
     await expect.poll(() => greeting(kim).textContent()).toBe('반갑습니다, kim@example.com님!');
 
     // A staff member (a superuser) deactivates kim in the admin UI.
-    await t.doorman.accounts.createUser({ email: 'boss@example.com', password: PASSWORD, isStaff: true, isSuperuser: true });
+    await t.doorman.accounts.createUser({
+      email: 'boss@example.com',
+      password: PASSWORD,
+      isStaff: true,
+      isSuperuser: true,
+    });
     const boss = await person();
     // Not signed in: the admin page says so and links to the login, which leads back.
     await boss.goto(`${base}/admin/?lang=en`);
@@ -156,7 +179,8 @@ describe.skipIf(!CHROMIUM)('pages in Chromium', () => {
     await boss.getByRole('link', { name: 'kim@example.com' }).waitFor();
     await shot(boss, '11-admin-users');
     // Paging: 25 a page.
-    for (let i = 0; i < 25; i++) await t.doorman.accounts.createUser({ email: `member${String(i).padStart(2, '0')}@example.com`, password: null });
+    for (let i = 0; i < 25; i++)
+      await t.doorman.accounts.createUser({ email: `member${String(i).padStart(2, '0')}@example.com`, password: null });
     await boss.reload();
     await expect.poll(() => boss.locator('#users-list tr').count()).toBe(25);
     await expect.poll(() => boss.getByRole('button', { name: 'Next' }).isEnabled()).toBe(true);

@@ -19,7 +19,15 @@ describe("Django's password hashes, verified as they are", () => {
   afterAll(() => hasher.close());
 
   it('the fixture covers every hasher the issue names', () => {
-    expect(fixture.hashes.map((h) => h.name)).toEqual(['pbkdf2_sha256', 'pbkdf2_sha1', 'argon2id', 'argon2i', 'bcrypt_sha256', 'bcrypt', 'unusable']);
+    expect(fixture.hashes.map((h) => h.name)).toEqual([
+      'pbkdf2_sha256',
+      'pbkdf2_sha1',
+      'argon2id',
+      'argon2i',
+      'bcrypt_sha256',
+      'bcrypt',
+      'unusable',
+    ]);
   });
 
   for (const { name, password, encoded } of usable) {
@@ -64,7 +72,14 @@ describe("Django's password hashes, verified as they are", () => {
   });
 
   it('names each family by the algorithm the hash records', () => {
-    expect(usable.map((h) => hashFamily(h.encoded))).toEqual(['pbkdf2_sha256', 'pbkdf2_sha1', 'argon2', 'argon2', 'bcrypt_sha256', 'bcrypt']);
+    expect(usable.map((h) => hashFamily(h.encoded))).toEqual([
+      'pbkdf2_sha256',
+      'pbkdf2_sha1',
+      'argon2',
+      'argon2',
+      'bcrypt_sha256',
+      'bcrypt',
+    ]);
   });
 });
 
@@ -74,17 +89,29 @@ describe('upgrade to argon2id at the next successful login', () => {
       const t = await testApp();
       try {
         const user = await t.storage.users.create({ email: 'django@example.com', password: encoded });
-        const wrong = await t.app.inject({ method: 'POST', url: '/account/login/', payload: { email: 'django@example.com', password: 'nope nope' } });
+        const wrong = await t.app.inject({
+          method: 'POST',
+          url: '/account/login/',
+          payload: { email: 'django@example.com', password: 'nope nope' },
+        });
         expect(wrong.statusCode).toBe(400);
         expect((await t.storage.users.findById(user.id))!.password).toBe(encoded);
 
-        const first = await t.app.inject({ method: 'POST', url: '/account/login/', payload: { email: 'django@example.com', password } });
+        const first = await t.app.inject({
+          method: 'POST',
+          url: '/account/login/',
+          payload: { email: 'django@example.com', password },
+        });
         expect(first.statusCode).toBe(200);
         const upgraded = (await t.storage.users.findById(user.id))!.password!;
         expect(upgraded).toMatch(/^\$argon2id\$v=19\$m=1024,t=1,p=1\$/);
         expect(upgraded).not.toBe(encoded);
 
-        const again = await t.app.inject({ method: 'POST', url: '/account/login/', payload: { email: 'django@example.com', password } });
+        const again = await t.app.inject({
+          method: 'POST',
+          url: '/account/login/',
+          payload: { email: 'django@example.com', password },
+        });
         expect(again.statusCode).toBe(200);
         expect((await t.storage.users.findById(user.id))!.password).toBe(upgraded);
       } finally {
@@ -97,7 +124,11 @@ describe('upgrade to argon2id at the next successful login', () => {
     const t = await testApp();
     try {
       await t.storage.users.create({ email: 'social@example.com', password: unusable.encoded });
-      const response = await t.app.inject({ method: 'POST', url: '/account/login/', payload: { email: 'social@example.com', password: unusable.encoded } });
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/account/login/',
+        payload: { email: 'social@example.com', password: unusable.encoded },
+      });
       expect(response.statusCode).toBe(400);
       expect(response.json()).toEqual({ non_field_errors: ['Unable to log in with provided credentials.'] });
     } finally {
@@ -120,7 +151,16 @@ describe('login timing: no refusal skips the hashing work', () => {
     const limiter = new CountingLimiter(2, 100);
     const hasher = createPasswordHasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 }, limiter);
     const storage = memoryStorage();
-    const accounts = createAccounts({ users: storage.users, hasher, policy: { validators: [], minLength: 8, maxSimilarity: 0.7 }, updateLastLogin: false, revocation: { userChanged: async () => {}, revokeUserSessions: async () => 0 }, oneTimeTokens: storage.oneTimeTokens, requireVerifiedEmail: false, now: Date.now });
+    const accounts = createAccounts({
+      users: storage.users,
+      hasher,
+      policy: { validators: [], minLength: 8, maxSimilarity: 0.7 },
+      updateLastLogin: false,
+      revocation: { userChanged: async () => {}, revokeUserSessions: async () => 0 },
+      oneTimeTokens: storage.oneTimeTokens,
+      requireVerifiedEmail: false,
+      now: Date.now,
+    });
     try {
       await storage.users.create({ email: 'native@example.com', password: await hasher.hash('right password') });
       await storage.users.create({ email: 'unusable@example.com', password: unusable.encoded });
@@ -130,7 +170,11 @@ describe('login timing: no refusal skips the hashing work', () => {
         expect(await accounts.authenticate(email, 'wrong password')).toBeNull();
         return limiter.runs - before;
       };
-      expect([await cost('nobody@example.com'), await cost('native@example.com'), await cost('unusable@example.com')]).toEqual([1, 1, 1]);
+      expect([
+        await cost('nobody@example.com'),
+        await cost('native@example.com'),
+        await cost('unusable@example.com'),
+      ]).toEqual([1, 1, 1]);
     } finally {
       await hasher.close();
     }

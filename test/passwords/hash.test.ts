@@ -37,12 +37,13 @@ describe('Limiter', () => {
     const limiter = new Limiter(2, 100);
     let running = 0;
     let peak = 0;
-    const task = () => limiter.run(async () => {
-      running++;
-      peak = Math.max(peak, running);
-      await new Promise((r) => setTimeout(r, 5));
-      running--;
-    });
+    const task = () =>
+      limiter.run(async () => {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setTimeout(r, 5));
+        running--;
+      });
     await Promise.all(Array.from({ length: 10 }, task));
     expect(peak).toBe(2);
   });
@@ -64,7 +65,9 @@ describe('hashing threads', () => {
   it('run argon2 on worker threads at the configured CPU priority (nice), not on the event loop', async () => {
     const { readdirSync, readFileSync } = await import('node:fs');
     const niceOf = () =>
-      readdirSync('/proc/self/task').map((tid) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]));
+      readdirSync('/proc/self/task').map((tid) =>
+        Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]),
+      );
     const before = niceOf().filter((n) => n === 13).length;
     const hasher = createPasswordHasher(params, new Limiter(2, 10), 13);
     await Promise.all([hasher.hash('a'), hasher.hash('b')]);

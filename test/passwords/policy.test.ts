@@ -10,7 +10,9 @@ describe("Django's default password validators", () => {
   });
 
   it('refuses a short password with the minimum in the message', () => {
-    expect(validatePassword('Zq9$x', {}, policy)).toEqual(['This password is too short. It must contain at least 8 characters.']);
+    expect(validatePassword('Zq9$x', {}, policy)).toEqual([
+      'This password is too short. It must contain at least 8 characters.',
+    ]);
   });
 
   it('refuses a password from the common list, whatever its case and surrounding spaces', () => {
@@ -23,8 +25,12 @@ describe("Django's default password validators", () => {
   });
 
   it('refuses a password too similar to the e-mail or the names', () => {
-    expect(validatePassword('kimchi@example.com', { email: 'kimchi@example.com' }, policy)).toEqual(['The password is too similar to the email address.']);
-    expect(validatePassword('Gildong-Hong', { first_name: 'Gildong', last_name: 'Hong' }, policy)).toEqual(['The password is too similar to the first name.']);
+    expect(validatePassword('kimchi@example.com', { email: 'kimchi@example.com' }, policy)).toEqual([
+      'The password is too similar to the email address.',
+    ]);
+    expect(validatePassword('Gildong-Hong', { first_name: 'Gildong', last_name: 'Hong' }, policy)).toEqual([
+      'The password is too similar to the first name.',
+    ]);
   });
 
   it('does not call a much longer password similar to a short attribute (Django 4.2 ratio guard)', () => {
@@ -40,7 +46,9 @@ describe("Django's default password validators", () => {
   });
 
   it('runs only the configured validators', () => {
-    expect(validatePassword('1234', {}, { ...policy, validators: ['numeric'] })).toEqual(['This password is entirely numeric.']);
+    expect(validatePassword('1234', {}, { ...policy, validators: ['numeric'] })).toEqual([
+      'This password is entirely numeric.',
+    ]);
     expect(validatePassword('1', {}, { ...policy, validators: [] })).toEqual([]);
   });
 });

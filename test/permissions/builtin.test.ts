@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '../../src/errors/auth-error.js';
-import { allowAny, isAdminUser, isAuthenticated, isAuthenticatedOrReadOnly, isOwner, readOnly } from '../../src/permissions/builtin.js';
+import {
+  allowAny,
+  isAdminUser,
+  isAuthenticated,
+  isAuthenticatedOrReadOnly,
+  isOwner,
+  readOnly,
+} from '../../src/permissions/builtin.js';
 import { assertObjectPermission, assertPermission } from '../../src/permissions/check.js';
-import { djangoModelPermissions, djangoModelPermissionsOrAnonReadOnly, djangoObjectPermissions } from '../../src/permissions/model.js';
+import {
+  djangoModelPermissions,
+  djangoModelPermissionsOrAnonReadOnly,
+  djangoObjectPermissions,
+} from '../../src/permissions/model.js';
 import type { Permission, PermissionSubject } from '../../src/permissions/types.js';
 import { user, USERS } from './fixtures.js';
 
@@ -29,7 +40,8 @@ describe('DRF permission classes, request level', () => {
 
   it('IsAuthenticatedOrReadOnly: anyone reads, only users write', () => {
     for (const m of ['GET', 'HEAD', 'OPTIONS']) expect(allowed(isAuthenticatedOrReadOnly, m)).toEqual(ALL);
-    for (const m of ['POST', 'PUT', 'PATCH', 'DELETE']) expect(allowed(isAuthenticatedOrReadOnly, m)).toEqual(USERS_ONLY);
+    for (const m of ['POST', 'PUT', 'PATCH', 'DELETE'])
+      expect(allowed(isAuthenticatedOrReadOnly, m)).toEqual(USERS_ONLY);
   });
 
   it('IsAdminUser is is_staff, whatever the method', () => {
@@ -84,34 +96,51 @@ describe('object level', () => {
   it('IsOwner (the seed): only the owner, never anonymous', () => {
     const p = isOwner((o: typeof post) => o.ownerId);
     for (const m of METHODS) {
-      const passing = ALL.filter((who) => p.hasPermission(subject(who, m)) && p.hasObjectPermission(subject(who, m), post));
+      const passing = ALL.filter(
+        (who) => p.hasPermission(subject(who, m)) && p.hasObjectPermission(subject(who, m), post),
+      );
       expect(passing).toEqual(['owner']);
     }
   });
 
   it('built-in classes allow every object once the request passed (DRF BasePermission)', () => {
-    for (const p of [allowAny, isAuthenticated, isAuthenticatedOrReadOnly, isAdminUser, djangoModelPermissions('board.post')]) {
+    for (const p of [
+      allowAny,
+      isAuthenticated,
+      isAuthenticatedOrReadOnly,
+      isAdminUser,
+      djangoModelPermissions('board.post'),
+    ]) {
       for (const who of ALL) expect(p.hasObjectPermission(subject(who, 'PUT'), post)).toBe(true);
     }
   });
 
   it('DjangoObjectPermissions: without an object backend only an active superuser passes writes', () => {
     const p = djangoObjectPermissions('board.post');
-    const passing = ALL.filter((who) => p.hasPermission(subject(who, 'PUT')) && p.hasObjectPermission(subject(who, 'PUT'), post));
+    const passing = ALL.filter(
+      (who) => p.hasPermission(subject(who, 'PUT')) && p.hasObjectPermission(subject(who, 'PUT'), post),
+    );
     expect(passing).toEqual(['superuser']);
     expect(p.hasPermission(subject('anonymous', 'GET'))).toBe(false);
   });
 
   it('DjangoObjectPermissions consults the object backend, per object', () => {
-    const p = djangoObjectPermissions<typeof post>('board.post', { objectPermission: (u, perm, o) => perm === 'board.change_post' && o.ownerId === u.id });
+    const p = djangoObjectPermissions<typeof post>('board.post', {
+      objectPermission: (u, perm, o) => perm === 'board.change_post' && o.ownerId === u.id,
+    });
     expect(p.hasObjectPermission(subject('owner', 'PATCH'), post)).toBe(true);
     expect(p.hasObjectPermission(subject('editor', 'PATCH'), post)).toBe(false);
   });
 
   it('DjangoObjectPermissions answers 404 when the user may not even read the object', () => {
     // An object backend that grants on every object what the user holds on the model.
-    const p = djangoObjectPermissions('board.post', { viewOnRead: true, objectPermission: (u, perm) => u.permissions?.has(perm) === true });
-    expect(() => p.hasObjectPermission(subject('editor', 'GET'), post)).toThrow(expect.objectContaining({ code: 'not_found' }));
+    const p = djangoObjectPermissions('board.post', {
+      viewOnRead: true,
+      objectPermission: (u, perm) => u.permissions?.has(perm) === true,
+    });
+    expect(() => p.hasObjectPermission(subject('editor', 'GET'), post)).toThrow(
+      expect.objectContaining({ code: 'not_found' }),
+    );
     expect(p.hasObjectPermission(subject('editor', 'DELETE'), post)).toBe(true);
     const reader = { method: 'DELETE', user: user(9, { permissions: new Set(['board.view_post']) }) };
     expect(p.hasObjectPermission(reader, post)).toBe(false); // may read, so 403 rather than 404
@@ -132,12 +161,20 @@ describe('denials: 401 for anonymous, 403 for users (DRF permission_denied)', ()
 
   it('anonymous → not_authenticated', () => {
     const e = error(() => assertPermission(subject('anonymous', 'POST'), [isAuthenticated]));
-    expect([e.status, e.code, e.message]).toEqual([401, 'not_authenticated', 'Authentication credentials were not provided.']);
+    expect([e.status, e.code, e.message]).toEqual([
+      401,
+      'not_authenticated',
+      'Authentication credentials were not provided.',
+    ]);
   });
 
   it('a user → permission_denied with DRF message, or the permission’s own message', () => {
     const e = error(() => assertPermission(subject('other', 'GET'), [isAdminUser]));
-    expect([e.status, e.code, e.message]).toEqual([403, 'permission_denied', 'You do not have permission to perform this action.']);
+    expect([e.status, e.code, e.message]).toEqual([
+      403,
+      'permission_denied',
+      'You do not have permission to perform this action.',
+    ]);
     const custom = { ...isAdminUser, message: 'Staff only.' };
     expect(error(() => assertPermission(subject('other', 'GET'), [custom])).message).toBe('Staff only.');
   });
@@ -146,7 +183,9 @@ describe('denials: 401 for anonymous, 403 for users (DRF permission_denied)', ()
     const first = { ...isAuthenticated, message: 'first' };
     const second = { ...isAdminUser, message: 'second' };
     expect(error(() => assertPermission(subject('other', 'GET'), [first, second])).message).toBe('second');
-    expect(error(() => assertPermission(subject('anonymous', 'GET'), [allowAny, second])).code).toBe('not_authenticated');
+    expect(error(() => assertPermission(subject('anonymous', 'GET'), [allowAny, second])).code).toBe(
+      'not_authenticated',
+    );
   });
 
   it('object denial: anonymous 401, non-owner 403, owner passes', () => {

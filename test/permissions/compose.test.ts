@@ -12,7 +12,8 @@ const passes = (p: ReturnType<typeof or>, who: Who, method: string) => {
   const s = { method, user: USERS[who] };
   return p.hasPermission(s) && p.hasObjectPermission(s, post);
 };
-const whoPasses = (p: ReturnType<typeof or>, method: string) => (Object.keys(USERS) as Who[]).filter((w) => passes(p, w, method));
+const whoPasses = (p: ReturnType<typeof or>, method: string) =>
+  (Object.keys(USERS) as Who[]).filter((w) => passes(p, w, method));
 
 describe('composition as DRF &, |, ~', () => {
   it('and: both must allow, at both levels', () => {

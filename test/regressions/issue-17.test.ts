@@ -22,7 +22,9 @@ describe('issue 17: one set of token rules for the server and doorman/verify', (
     const server = await t.app.inject({ url: '/account/mypage/', headers: bearer(token) });
     expect(server.statusCode).toBe(401);
     expect(server.json().messages[0].message).toBe('Token has wrong type');
-    const error = await createVerifier({ secret: SECRET }).verify(token).catch((e: unknown) => e);
+    const error = await createVerifier({ secret: SECRET })
+      .verify(token)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VerifyError);
     expect((error as VerifyError).body.messages?.[0]?.message).toBe('Token has wrong type');
   });

@@ -36,17 +36,29 @@ beforeAll(async () => {
       tokenRequests.push(params);
       const issued = codes.get(params.code ?? '');
       codes.delete(params.code ?? '');
-      if (!issued || params.client_id !== 'gh-client' || params.client_secret !== 'gh-secret') return send(400, { error: 'invalid_grant' });
-      if (issued.redirectUri !== null && params.redirect_uri !== issued.redirectUri) return send(400, { error: 'invalid_grant' });
+      if (!issued || params.client_id !== 'gh-client' || params.client_secret !== 'gh-secret')
+        return send(400, { error: 'invalid_grant' });
+      if (issued.redirectUri !== null && params.redirect_uri !== issued.redirectUri)
+        return send(400, { error: 'invalid_grant' });
       const token = `tok-${Math.random().toString(36).slice(2)}`;
       tokens.set(token, issued.person);
       return send(200, { access_token: token, token_type: 'bearer', scope: 'read:user,user:email' });
     }
     const person = tokens.get((request.headers.authorization ?? '').replace(/^Bearer /i, ''));
     if (!person) return send(401, { message: 'Bad credentials' });
-    if (url.pathname === '/user') return send(200, { id: person.id, login: 'octo', email: person.emails[0]?.email ?? null });
-    if (url.pathname === '/user/emails') return send(200, person.emails.map((e) => ({ ...e, visibility: null })));
-    if (url.pathname === '/v1/nid/me') return send(200, { resultcode: '00', message: 'success', response: { id: String(person.id), email: person.emails[0]?.email } });
+    if (url.pathname === '/user')
+      return send(200, { id: person.id, login: 'octo', email: person.emails[0]?.email ?? null });
+    if (url.pathname === '/user/emails')
+      return send(
+        200,
+        person.emails.map((e) => ({ ...e, visibility: null })),
+      );
+    if (url.pathname === '/v1/nid/me')
+      return send(200, {
+        resultcode: '00',
+        message: 'success',
+        response: { id: String(person.id), email: person.emails[0]?.email },
+      });
     send(404, {});
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -56,12 +68,22 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 let t: TestApp;
 beforeEach(async () => {
-  const endpoints = { authorizationEndpoint: `${base}/authorize`, tokenEndpoint: `${base}/token`, clientId: 'gh-client', clientSecret: 'gh-secret' };
+  const endpoints = {
+    authorizationEndpoint: `${base}/authorize`,
+    tokenEndpoint: `${base}/token`,
+    clientId: 'gh-client',
+    clientSecret: 'gh-secret',
+  };
   t = await testApp({
     socialClient: { allowInsecureRequests: true },
     config: {
       socialProviders: JSON.stringify({
-        github: { ...endpoints, userinfoEndpoint: `${base}/user`, emailsEndpoint: `${base}/user/emails`, acceptAccessToken: true },
+        github: {
+          ...endpoints,
+          userinfoEndpoint: `${base}/user`,
+          emailsEndpoint: `${base}/user/emails`,
+          acceptAccessToken: true,
+        },
         naver: { ...endpoints, userinfoEndpoint: `${base}/v1/nid/me` },
       }),
       socialRedirectUrl: 'http://front.test/',
@@ -82,16 +104,26 @@ function codeFor(person: Person, redirectUri: string | null = 'http://spa.test/c
 describe('GitHub (OAuth 2 + /user and /user/emails)', () => {
   it('SPA code flow: the subject is the numeric id, the e-mail the primary verified address', async () => {
     const person = { id: 583231, emails: [{ email: 'octo@example.com', primary: true, verified: true }] };
-    const response = await t.app.inject({ method: 'POST', url: '/account/social/github/', payload: { code: codeFor(person) } });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/account/social/github/',
+      payload: { code: codeFor(person) },
+    });
     expect(response.statusCode).toBe(200);
     expect(response.json().user.email).toBe('octo@example.com');
     expect(await t.storage.socialAccounts.find('github', '583231')).toMatchObject({ email: 'octo@example.com' });
-    expect(tokenRequests[0]).toMatchObject({ grant_type: 'authorization_code', redirect_uri: 'http://spa.test/cb', client_id: 'gh-client' });
+    expect(tokenRequests[0]).toMatchObject({
+      grant_type: 'authorization_code',
+      redirect_uri: 'http://spa.test/cb',
+      client_id: 'gh-client',
+    });
   });
 
   it('a replayed code is refused', async () => {
     const code = codeFor({ id: 1, emails: [{ email: 'one@example.com', primary: true, verified: true }] });
-    expect((await t.app.inject({ method: 'POST', url: '/account/social/github/', payload: { code } })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'POST', url: '/account/social/github/', payload: { code } })).statusCode).toBe(
+      200,
+    );
     const again = await t.app.inject({ method: 'POST', url: '/account/social/github/', payload: { code } });
     expect(again.statusCode).toBe(400);
     expect(again.json().code).toBe('social_login_failed');
@@ -100,7 +132,11 @@ describe('GitHub (OAuth 2 + /user and /user/emails)', () => {
   it("an unverified primary address that matches an existing user is refused (GitHub's verified flag decides)", async () => {
     const victim = await join(t.app, 'victim@example.com');
     const person = { id: 666, emails: [{ email: 'victim@example.com', primary: true, verified: false }] };
-    const response = await t.app.inject({ method: 'POST', url: '/account/social/github/', payload: { code: codeFor(person) } });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/account/social/github/',
+      payload: { code: codeFor(person) },
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json().code).toBe('social_email_unverified');
     expect(await t.storage.socialAccounts.listForUser(victim.user.pk)).toEqual([]);
@@ -108,10 +144,18 @@ describe('GitHub (OAuth 2 + /user and /user/emails)', () => {
 
   it('access_token (acceptAccessToken on): the person behind the token', async () => {
     tokens.set('direct-token', { id: 42, emails: [{ email: 'direct@example.com', primary: true, verified: true }] });
-    const response = await t.app.inject({ method: 'POST', url: '/account/social/github/', payload: { access_token: 'direct-token' } });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/account/social/github/',
+      payload: { access_token: 'direct-token' },
+    });
     expect(response.statusCode).toBe(200);
     expect(response.json().user.email).toBe('direct@example.com');
-    const bad = await t.app.inject({ method: 'POST', url: '/account/social/github/', payload: { access_token: 'not-a-token' } });
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/account/social/github/',
+      payload: { access_token: 'not-a-token' },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().code).toBe('social_login_failed');
   });
@@ -123,9 +167,20 @@ describe('GitHub (OAuth 2 + /user and /user/emails)', () => {
     expect(url.origin + url.pathname).toBe(`${base}/authorize`);
     expect(url.searchParams.get('scope')).toBe('read:user user:email');
     expect(url.searchParams.get('nonce')).toBeNull();
-    const pending = ([] as string[]).concat(begin.headers['set-cookie'] as string[]).find((l) => l.startsWith('doorman_social='))!.split(';')[0]!.slice('doorman_social='.length);
-    const code = codeFor({ id: 7, emails: [{ email: 'seven@example.com', primary: true, verified: true }] }, url.searchParams.get('redirect_uri'));
-    const done = await t.app.inject({ method: 'GET', url: `/account/social/github/callback/?code=${code}&state=${url.searchParams.get('state')}`, cookies: { doorman_social: pending } });
+    const pending = ([] as string[])
+      .concat(begin.headers['set-cookie'] as string[])
+      .find((l) => l.startsWith('doorman_social='))!
+      .split(';')[0]!
+      .slice('doorman_social='.length);
+    const code = codeFor(
+      { id: 7, emails: [{ email: 'seven@example.com', primary: true, verified: true }] },
+      url.searchParams.get('redirect_uri'),
+    );
+    const done = await t.app.inject({
+      method: 'GET',
+      url: `/account/social/github/callback/?code=${code}&state=${url.searchParams.get('state')}`,
+      cookies: { doorman_social: pending },
+    });
     expect(done.statusCode).toBe(302);
     expect(done.headers.location).toBe('http://front.test/');
     expect(tokenRequests[0]?.code_verifier).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -134,25 +189,48 @@ describe('GitHub (OAuth 2 + /user and /user/emails)', () => {
 
 describe('Naver (OAuth 2 + /v1/nid/me)', () => {
   it('signs in a new person; the e-mail is never taken as verified', async () => {
-    const response = await t.app.inject({ method: 'POST', url: '/account/social/naver/', payload: { code: codeFor({ id: 'naver-abc', emails: [{ email: 'hong@example.com', primary: true, verified: true }] }) } });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/account/social/naver/',
+      payload: {
+        code: codeFor({ id: 'naver-abc', emails: [{ email: 'hong@example.com', primary: true, verified: true }] }),
+      },
+    });
     expect(response.statusCode).toBe(200);
     expect(await t.storage.socialAccounts.find('naver', 'naver-abc')).toMatchObject({ email: 'hong@example.com' });
 
     await join(t.app, 'kim@example.com');
-    const takeover = await t.app.inject({ method: 'POST', url: '/account/social/naver/', payload: { code: codeFor({ id: 'naver-evil', emails: [{ email: 'kim@example.com', primary: true, verified: true }] }) } });
+    const takeover = await t.app.inject({
+      method: 'POST',
+      url: '/account/social/naver/',
+      payload: {
+        code: codeFor({ id: 'naver-evil', emails: [{ email: 'kim@example.com', primary: true, verified: true }] }),
+      },
+    });
     expect(takeover.statusCode).toBe(400);
     expect(takeover.json().code).toBe('social_email_unverified');
   });
 
   it('access_token is refused unless the provider opts in', async () => {
     tokens.set('naver-token', { id: 'n1', emails: [] });
-    const response = await t.app.inject({ method: 'POST', url: '/account/social/naver/', payload: { access_token: 'naver-token' } });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/account/social/naver/',
+      payload: { access_token: 'naver-token' },
+    });
     expect(response.statusCode).toBe(400);
-    expect(response.json()).toEqual({ detail: 'This provider does not take access_token here: send code (or id_token).', code: 'social_login_failed' });
+    expect(response.json()).toEqual({
+      detail: 'This provider does not take access_token here: send code (or id_token).',
+      code: 'social_login_failed',
+    });
   });
 
   it('id_token is refused: Naver has none', async () => {
-    const response = await t.app.inject({ method: 'POST', url: '/account/social/naver/', payload: { id_token: 'a.b.c' } });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/account/social/naver/',
+      payload: { id_token: 'a.b.c' },
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json().detail).toBe('This provider has no id_token: send code (or access_token).');
   });

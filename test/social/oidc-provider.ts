@@ -79,7 +79,12 @@ export async function startProvider(): Promise<TestProvider> {
         const grant = new provider.Grant({ accountId: account.sub, clientId: String(details.params.client_id) });
         grant.addOIDCScope(String(details.params.scope));
         const grantId = await grant.save();
-        await provider.interactionFinished(req, res, { login: { accountId: account.sub }, consent: { grantId } }, { mergeWithLastSubmission: false });
+        await provider.interactionFinished(
+          req,
+          res,
+          { login: { accountId: account.sub }, consent: { grantId } },
+          { mergeWithLastSubmission: false },
+        );
       } catch (error) {
         res.statusCode = 500;
         res.end(String(error));
@@ -106,8 +111,7 @@ export async function startProvider(): Promise<TestProvider> {
     set nextAccount(account: TestAccount) {
       state.nextAccount = account;
     },
-    sign: (claims) =>
-      new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'test-key' }).sign(privateKey),
+    sign: (claims) => new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'test-key' }).sign(privateKey),
     async authorize(url) {
       // A fresh browser each time, so the provider asks again (no single sign-on session).
       jar.clear();
@@ -118,7 +122,8 @@ export async function startProvider(): Promise<TestProvider> {
         const response = await fetch(next, { redirect: 'manual', headers: { cookie } });
         remember(response);
         const location = response.headers.get('location');
-        if (!location) throw new Error(`provider answered ${response.status} without a redirect: ${await response.text()}`);
+        if (!location)
+          throw new Error(`provider answered ${response.status} without a redirect: ${await response.text()}`);
         next = new URL(location, next);
       }
       throw new Error('too many redirects at the provider');
@@ -128,7 +133,10 @@ export async function startProvider(): Promise<TestProvider> {
 }
 
 /** A plain authorization request as an SPA would make it (PKCE S256, state, nonce). */
-export async function spaAuthorizationUrl(issuer: string, { verifier, nonce, state }: { verifier: string; nonce?: string; state: string }) {
+export async function spaAuthorizationUrl(
+  issuer: string,
+  { verifier, nonce, state }: { verifier: string; nonce?: string; state: string },
+) {
   const { createHash } = await import('node:crypto');
   const url = new URL(`${issuer}/auth`);
   url.searchParams.set('client_id', CLIENT_ID);

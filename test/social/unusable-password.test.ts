@@ -20,12 +20,29 @@ function countingHasher() {
 describe('a social-only user has no usable password', () => {
   it('password login fails for them after one full hash (burn), as for an unknown e-mail, whatever the password', async () => {
     const storage = memoryStorage();
-    const social = createSocial({ accounts: storage.socialAccounts, users: storage.users, clients: new Map(), updateLastLogin: false, redirectUris: [], secret: 'x'.repeat(32), now: () => 0 });
+    const social = createSocial({
+      accounts: storage.socialAccounts,
+      users: storage.users,
+      clients: new Map(),
+      updateLastLogin: false,
+      redirectUris: [],
+      secret: 'x'.repeat(32),
+      now: () => 0,
+    });
     const user = await social.signIn('corp', { subject: 's1', email: 'solo@example.com', emailVerified: true });
     expect(user.password).toBeNull();
 
     const { hasher, calls } = countingHasher();
-    const accounts = createAccounts({ users: storage.users, hasher, policy: { validators: [], minLength: 1, maxSimilarity: 0.7 }, updateLastLogin: false, revocation: { userChanged: async () => {}, revokeUserSessions: async () => 0 }, oneTimeTokens: storage.oneTimeTokens, requireVerifiedEmail: false, now: () => 0 });
+    const accounts = createAccounts({
+      users: storage.users,
+      hasher,
+      policy: { validators: [], minLength: 1, maxSimilarity: 0.7 },
+      updateLastLogin: false,
+      revocation: { userChanged: async () => {}, revokeUserSessions: async () => 0 },
+      oneTimeTokens: storage.oneTimeTokens,
+      requireVerifiedEmail: false,
+      now: () => 0,
+    });
     // verify() of this hasher says yes to anything: the null password must never reach it.
     expect(await accounts.authenticate('solo@example.com', 'anything')).toBeNull();
     expect(await accounts.authenticate('nobody@example.com', 'anything')).toBeNull();

@@ -1,11 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DuplicateEmailError, DuplicateGroupError, DuplicateSocialAccountError, type NewSession, type Storage } from '../../src/storage/ports.js';
+import {
+  DuplicateEmailError,
+  DuplicateGroupError,
+  DuplicateSocialAccountError,
+  type NewSession,
+  type Storage,
+} from '../../src/storage/ports.js';
 
 /**
  * ONE suite every storage backend must pass (Lucia's adapter-test idea). Each backend's test
  * file calls this with a factory that returns a fresh, migrated, empty storage.
  */
-export function storageConformance(name: string, open: () => Promise<{ storage: Storage; dispose: () => Promise<void> }>) {
+export function storageConformance(
+  name: string,
+  open: () => Promise<{ storage: Storage; dispose: () => Promise<void> }>,
+) {
   describe(`storage conformance: ${name}`, () => {
     let storage: Storage;
     let dispose: () => Promise<void>;
@@ -31,7 +40,19 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     describe('users', () => {
       it('creates a user with defaults and reads it back by id and by e-mail', async () => {
         const created = await storage.users.create({ email: 'Kim@example.com', password: '$argon2id$x' });
-        expect(created).toMatchObject({ email: 'Kim@example.com', password: '$argon2id$x', firstName: '', lastName: '', gender: null, dateOfBirth: null, isActive: true, isStaff: false, isSuperuser: false, lastLogin: null, emailVerified: false });
+        expect(created).toMatchObject({
+          email: 'Kim@example.com',
+          password: '$argon2id$x',
+          firstName: '',
+          lastName: '',
+          gender: null,
+          dateOfBirth: null,
+          isActive: true,
+          isStaff: false,
+          isSuperuser: false,
+          lastLogin: null,
+          emailVerified: false,
+        });
         expect(created.dateJoined).toBeInstanceOf(Date);
         expect(await storage.users.findById(created.id)).toEqual(created);
         expect(await storage.users.findByEmail('Kim@example.com')).toEqual(created);
@@ -45,19 +66,37 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
 
       it('refuses a second user with the same e-mail in another case', async () => {
         await storage.users.create({ email: 'kim@example.com', password: null });
-        await expect(storage.users.create({ email: 'KIM@example.com', password: null })).rejects.toBeInstanceOf(DuplicateEmailError);
+        await expect(storage.users.create({ email: 'KIM@example.com', password: null })).rejects.toBeInstanceOf(
+          DuplicateEmailError,
+        );
       });
 
       it('folds non-ASCII letters for uniqueness too', async () => {
         await storage.users.create({ email: 'ÉLODIE@example.com', password: null });
-        await expect(storage.users.create({ email: 'élodie@example.com', password: null })).rejects.toBeInstanceOf(DuplicateEmailError);
+        await expect(storage.users.create({ email: 'élodie@example.com', password: null })).rejects.toBeInstanceOf(
+          DuplicateEmailError,
+        );
       });
 
       it('updates only the fields given and returns the new state', async () => {
         const created = await storage.users.create({ email: 'a@example.com', password: 'h1', firstName: 'A' });
         const when = new Date(1_700_000_000_000);
-        const updated = await storage.users.update(created.id, { lastName: 'B', gender: 'female', dateOfBirth: '2000-01-02', isActive: false, lastLogin: when });
-        expect(updated).toMatchObject({ firstName: 'A', lastName: 'B', gender: 'female', dateOfBirth: '2000-01-02', isActive: false, password: 'h1', lastLogin: when });
+        const updated = await storage.users.update(created.id, {
+          lastName: 'B',
+          gender: 'female',
+          dateOfBirth: '2000-01-02',
+          isActive: false,
+          lastLogin: when,
+        });
+        expect(updated).toMatchObject({
+          firstName: 'A',
+          lastName: 'B',
+          gender: 'female',
+          dateOfBirth: '2000-01-02',
+          isActive: false,
+          password: 'h1',
+          lastLogin: when,
+        });
         expect(await storage.users.findById(created.id)).toEqual(updated);
       });
 
@@ -78,7 +117,13 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
       it('keeps an explicit id, date joined and last login (an import), and goes on numbering after it', async () => {
         const joined = new Date('2020-05-06T07:08:09.123Z');
         const login = new Date('2024-01-02T03:04:05.678Z');
-        const kept = await storage.users.create({ id: 40, email: 'old@example.com', password: null, dateJoined: joined, lastLogin: login });
+        const kept = await storage.users.create({
+          id: 40,
+          email: 'old@example.com',
+          password: null,
+          dateJoined: joined,
+          lastLogin: login,
+        });
         expect(kept).toMatchObject({ id: 40, dateJoined: joined, lastLogin: login });
         const next = await storage.users.create({ email: 'new@example.com', password: null });
         expect(next.id).toBeGreaterThan(40);
@@ -104,7 +149,10 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
         expect(created.credentialsEpoch).toBe(0);
         const changed = await storage.users.changeCredentials(created.id, 'h2');
         expect(changed).toMatchObject({ password: 'h2', credentialsEpoch: 1 });
-        expect(await storage.users.changeCredentials(created.id, 'h3')).toMatchObject({ password: 'h3', credentialsEpoch: 2 });
+        expect(await storage.users.changeCredentials(created.id, 'h3')).toMatchObject({
+          password: 'h3',
+          credentialsEpoch: 2,
+        });
         expect((await storage.users.findById(created.id))?.credentialsEpoch).toBe(2);
         expect(await storage.users.changeCredentials(999, 'h')).toBeNull();
       });
@@ -112,7 +160,9 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
       it('keeps the epoch through other updates', async () => {
         const created = await storage.users.create({ email: 'a@example.com', password: 'h1' });
         await storage.users.changeCredentials(created.id, 'h2');
-        expect(await storage.users.update(created.id, { password: 'rehashed', firstName: 'A' })).toMatchObject({ credentialsEpoch: 1 });
+        expect(await storage.users.update(created.id, { password: 'rehashed', firstName: 'A' })).toMatchObject({
+          credentialsEpoch: 1,
+        });
       });
 
       it('counts users', async () => {
@@ -123,19 +173,31 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
       });
 
       it('lists users by id, a page at a time, searching the e-mail literally and case-insensitively', async () => {
-        for (const email of ['Kim@Example.com', 'lee@example.com', 'park_1@other.org', 'choi%@example.com']) await storage.users.create({ email, password: null });
+        for (const email of ['Kim@Example.com', 'lee@example.com', 'park_1@other.org', 'choi%@example.com'])
+          await storage.users.create({ email, password: null });
         const all = await storage.users.list({ offset: 0, limit: 10 });
         expect(all.total).toBe(4);
-        expect(all.users.map((u) => u.email)).toEqual(['Kim@Example.com', 'lee@example.com', 'park_1@other.org', 'choi%@example.com']);
+        expect(all.users.map((u) => u.email)).toEqual([
+          'Kim@Example.com',
+          'lee@example.com',
+          'park_1@other.org',
+          'choi%@example.com',
+        ]);
         const page = await storage.users.list({ offset: 1, limit: 2 });
         expect(page).toMatchObject({ total: 4 });
         expect(page.users.map((u) => u.email)).toEqual(['lee@example.com', 'park_1@other.org']);
-        expect((await storage.users.list({ search: 'KIM@', offset: 0, limit: 10 })).users.map((u) => u.email)).toEqual(['Kim@Example.com']);
+        expect((await storage.users.list({ search: 'KIM@', offset: 0, limit: 10 })).users.map((u) => u.email)).toEqual([
+          'Kim@Example.com',
+        ]);
         expect((await storage.users.list({ search: 'example.COM', offset: 0, limit: 1 })).total).toBe(3);
         // % and _ are not wildcards: "k_m" must not match "kim", "%" only matches a "%".
         expect((await storage.users.list({ search: 'k_m', offset: 0, limit: 10 })).total).toBe(0);
-        expect((await storage.users.list({ search: '%', offset: 0, limit: 10 })).users.map((u) => u.email)).toEqual(['choi%@example.com']);
-        expect((await storage.users.list({ search: 'k_1', offset: 0, limit: 10 })).users.map((u) => u.email)).toEqual(['park_1@other.org']);
+        expect((await storage.users.list({ search: '%', offset: 0, limit: 10 })).users.map((u) => u.email)).toEqual([
+          'choi%@example.com',
+        ]);
+        expect((await storage.users.list({ search: 'k_1', offset: 0, limit: 10 })).users.map((u) => u.email)).toEqual([
+          'park_1@other.org',
+        ]);
       });
     });
 
@@ -148,7 +210,13 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
       it('creates a session and finds it by id, live and never rotated', async () => {
         const s = session({ userId, credentialsEpoch: 3 });
         await storage.sessions.create(s);
-        expect(await storage.sessions.find(s.id)).toEqual({ ...s, previousJti: null, rotatedAt: null, lastUsedAt: s.createdAt, revokedAt: null });
+        expect(await storage.sessions.find(s.id)).toEqual({
+          ...s,
+          previousJti: null,
+          rotatedAt: null,
+          lastUsedAt: s.createdAt,
+          revokedAt: null,
+        });
         expect(await storage.sessions.find('unknown')).toBeNull();
       });
 
@@ -179,7 +247,9 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
         await storage.sessions.create(s);
         const first = { jti: id(), expiresAt: s.expiresAt };
         expect(await storage.sessions.rotate(s.id, s.currentJti, first, new Date(1))).toBe(true);
-        expect(await storage.sessions.rotate(s.id, s.currentJti, { jti: id(), expiresAt: s.expiresAt }, new Date(2))).toBe(false);
+        expect(
+          await storage.sessions.rotate(s.id, s.currentJti, { jti: id(), expiresAt: s.expiresAt }, new Date(2)),
+        ).toBe(false);
         expect((await storage.sessions.find(s.id))?.currentJti).toBe(first.jti);
         expect(await storage.sessions.rotate('unknown', s.currentJti, first, new Date(2))).toBe(false);
       });
@@ -188,7 +258,9 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
         const s = session({ userId });
         await storage.sessions.create(s);
         const successors = Array.from({ length: 20 }, () => ({ jti: id(), expiresAt: s.expiresAt }));
-        const results = await Promise.all(successors.map((next) => storage.sessions.rotate(s.id, s.currentJti, next, new Date())));
+        const results = await Promise.all(
+          successors.map((next) => storage.sessions.rotate(s.id, s.currentJti, next, new Date())),
+        );
         expect(results.filter(Boolean)).toHaveLength(1);
         const winner = successors[results.indexOf(true)]!;
         expect((await storage.sessions.find(s.id))?.currentJti).toBe(winner.jti);
@@ -198,7 +270,9 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
         const s = session({ userId });
         await storage.sessions.create(s);
         expect(await storage.sessions.revoke(s.id, new Date(5))).toBe(true);
-        expect(await storage.sessions.rotate(s.id, s.currentJti, { jti: id(), expiresAt: s.expiresAt }, new Date(6))).toBe(false);
+        expect(
+          await storage.sessions.rotate(s.id, s.currentJti, { jti: id(), expiresAt: s.expiresAt }, new Date(6)),
+        ).toBe(false);
         expect(await storage.sessions.find(s.id)).toMatchObject({ currentJti: s.currentJti, revokedAt: new Date(5) });
       });
 
@@ -206,7 +280,10 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
         for (let i = 0; i < 10; i++) {
           const s = session({ userId });
           await storage.sessions.create(s);
-          await Promise.all([storage.sessions.rotate(s.id, s.currentJti, { jti: id(), expiresAt: s.expiresAt }, new Date()), storage.sessions.revoke(s.id, new Date())]);
+          await Promise.all([
+            storage.sessions.rotate(s.id, s.currentJti, { jti: id(), expiresAt: s.expiresAt }, new Date()),
+            storage.sessions.revoke(s.id, new Date()),
+          ]);
           expect((await storage.sessions.find(s.id))?.revokedAt).toBeInstanceOf(Date);
         }
       });
@@ -240,7 +317,11 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
         const theirs = session({ userId: other });
         for (const s of [old, newer, middle, ended, expired, theirs]) await storage.sessions.create(s);
         await storage.sessions.revoke(ended.id, new Date());
-        expect((await storage.sessions.live(userId, new Date())).map((s) => s.id)).toEqual([newer.id, middle.id, old.id]);
+        expect((await storage.sessions.live(userId, new Date())).map((s) => s.id)).toEqual([
+          newer.id,
+          middle.id,
+          old.id,
+        ]);
         expect((await storage.sessions.live(other, new Date())).map((s) => s.id)).toEqual([theirs.id]);
       });
 
@@ -260,7 +341,8 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
       });
 
       it('deletes expired sessions in batches, all of them', async () => {
-        for (let i = 0; i < 1005; i++) await storage.sessions.create(session({ userId, expiresAt: new Date(Date.now() - 1000) }));
+        for (let i = 0; i < 1005; i++)
+          await storage.sessions.create(session({ userId, expiresAt: new Date(Date.now() - 1000) }));
         const live = session({ userId });
         await storage.sessions.create(live);
         expect(await storage.sessions.deleteExpired(new Date())).toBe(1005);
@@ -281,7 +363,8 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
       it('deletes expired rows beyond one batch (flushexpiredtokens deletes in batches of 1000)', async () => {
         const now = new Date();
         const expired = Array.from({ length: 2345 }, () => session({ userId, expiresAt: new Date(now.getTime() - 1) }));
-        for (let i = 0; i < expired.length; i += 200) await Promise.all(expired.slice(i, i + 200).map((t) => storage.sessions.create(t)));
+        for (let i = 0; i < expired.length; i += 200)
+          await Promise.all(expired.slice(i, i + 200).map((t) => storage.sessions.create(t)));
         const live = session({ userId });
         await storage.sessions.create(live);
         expect(await storage.sessions.deleteExpired(now)).toBe(2345);
@@ -298,9 +381,18 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
         expect(await storage.oneTimeTokens.find('password_reset', user.id)).toBeNull();
         await storage.oneTimeTokens.put('password_reset', user.id, { tokenHash: 'aa'.repeat(32), expiresAt: at(5000) });
         await storage.oneTimeTokens.put('password_reset', user.id, { tokenHash: 'bb'.repeat(32), expiresAt: at(6000) });
-        await storage.oneTimeTokens.put('email_verification', user.id, { tokenHash: 'cc'.repeat(32), expiresAt: at(7000) });
-        expect(await storage.oneTimeTokens.find('password_reset', user.id)).toEqual({ tokenHash: 'bb'.repeat(32), expiresAt: at(6000) });
-        expect(await storage.oneTimeTokens.find('email_verification', user.id)).toEqual({ tokenHash: 'cc'.repeat(32), expiresAt: at(7000) });
+        await storage.oneTimeTokens.put('email_verification', user.id, {
+          tokenHash: 'cc'.repeat(32),
+          expiresAt: at(7000),
+        });
+        expect(await storage.oneTimeTokens.find('password_reset', user.id)).toEqual({
+          tokenHash: 'bb'.repeat(32),
+          expiresAt: at(6000),
+        });
+        expect(await storage.oneTimeTokens.find('email_verification', user.id)).toEqual({
+          tokenHash: 'cc'.repeat(32),
+          expiresAt: at(7000),
+        });
       });
 
       it('consumes a token exactly once, and only with its own hash', async () => {
@@ -308,7 +400,9 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
         await storage.oneTimeTokens.put('password_reset', user.id, { tokenHash: 'aa'.repeat(32), expiresAt: at(5000) });
         expect(await storage.oneTimeTokens.consume('password_reset', user.id, 'bb'.repeat(32))).toBe(false);
         expect(await storage.oneTimeTokens.consume('email_verification', user.id, 'aa'.repeat(32))).toBe(false);
-        const results = await Promise.all([1, 2, 3].map(() => storage.oneTimeTokens.consume('password_reset', user.id, 'aa'.repeat(32))));
+        const results = await Promise.all(
+          [1, 2, 3].map(() => storage.oneTimeTokens.consume('password_reset', user.id, 'aa'.repeat(32))),
+        );
         expect(results.filter(Boolean)).toHaveLength(1);
         expect(await storage.oneTimeTokens.find('password_reset', user.id)).toBeNull();
       });
@@ -317,7 +411,10 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
         const a = await storage.users.create({ email: 'a@example.com', password: null });
         const b = await storage.users.create({ email: 'b@example.com', password: null });
         await storage.oneTimeTokens.put('password_reset', a.id, { tokenHash: 'aa'.repeat(32), expiresAt: at(5000) });
-        await storage.oneTimeTokens.put('email_verification', a.id, { tokenHash: 'cc'.repeat(32), expiresAt: at(9000) });
+        await storage.oneTimeTokens.put('email_verification', a.id, {
+          tokenHash: 'cc'.repeat(32),
+          expiresAt: at(9000),
+        });
         await storage.oneTimeTokens.put('password_reset', b.id, { tokenHash: 'bb'.repeat(32), expiresAt: at(9000) });
         await storage.oneTimeTokens.clear('password_reset', a.id);
         expect(await storage.oneTimeTokens.find('password_reset', a.id)).toBeNull();
@@ -331,23 +428,46 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
 
     describe('audit', () => {
       const event = (overrides: Partial<Parameters<Storage['audit']['append']>[0][number]> = {}) => ({
-        at: new Date(1_000_000), kind: 'login', userId: 1, email: 'a@example.com', ip: '127.0.0.1', userAgent: 'ua', detail: null, ...overrides,
+        at: new Date(1_000_000),
+        kind: 'login',
+        userId: 1,
+        email: 'a@example.com',
+        ip: '127.0.0.1',
+        userAgent: 'ua',
+        detail: null,
+        ...overrides,
       });
 
       it('appends in batches and lists newest first with the count of all matches', async () => {
         await storage.audit.append([]);
-        await storage.audit.append([event({ at: new Date(1000) }), event({ at: new Date(3000), kind: 'logout' }), event({ at: new Date(2000), userId: 2, email: 'B@example.com' })]);
+        await storage.audit.append([
+          event({ at: new Date(1000) }),
+          event({ at: new Date(3000), kind: 'logout' }),
+          event({ at: new Date(2000), userId: 2, email: 'B@example.com' }),
+        ]);
         const all = await storage.audit.list({ limit: 2, offset: 0 });
         expect(all.count).toBe(3);
         expect(all.results.map((e) => e.at.getTime())).toEqual([3000, 2000]);
-        expect(all.results[0]).toMatchObject({ kind: 'logout', userId: 1, email: 'a@example.com', ip: '127.0.0.1', userAgent: 'ua', detail: null });
+        expect(all.results[0]).toMatchObject({
+          kind: 'logout',
+          userId: 1,
+          email: 'a@example.com',
+          ip: '127.0.0.1',
+          userAgent: 'ua',
+          detail: null,
+        });
         expect(typeof all.results[0]!.id).toBe('number');
         expect((await storage.audit.list({ limit: 2, offset: 2 })).results.map((e) => e.at.getTime())).toEqual([1000]);
       });
 
       it('filters by user, e-mail (case-insensitively), kind and time range', async () => {
-        await storage.audit.append([event({ at: new Date(1000) }), event({ at: new Date(3000), kind: 'logout' }), event({ at: new Date(2000), userId: 2, email: 'B@example.com' })]);
-        const times = async (q: Omit<Parameters<Storage['audit']['list']>[0], 'limit' | 'offset'>) => (await storage.audit.list({ ...q, limit: 10, offset: 0 })).results.map((e) => e.at.getTime());
+        await storage.audit.append([
+          event({ at: new Date(1000) }),
+          event({ at: new Date(3000), kind: 'logout' }),
+          event({ at: new Date(2000), userId: 2, email: 'B@example.com' }),
+        ]);
+        const times = async (q: Omit<Parameters<Storage['audit']['list']>[0], 'limit' | 'offset'>) =>
+          (await storage.audit.list({ ...q, limit: 10, offset: 0 })).results.map((e) => e.at.getTime());
         expect(await times({ userId: 1 })).toEqual([3000, 1000]);
         expect(await times({ email: 'b@EXAMPLE.com' })).toEqual([2000]);
         expect(await times({ kind: 'login' })).toEqual([2000, 1000]);
@@ -356,7 +476,11 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
       });
 
       it('deletes events older than the retention cut-off', async () => {
-        await storage.audit.append([event({ at: new Date(1000) }), event({ at: new Date(2000) }), event({ at: new Date(3000) })]);
+        await storage.audit.append([
+          event({ at: new Date(1000) }),
+          event({ at: new Date(2000) }),
+          event({ at: new Date(3000) }),
+        ]);
         expect(await storage.audit.deleteBefore(new Date(2000))).toBe(1);
         expect((await storage.audit.list({ limit: 10, offset: 0 })).count).toBe(2);
       });
@@ -369,22 +493,40 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
         const b = await storage.events.append({ kind: 'user_changed', subject: '7', expiresAt: far });
         expect(b).toBeGreaterThan(a);
         expect(await storage.events.latest()).toBe(b);
-        expect(await storage.events.since(a, 10)).toEqual([{ id: b, event: { kind: 'user_changed', subject: '7', expiresAt: far } }]);
+        expect(await storage.events.since(a, 10)).toEqual([
+          { id: b, event: { kind: 'user_changed', subject: '7', expiresAt: far } },
+        ]);
         expect(await storage.events.since(0, 1)).toHaveLength(1);
       });
 
       it('lists session revocations still in force', async () => {
         const now = new Date();
-        await storage.events.append({ kind: 'session_revoked', subject: 'old', expiresAt: new Date(now.getTime() - 1) });
-        await storage.events.append({ kind: 'session_revoked', subject: 'live', expiresAt: new Date(now.getTime() + 1000) });
+        await storage.events.append({
+          kind: 'session_revoked',
+          subject: 'old',
+          expiresAt: new Date(now.getTime() - 1),
+        });
+        await storage.events.append({
+          kind: 'session_revoked',
+          subject: 'live',
+          expiresAt: new Date(now.getTime() + 1000),
+        });
         await storage.events.append({ kind: 'user_changed', subject: '1', expiresAt: new Date(now.getTime() + 1000) });
         expect((await storage.events.activeSessionRevocations(now)).map((r) => r.sessionId)).toEqual(['live']);
       });
 
       it('deletes expired events', async () => {
         const now = new Date();
-        await storage.events.append({ kind: 'session_revoked', subject: 'old', expiresAt: new Date(now.getTime() - 1) });
-        await storage.events.append({ kind: 'session_revoked', subject: 'live', expiresAt: new Date(now.getTime() + 1000) });
+        await storage.events.append({
+          kind: 'session_revoked',
+          subject: 'old',
+          expiresAt: new Date(now.getTime() - 1),
+        });
+        await storage.events.append({
+          kind: 'session_revoked',
+          subject: 'live',
+          expiresAt: new Date(now.getTime() + 1000),
+        });
         expect(await storage.events.deleteExpired(now)).toBe(1);
         expect(await storage.events.since(0, 10)).toHaveLength(1);
       });
@@ -417,11 +559,17 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
         expect(await storage.permissions.addToGroup(a!.id, editors.id)).toBe(false);
         expect(await storage.permissions.grantToUser(a!.id, 'board.delete_post')).toBe(true);
         expect(await storage.permissions.grantToUser(a!.id, 'board.add_post')).toBe(true);
-        expect(await storage.permissions.permissionsOf(a!.id)).toEqual(['board.add_post', 'board.change_post', 'board.delete_post']);
+        expect(await storage.permissions.permissionsOf(a!.id)).toEqual([
+          'board.add_post',
+          'board.change_post',
+          'board.delete_post',
+        ]);
         expect(await storage.permissions.userPermissions(a!.id)).toEqual(['board.add_post', 'board.delete_post']);
         expect(await storage.permissions.groupsOf(a!.id)).toEqual([editors]);
         expect(await storage.permissions.permissionsOf(b!.id)).toEqual([]);
-        expect(await storage.permissions.listGroups()).toEqual([{ ...editors, permissions: ['board.add_post', 'board.change_post'] }]);
+        expect(await storage.permissions.listGroups()).toEqual([
+          { ...editors, permissions: ['board.add_post', 'board.change_post'] },
+        ]);
       });
 
       it('revokes grants and memberships, answering whether anything changed', async () => {
@@ -465,13 +613,26 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
     });
 
     describe('social accounts', () => {
-      const connection = (userId: number, subject: string, provider = 'google') => ({ userId, provider, subject, email: `${subject}@example.com`, createdAt: new Date(1_700_000_000_000) });
+      const connection = (userId: number, subject: string, provider = 'google') => ({
+        userId,
+        provider,
+        subject,
+        email: `${subject}@example.com`,
+        createdAt: new Date(1_700_000_000_000),
+      });
 
       it('creates, finds by (provider, subject) and lists a user’s connections oldest first', async () => {
         const user = await storage.users.create({ email: 'kim@example.com', password: null });
         const a = await storage.socialAccounts.create(connection(user.id, 'sub-a'));
         const b = await storage.socialAccounts.create(connection(user.id, 'sub-b', 'github'));
-        expect(a).toEqual({ id: a.id, userId: user.id, provider: 'google', subject: 'sub-a', email: 'sub-a@example.com', createdAt: new Date(1_700_000_000_000) });
+        expect(a).toEqual({
+          id: a.id,
+          userId: user.id,
+          provider: 'google',
+          subject: 'sub-a',
+          email: 'sub-a@example.com',
+          createdAt: new Date(1_700_000_000_000),
+        });
         expect(await storage.socialAccounts.find('google', 'sub-a')).toEqual(a);
         expect(await storage.socialAccounts.find('github', 'sub-a')).toBeNull();
         expect(await storage.socialAccounts.listForUser(user.id)).toEqual([a, b]);
@@ -481,7 +642,9 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
         const kim = await storage.users.create({ email: 'kim@example.com', password: null });
         const lee = await storage.users.create({ email: 'lee@example.com', password: null });
         await storage.socialAccounts.create(connection(kim.id, 'same'));
-        await expect(storage.socialAccounts.create(connection(lee.id, 'same'))).rejects.toBeInstanceOf(DuplicateSocialAccountError);
+        await expect(storage.socialAccounts.create(connection(lee.id, 'same'))).rejects.toBeInstanceOf(
+          DuplicateSocialAccountError,
+        );
         expect((await storage.socialAccounts.create(connection(lee.id, 'same', 'kakao'))).provider).toBe('kakao');
       });
 

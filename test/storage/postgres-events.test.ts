@@ -3,11 +3,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_LOCK_KEY } from '../../src/storage/postgres/events.js';
 import { postgresStorage } from '../../src/storage/postgres/index.js';
 import type { AuthEvent, Storage } from '../../src/storage/ports.js';
-import { createTestDatabase, noteSkippedPostgres, POSTGRES_URL, terminateConnections, type TestDatabase } from '../postgres-helpers.js';
+import {
+  createTestDatabase,
+  noteSkippedPostgres,
+  POSTGRES_URL,
+  terminateConnections,
+  type TestDatabase,
+} from '../postgres-helpers.js';
 
 noteSkippedPostgres('PostgreSQL event ordering and LISTEN/NOTIFY');
 
-const event = (subject: string): AuthEvent => ({ kind: 'session_revoked', subject, expiresAt: new Date(Date.now() + 60_000) });
+const event = (subject: string): AuthEvent => ({
+  kind: 'session_revoked',
+  subject,
+  expiresAt: new Date(Date.now() + 60_000),
+});
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function until<T>(check: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
@@ -39,7 +49,10 @@ describe.skipIf(!POSTGRES_URL)('postgres events', () => {
     await client.connect();
     await client.query('BEGIN');
     if (withLock) await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [EVENTS_LOCK_KEY.toString()]);
-    const { rows } = await client.query("INSERT INTO auth_events (kind, subject, expires_at, created_at) VALUES ('session_revoked', $1, $2, $3) RETURNING id", [subject, Date.now() + 60_000, Date.now()]);
+    const { rows } = await client.query(
+      "INSERT INTO auth_events (kind, subject, expires_at, created_at) VALUES ('session_revoked', $1, $2, $3) RETURNING id",
+      [subject, Date.now() + 60_000, Date.now()],
+    );
     return {
       id: Number(rows[0].id),
       commit: async () => {
@@ -95,7 +108,9 @@ describe.skipIf(!POSTGRES_URL)('postgres events', () => {
           await sleep(1);
         }
       })();
-      const ids = await Promise.all(Array.from({ length: 90 }, (_, i) => [storage, ...others][i % 3]!.events.append(event(`e${i}`))));
+      const ids = await Promise.all(
+        Array.from({ length: 90 }, (_, i) => [storage, ...others][i % 3]!.events.append(event(`e${i}`))),
+      );
       await sleep(50);
       done = true;
       await follow;
@@ -110,7 +125,10 @@ describe.skipIf(!POSTGRES_URL)('postgres events', () => {
   it('LISTEN/NOTIFY wakes every listener soon after an append', async () => {
     const other = postgresStorage(database.url, { poolSize: 2 });
     let wakes = 0;
-    const listener = other.events.listen!(() => wakes++, () => {});
+    const listener = other.events.listen!(
+      () => wakes++,
+      () => {},
+    );
     try {
       await until(() => wakes >= 1); // the wake after connecting (catch-up)
       const before = wakes;
@@ -128,7 +146,10 @@ describe.skipIf(!POSTGRES_URL)('postgres events', () => {
     const other = postgresStorage(database.url, { poolSize: 2 });
     let wakes = 0;
     const errors: unknown[] = [];
-    const listener = other.events.listen!(() => wakes++, (error) => errors.push(error));
+    const listener = other.events.listen!(
+      () => wakes++,
+      (error) => errors.push(error),
+    );
     try {
       await until(() => wakes >= 1);
       await terminateConnections(database.name);

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresStorage } from '../../src/storage/postgres/index.js';
 import type { Storage } from '../../src/storage/ports.js';
-import { createTestDatabase, noteSkippedPostgres, POSTGRES_URL, query, type TestDatabase } from '../postgres-helpers.js';
+import {
+  createTestDatabase,
+  noteSkippedPostgres,
+  POSTGRES_URL,
+  query,
+  type TestDatabase,
+} from '../postgres-helpers.js';
 import { storageConformance } from './conformance.js';
 
 noteSkippedPostgres('PostgreSQL storage conformance');
@@ -20,7 +26,10 @@ describe.skipIf(!POSTGRES_URL)('postgres', () => {
 
   /** Every test starts from empty tables (one database per run; TRUNCATE is far faster than CREATE DATABASE). */
   storageConformance('postgres', async () => {
-    await query(database.url, 'TRUNCATE users, sessions, auth_events, groups, permissions, user_groups, group_permissions, user_permissions, one_time_tokens, audit_events RESTART IDENTITY CASCADE');
+    await query(
+      database.url,
+      'TRUNCATE users, sessions, auth_events, groups, permissions, user_groups, group_permissions, user_permissions, one_time_tokens, audit_events RESTART IDENTITY CASCADE',
+    );
     const storage: Storage = postgresStorage(database.url, { poolSize: 4 });
     return { storage, dispose: () => storage.close() };
   });
@@ -33,8 +42,15 @@ describe.skipIf(!POSTGRES_URL)('postgres', () => {
       const id = () => crypto.randomUUID().replaceAll('-', '');
       const next = () => ({ jti: id(), expiresAt: new Date(Date.now() + 120_000) });
       const sessions = Array.from({ length: 50 }, (_, i) => ({
-        id: `s${i}`, userId: user.id, tokenType: 'refresh' as const, currentJti: id(),
-        createdAt: new Date(), expiresAt: new Date(Date.now() + 60_000), userAgent: null, ip: null, credentialsEpoch: 0,
+        id: `s${i}`,
+        userId: user.id,
+        tokenType: 'refresh' as const,
+        currentJti: id(),
+        createdAt: new Date(),
+        expiresAt: new Date(Date.now() + 60_000),
+        userAgent: null,
+        ip: null,
+        credentialsEpoch: 0,
       }));
       for (const s of sessions) await storage.sessions.create(s);
       const successors = sessions.map(() => next());
@@ -47,11 +63,26 @@ describe.skipIf(!POSTGRES_URL)('postgres', () => {
       expect(results.slice(1, 50).every(Boolean)).toBe(true);
       expect([results[0], results[50]].filter(Boolean)).toHaveLength(1);
       const winner = results[0] ? successors[0]! : twin;
-      expect(await storage.sessions.find('s0')).toMatchObject({ currentJti: winner.jti, previousJti: sessions[0]!.currentJti, rotatedAt: at, expiresAt: winner.expiresAt, revokedAt: null });
-      for (let i = 1; i < 50; i++) expect(await storage.sessions.find(`s${i}`)).toMatchObject({ currentJti: successors[i]!.jti, previousJti: sessions[i]!.currentJti });
+      expect(await storage.sessions.find('s0')).toMatchObject({
+        currentJti: winner.jti,
+        previousJti: sessions[0]!.currentJti,
+        rotatedAt: at,
+        expiresAt: winner.expiresAt,
+        revokedAt: null,
+      });
+      for (let i = 1; i < 50; i++)
+        expect(await storage.sessions.find(`s${i}`)).toMatchObject({
+          currentJti: successors[i]!.jti,
+          previousJti: sessions[i]!.currentJti,
+        });
       // A spent jti and an ended session rotate no more, batched or not.
       await storage.sessions.revoke('s1', new Date());
-      expect(await Promise.all([storage.sessions.rotate('s2', sessions[2]!.currentJti, next(), at), storage.sessions.rotate('s1', successors[1]!.jti, next(), at)])).toEqual([false, false]);
+      expect(
+        await Promise.all([
+          storage.sessions.rotate('s2', sessions[2]!.currentJti, next(), at),
+          storage.sessions.rotate('s1', successors[1]!.jti, next(), at),
+        ]),
+      ).toEqual([false, false]);
       expect(await query(database.url, 'SELECT count(*)::int AS n FROM sessions')).toEqual([{ n: 50 }]);
     } finally {
       await storage.close();

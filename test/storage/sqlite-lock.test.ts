@@ -8,7 +8,9 @@ import { sqliteStorage } from '../../src/storage/sqlite/index.js';
 import { join as joinAccount, testApp } from '../helpers.js';
 
 /** The longest the event loop went without running a 5 ms timer while `work` ran. */
-async function worstLoopStall<T>(work: () => Promise<T>): Promise<{ result: PromiseSettledResult<T>; stallMs: number }> {
+async function worstLoopStall<T>(
+  work: () => Promise<T>,
+): Promise<{ result: PromiseSettledResult<T>; stallMs: number }> {
   let last = performance.now();
   let worst = 0;
   const timer = setInterval(() => {
@@ -62,7 +64,11 @@ describe('a SQLite write lock held by another process (issue 13)', () => {
     setTimeout(() => holder.exec('COMMIT'), 600);
     const t0 = performance.now();
     const { result, stallMs } = await worstLoopStall(() =>
-      Promise.all([storage.sessions.create(session()), storage.users.update(1, { firstName: 'Kim' }), storage.events.append({ kind: 'user_changed', subject: '1', expiresAt: new Date(Date.now() + 1000) })]),
+      Promise.all([
+        storage.sessions.create(session()),
+        storage.users.update(1, { firstName: 'Kim' }),
+        storage.events.append({ kind: 'user_changed', subject: '1', expiresAt: new Date(Date.now() + 1000) }),
+      ]),
     );
     expect(result.status).toBe('fulfilled');
     expect(performance.now() - t0).toBeGreaterThanOrEqual(590);
@@ -76,7 +82,10 @@ describe('a SQLite write lock held by another process (issue 13)', () => {
   it('gives up after databaseBusyTimeout with StorageUnavailableError, still without stalling', async () => {
     const storage = sqliteStorage(path, { busyTimeout: 300 });
     holder.exec('BEGIN IMMEDIATE');
-    const writes: Array<() => Promise<unknown>> = [() => storage.sessions.create(session()), () => storage.users.update(1, { firstName: 'Kim' })];
+    const writes: Array<() => Promise<unknown>> = [
+      () => storage.sessions.create(session()),
+      () => storage.users.update(1, { firstName: 'Kim' }),
+    ];
     for (const write of writes) {
       const t0 = performance.now();
       const { result, stallMs } = await worstLoopStall(write);
@@ -93,13 +102,23 @@ describe('a SQLite write lock held by another process (issue 13)', () => {
   });
 
   it('over HTTP: 503 service_unavailable with a clear body, then normal service once the lock is gone', async () => {
-    const t = await testApp({ storage: sqliteStorage(path, { busyTimeout: 200 }), config: { databaseBusyTimeout: 200 } });
+    const t = await testApp({
+      storage: sqliteStorage(path, { busyTimeout: 200 }),
+      config: { databaseBusyTimeout: 200 },
+    });
     try {
       holder.exec('BEGIN IMMEDIATE');
-      const response = await t.app.inject({ method: 'POST', url: '/account/join/', payload: { email: 'kim@example.com', password1: 'correct horse battery', password2: 'correct horse battery' } });
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/account/join/',
+        payload: { email: 'kim@example.com', password1: 'correct horse battery', password2: 'correct horse battery' },
+      });
       expect(response.statusCode).toBe(503);
       expect(response.headers['retry-after']).toBe('1');
-      expect(response.json()).toEqual({ detail: 'The database is locked by another process; try again shortly.', code: 'service_unavailable' });
+      expect(response.json()).toEqual({
+        detail: 'The database is locked by another process; try again shortly.',
+        code: 'service_unavailable',
+      });
       // Reads are not blocked by a writer in WAL mode.
       expect((await t.app.inject({ url: '/readyz' })).statusCode).toBe(200);
       holder.exec('ROLLBACK');

@@ -59,12 +59,16 @@ describe('sqlite specifics', () => {
   });
 
   it('a file it cannot create is one line naming the setting (issue 17: sqlite:/proc/x.sqlite3)', () => {
-    expect(() => openStorage('sqlite:/proc/x.sqlite3')).toThrow(new ConfigError('DOORMAN_DATABASE_URL', 'SQLite database /proc/x.sqlite3: cannot open or create the file there'));
+    expect(() => openStorage('sqlite:/proc/x.sqlite3')).toThrow(
+      new ConfigError('DOORMAN_DATABASE_URL', 'SQLite database /proc/x.sqlite3: cannot open or create the file there'),
+    );
   });
 
   it('does not create a missing folder', () => {
     const dir = mkdtempSync(join(tmpdir(), 'doorman-storage-'));
-    expect(() => openStorage(`sqlite:${join(dir, 'nested', 'db.sqlite3')}`)).toThrow(/DOORMAN_DATABASE_URL: the folder .*nested of the SQLite file does not exist/);
+    expect(() => openStorage(`sqlite:${join(dir, 'nested', 'db.sqlite3')}`)).toThrow(
+      /DOORMAN_DATABASE_URL: the folder .*nested of the SQLite file does not exist/,
+    );
     expect(existsSync(join(dir, 'nested'))).toBe(false);
     rmSync(dir, { recursive: true, force: true });
   });
@@ -78,11 +82,27 @@ describe('migration 0006: refresh_tokens become sessions', () => {
     const dir = mkdtempSync(join(tmpdir(), 'doorman-storage-'));
     const path = join(dir, 'db.sqlite3');
     const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new BetterSqlite3(path) }) });
-    const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS }, migrationTableName: 'doorman_migrations', migrationLockTableName: 'doorman_migrations_lock' });
+    const migrator = new Migrator({
+      db,
+      provider: { getMigrations: async () => MIGRATIONS },
+      migrationTableName: 'doorman_migrations',
+      migrationLockTableName: 'doorman_migrations_lock',
+    });
     expect((await migrator.migrateTo('0005-django-users')).error).toBeUndefined();
-    await db.insertInto('users').values({ email: 'a@example.com', email_key: 'a@example.com', password: 'h', date_joined: 1 }).execute();
+    await db
+      .insertInto('users')
+      .values({ email: 'a@example.com', email_key: 'a@example.com', password: 'h', date_joined: 1 })
+      .execute();
     const later = Date.now() + 3_600_000;
-    const row = (jti: string, family: string, created: number, revoked: number | null, expires = later) => ({ jti, user_id: 1, family_id: family, token_type: 'refresh', created_at: created, expires_at: expires, revoked_at: revoked });
+    const row = (jti: string, family: string, created: number, revoked: number | null, expires = later) => ({
+      jti,
+      user_id: 1,
+      family_id: family,
+      token_type: 'refresh',
+      created_at: created,
+      expires_at: expires,
+      revoked_at: revoked,
+    });
     await db
       .insertInto('refresh_tokens')
       .values([
@@ -98,10 +118,22 @@ describe('migration 0006: refresh_tokens become sessions', () => {
 
     const storage = sqliteStorage(path);
     expect(await storage.migrate()).toEqual(['0006-sessions', '0007-social-accounts', '0008-mail-audit']);
-    expect(await storage.sessions.find('fam-a')).toMatchObject({ userId: 1, tokenType: 'refresh', currentJti: 'a3', createdAt: new Date(100), revokedAt: null, expiresAt: new Date(later), credentialsEpoch: 0 });
+    expect(await storage.sessions.find('fam-a')).toMatchObject({
+      userId: 1,
+      tokenType: 'refresh',
+      currentJti: 'a3',
+      createdAt: new Date(100),
+      revokedAt: null,
+      expiresAt: new Date(later),
+      credentialsEpoch: 0,
+    });
     expect(await storage.sessions.find('fam-b')).toMatchObject({ currentJti: 'b1', revokedAt: new Date(400) });
     expect(await storage.sessions.find('fam-c')).toBeNull();
-    expect(await storage.sessions.find('fam-s')).toMatchObject({ tokenType: 'sliding', currentJti: 's1', revokedAt: null });
+    expect(await storage.sessions.find('fam-s')).toMatchObject({
+      tokenType: 'sliding',
+      currentJti: 's1',
+      revokedAt: null,
+    });
     expect((await storage.users.findById(1))?.credentialsEpoch).toBe(0);
     await storage.close();
     rmSync(dir, { recursive: true, force: true });

@@ -12,20 +12,32 @@ process.stdin.resume();
 function post(i) {
   const payload = JSON.stringify({ email: `victim${i % 50}@example.com`, password: `wrong ${i}` });
   return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path: '/account/login/', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/account/login/',
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode));
+      },
+    );
     req.on('error', () => resolve(0));
     req.end(payload);
   });
 }
 
-await Promise.all(Array.from({ length: connections }, async (_, i) => {
-  while (!stop) {
-    const status = await post(i);
-    counts[status] = (counts[status] ?? 0) + 1;
-  }
-}));
+await Promise.all(
+  Array.from({ length: connections }, async (_, i) => {
+    while (!stop) {
+      const status = await post(i);
+      counts[status] = (counts[status] ?? 0) + 1;
+    }
+  }),
+);
 agent.destroy();
 process.stdout.write(JSON.stringify(counts));

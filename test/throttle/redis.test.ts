@@ -6,7 +6,10 @@ import { join, PASSWORD, testApp, type TestApp } from '../helpers.js';
 import { redisCounterStore } from '../../src/storage/redis/throttle-counters.js';
 
 const REDIS = process.env.DOORMAN_TEST_REDIS_URL;
-if (!REDIS) console.log('test/throttle/redis.test.ts: DOORMAN_TEST_REDIS_URL is unset; the Redis-backed throttle tests are skipped');
+if (!REDIS)
+  console.log(
+    'test/throttle/redis.test.ts: DOORMAN_TEST_REDIS_URL is unset; the Redis-backed throttle tests are skipped',
+  );
 
 const RUN = `doorman-test-${randomBytes(6).toString('hex')}`;
 afterAll(async () => {
@@ -39,7 +42,8 @@ describe.skipIf(!REDIS)('Redis-backed throttling (DOORMAN_TEST_REDIS_URL)', () =
     // Same user in both instances' (separate) storage: the counters are what is shared.
     await join(a.app, 'kim@example.com');
     await join(b.app, 'kim@example.com');
-    for (let i = 0; i < 5; i++) expect((await login(i % 2 ? a.app : b.app, '10.0.0.66', 'kim@example.com', WRONG)).statusCode).toBe(400);
+    for (let i = 0; i < 5; i++)
+      expect((await login(i % 2 ? a.app : b.app, '10.0.0.66', 'kim@example.com', WRONG)).statusCode).toBe(400);
     const refusedA = await login(a.app, '10.0.0.66', 'kim@example.com', WRONG);
     const refusedB = await login(b.app, '10.0.0.66', 'kim@example.com', WRONG);
     expect([refusedA.statusCode, refusedB.statusCode]).toEqual([429, 429]);
@@ -64,14 +68,18 @@ describe.skipIf(!REDIS)('Redis-backed throttling (DOORMAN_TEST_REDIS_URL)', () =
 });
 
 describe('Redis unreachable', () => {
-  it('falls back to counting in this instance\'s memory and warns once per interval', async () => {
+  it("falls back to counting in this instance's memory and warns once per interval", async () => {
     // A port nothing listens on.
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
     await new Promise<void>((resolve) => server.close(() => resolve()));
     const warnings: string[] = [];
-    const store = redisCounterStore({ url: `redis://127.0.0.1:${port}`, keyPrefix: 'x', log: { warn: (_o, m) => warnings.push(m) } });
+    const store = redisCounterStore({
+      url: `redis://127.0.0.1:${port}`,
+      keyPrefix: 'x',
+      log: { warn: (_o, m) => warnings.push(m) },
+    });
     try {
       const counter = store.counter('c', { points: 3, duration: 60 });
       const hits = [];

@@ -90,7 +90,9 @@ describe('claim settings', () => {
       expect(claimsOf(access)).toMatchObject({ uid: 1, kind: 'access', tid: expect.stringMatching(JTI) });
       expect(claimsOf(access)).not.toHaveProperty('user_id');
       expect((await t.app.inject({ url: '/account/mypage/', headers: bearer(access) })).statusCode).toBe(200);
-      expect((await t.app.inject({ method: 'POST', url: '/api/token/refresh/', payload: { refresh } })).statusCode).toBe(200);
+      expect(
+        (await t.app.inject({ method: 'POST', url: '/api/token/refresh/', payload: { refresh } })).statusCode,
+      ).toBe(200);
     }));
 
   it('puts the e-mail in the user id claim with USER_ID_FIELD=email and still authenticates', () =>
@@ -98,15 +100,20 @@ describe('claim settings', () => {
       const { access, refresh } = await join(t.app);
       expect(claimsOf(access).user_id).toBe('kim@example.com');
       expect((await t.app.inject({ url: '/account/mypage/', headers: bearer(access) })).statusCode).toBe(200);
-      expect((await t.app.inject({ method: 'POST', url: '/api/token/refresh/', payload: { refresh } })).statusCode).toBe(200);
+      expect(
+        (await t.app.inject({ method: 'POST', url: '/api/token/refresh/', payload: { refresh } })).statusCode,
+      ).toBe(200);
     }));
 
   it('signs with the configured algorithm', () =>
-    withApp({ config: { algorithm: 'HS512', signingKey: `${'k'.repeat(32)}${'0123456789abcdefghijklmnopqrstuv'}` } }, async (t) => {
-      const { access } = await join(t.app);
-      expect(headerOf(access)).toEqual({ alg: 'HS512', typ: 'JWT' });
-      expect((await t.app.inject({ url: '/account/mypage/', headers: bearer(access) })).statusCode).toBe(200);
-    }));
+    withApp(
+      { config: { algorithm: 'HS512', signingKey: `${'k'.repeat(32)}${'0123456789abcdefghijklmnopqrstuv'}` } },
+      async (t) => {
+        const { access } = await join(t.app);
+        expect(headerOf(access)).toEqual({ alg: 'HS512', typ: 'JWT' });
+        expect((await t.app.inject({ url: '/account/mypage/', headers: bearer(access) })).statusCode).toBe(200);
+      },
+    ));
 });
 
 describe('newJti', () => {

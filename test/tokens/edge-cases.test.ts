@@ -144,7 +144,9 @@ describe('token edge cases', () => {
     });
 
     it('refuses a refresh token relabelled as an access token', async () => {
-      const response = await mypage(withPayload(session.refresh, { ...claimsOf(session.refresh), token_type: 'access' }));
+      const response = await mypage(
+        withPayload(session.refresh, { ...claimsOf(session.refresh), token_type: 'access' }),
+      );
       expect(response.statusCode).toBe(401);
       expect(response.json()).toEqual(invalidAccess('Token is invalid'));
     });
@@ -341,7 +343,9 @@ describe('asymmetric keys (RS256)', () => {
   beforeEach(async () => {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     publicPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    t = await testApp({ config: { algorithm: 'RS256', signingKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() } });
+    t = await testApp({
+      config: { algorithm: 'RS256', signingKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() },
+    });
     ({ access } = await join(t.app));
   });
   afterEach(() => t.close());

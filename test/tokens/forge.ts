@@ -15,7 +15,10 @@ function parts(token: string): [string, string, string] {
  * A token signed with fast-jwt (default: the test SECRET, HS256) over the claims given; fast-jwt
  * keeps the payload's iat, or adds one (Date.now()) when there is none.
  */
-export function sign(payload: Record<string, unknown>, options: { key?: string; algorithm?: 'HS256' | 'HS384' | 'HS512' | 'RS256' } = {}): string {
+export function sign(
+  payload: Record<string, unknown>,
+  options: { key?: string; algorithm?: 'HS256' | 'HS384' | 'HS512' | 'RS256' } = {},
+): string {
   const signer = createSigner({ key: options.key ?? SECRET, algorithm: options.algorithm ?? 'HS256' });
   return signer(payload);
 }

@@ -29,7 +29,8 @@ function fastJwtReference(o: HmacVerifierOptions): (token: string) => Decoded {
   return (token) => {
     try {
       const payload = verifier(token) as unknown;
-      if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return { ok: false, reason: 'invalid' };
+      if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+        return { ok: false, reason: 'invalid' };
       return { ok: true, payload: payload as Record<string, unknown> };
     } catch (error) {
       if (!(error instanceof TokenError)) return { ok: false, reason: 'invalid' };
@@ -47,7 +48,9 @@ function fastJwtReference(o: HmacVerifierOptions): (token: string) => Decoded {
 const seg = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
 function make(header: unknown, payload: unknown, options: { alg?: Alg; key?: string; raw?: boolean } = {}): string {
   const input = options.raw ? `${header as string}.${payload as string}` : `${seg(header)}.${seg(payload)}`;
-  return `${input}.${createHmac(HASH[options.alg ?? 'HS256'], options.key ?? SECRET).update(input).digest('base64url')}`;
+  return `${input}.${createHmac(HASH[options.alg ?? 'HS256'], options.key ?? SECRET)
+    .update(input)
+    .digest('base64url')}`;
 }
 
 const NOW = 1_800_000_000; // seconds; the clock is frozen here for every case
@@ -61,23 +64,95 @@ function corpus(): string[] {
   const std = (x: string) => Buffer.from(x, 'base64url').toString('base64'); // '+' '/' and '=' padding
   const lastVariants = 'AEIMQUYcgkosw048BFJN'.split('').map((c) => `${h}.${p}.${s.slice(0, -1)}${c}`); // non-canonical last chars
   const tokens = [
-    t, '', '.', '..', 'a.b', 'a.b.c', 'a.b.c.d', `${h}.${p}`, `${h}.${p}.`, `${h}..${s}`, `.${p}.${s}`, `${t}.`, `${t}x`, `${h}.${p}.${s.slice(0, -1)}`,
-    `${h}.${p}.${s}=`, `${h}.${p}.${std(s)}`, `${h}.${std(p)}.${s}`, `${std(h)}.${p}.${s}`, `${h} .${p}.${s}`, `${h}.${p}\n.${s}`, `${h}.${p}.${s.replace(/[A-Za-z]/, '+')}`,
+    t,
+    '',
+    '.',
+    '..',
+    'a.b',
+    'a.b.c',
+    'a.b.c.d',
+    `${h}.${p}`,
+    `${h}.${p}.`,
+    `${h}..${s}`,
+    `.${p}.${s}`,
+    `${t}.`,
+    `${t}x`,
+    `${h}.${p}.${s.slice(0, -1)}`,
+    `${h}.${p}.${s}=`,
+    `${h}.${p}.${std(s)}`,
+    `${h}.${std(p)}.${s}`,
+    `${std(h)}.${p}.${s}`,
+    `${h} .${p}.${s}`,
+    `${h}.${p}\n.${s}`,
+    `${h}.${p}.${s.replace(/[A-Za-z]/, '+')}`,
     ...lastVariants,
     make(H, good, { key: OTHER }),
-    make({ alg: 'none' }, good), `${seg({ alg: 'none' })}.${p}.`, make({ alg: 'HS384' }, good), make({ alg: 'HS384' }, good, { alg: 'HS384' }), make({ alg: 'hs256' }, good),
-    make({ typ: 'JWT' }, good), make({ alg: ['HS256'] }, good), make({ alg: 'HS256', kid: 'x' }, good), make({ alg: 'HS256', typ: 'other' }, good),
-    make({ alg: 'HS256', crit: ['exp'] }, good), make({ alg: 'HS256', crit: [] }, good), make({ alg: 'HS256', crit: 0 }, good), make({ alg: 'HS256', crit: '' }, good), make({ alg: 'HS256', crit: 'b64' }, good),
-    make([H], good), make(null, good), make('"HS256"', good), make('not json', good, { raw: true }), make(seg('{"alg":"HS256"'), p, { raw: true }),
-    make(H, [good]), make(H, null), make(H, 42), make(H, 'x'), make(h, seg('{"exp": 1'), { raw: true }), make(h, seg('\u00ff\u00fe'), { raw: true }),
+    make({ alg: 'none' }, good),
+    `${seg({ alg: 'none' })}.${p}.`,
+    make({ alg: 'HS384' }, good),
+    make({ alg: 'HS384' }, good, { alg: 'HS384' }),
+    make({ alg: 'hs256' }, good),
+    make({ typ: 'JWT' }, good),
+    make({ alg: ['HS256'] }, good),
+    make({ alg: 'HS256', kid: 'x' }, good),
+    make({ alg: 'HS256', typ: 'other' }, good),
+    make({ alg: 'HS256', crit: ['exp'] }, good),
+    make({ alg: 'HS256', crit: [] }, good),
+    make({ alg: 'HS256', crit: 0 }, good),
+    make({ alg: 'HS256', crit: '' }, good),
+    make({ alg: 'HS256', crit: 'b64' }, good),
+    make([H], good),
+    make(null, good),
+    make('"HS256"', good),
+    make('not json', good, { raw: true }),
+    make(seg('{"alg":"HS256"'), p, { raw: true }),
+    make(H, [good]),
+    make(H, null),
+    make(H, 42),
+    make(H, 'x'),
+    make(h, seg('{"exp": 1'), { raw: true }),
+    make(h, seg('\u00ff\u00fe'), { raw: true }),
     make(h, Buffer.from(`{"exp":${NOW + 10},"x":"é✓"}`).toString('base64url'), { raw: true }),
     make(h, seg(`{"exp":${NOW + 10},"__proto__":{"nbf":${NOW + 99}}}`), { raw: true }),
   ];
   const claimCases: Record<string, unknown>[] = [
-    {}, { exp: undefined }, { exp: null }, { exp: '9999999999' }, { exp: [NOW + 10] }, { exp: true }, { exp: NOW - 1 }, { exp: NOW }, { exp: NOW - 10 }, { exp: NOW - 11 }, { exp: NOW + 0.5 }, { exp: NOW - 0.5 },
-    { exp: 1e308 }, { exp: -1 }, { nbf: NOW + 1 }, { nbf: NOW + 10 }, { nbf: NOW + 11 }, { nbf: NOW }, { nbf: '0' }, { nbf: [0] }, { nbf: null }, { nbf: NOW + 20, exp: NOW - 20 },
-    { aud: 'api' }, { aud: 'other' }, { aud: ['other', 'api'] }, { aud: ['other'] }, { aud: [] }, { aud: ['api', 7] }, { aud: 7 }, { aud: null },
-    { iss: 'me' }, { iss: 'you' }, { iss: ['me'] }, { iss: 1 }, { iss: null }, { aud: 'api', iss: 'me' }, { aud: 'api', iss: 'me', exp: NOW - 60 },
+    {},
+    { exp: undefined },
+    { exp: null },
+    { exp: '9999999999' },
+    { exp: [NOW + 10] },
+    { exp: true },
+    { exp: NOW - 1 },
+    { exp: NOW },
+    { exp: NOW - 10 },
+    { exp: NOW - 11 },
+    { exp: NOW + 0.5 },
+    { exp: NOW - 0.5 },
+    { exp: 1e308 },
+    { exp: -1 },
+    { nbf: NOW + 1 },
+    { nbf: NOW + 10 },
+    { nbf: NOW + 11 },
+    { nbf: NOW },
+    { nbf: '0' },
+    { nbf: [0] },
+    { nbf: null },
+    { nbf: NOW + 20, exp: NOW - 20 },
+    { aud: 'api' },
+    { aud: 'other' },
+    { aud: ['other', 'api'] },
+    { aud: ['other'] },
+    { aud: [] },
+    { aud: ['api', 7] },
+    { aud: 7 },
+    { aud: null },
+    { iss: 'me' },
+    { iss: 'you' },
+    { iss: ['me'] },
+    { iss: 1 },
+    { iss: null },
+    { aud: 'api', iss: 'me' },
+    { aud: 'api', iss: 'me', exp: NOW - 60 },
   ];
   for (const c of claimCases) {
     tokens.push(make(H, { ...good, ...c }));
@@ -107,10 +182,24 @@ const CONFIGS: Array<Partial<HmacVerifierOptions>> = [
   { ignoreExpiration: true },
   { audience: 'api', requiredClaims: ['exp', 'aud'] },
   { issuer: 'me', requiredClaims: ['exp', 'iss'] },
-  { audience: 'api', issuer: 'me', requiredClaims: ['exp', 'aud', 'iss'], clockToleranceMs: 10_000, ignoreExpiration: true },
+  {
+    audience: 'api',
+    issuer: 'me',
+    requiredClaims: ['exp', 'aud', 'iss'],
+    clockToleranceMs: 10_000,
+    ignoreExpiration: true,
+  },
 ];
 const options = (c: Partial<HmacVerifierOptions>, alg: Alg = 'HS256'): HmacVerifierOptions => ({
-  alg, secret: SECRET, requiredClaims: ['exp'], clockToleranceMs: 0, audience: null, issuer: null, ignoreExpiration: false, clock: () => Date.now(), ...c,
+  alg,
+  secret: SECRET,
+  requiredClaims: ['exp'],
+  clockToleranceMs: 0,
+  audience: null,
+  issuer: null,
+  ignoreExpiration: false,
+  clock: () => Date.now(),
+  ...c,
 });
 
 describe('createHmacVerifier answers exactly as fast-jwt did', () => {
@@ -130,7 +219,9 @@ describe('createHmacVerifier answers exactly as fast-jwt did', () => {
       answers.add(expected.ok ? 'ok' : expected.reason);
     }
     // The corpus reaches every outcome, so the comparison cannot pass vacuously.
-    expect([...answers].sort()).toEqual(config.ignoreExpiration ? ['invalid', 'no_exp', 'ok'] : ['expired', 'invalid', 'no_exp', 'ok']);
+    expect([...answers].sort()).toEqual(
+      config.ignoreExpiration ? ['invalid', 'no_exp', 'ok'] : ['expired', 'invalid', 'no_exp', 'ok'],
+    );
   });
 
   it('on 6,000 random mutations of valid tokens', () => {
@@ -148,22 +239,34 @@ describe('createHmacVerifier answers exactly as fast-jwt did', () => {
     expect(accepted).toBeLessThan(400);
   });
 
-  it.each(['HS384', 'HS512'] as const)('for %s keys, and refuses the other HS algorithms with the same secret', (alg) => {
-    vi.useFakeTimers({ now: NOW * 1000, toFake: ['Date'] });
-    const lean = createHmacVerifier(options({}, alg));
-    const reference = fastJwtReference(options({}, alg));
-    const own = make({ alg }, good, { alg });
-    const s = own.slice(own.lastIndexOf('.') + 1);
-    const tokens = [own, make(H, good), make({ alg: 'HS256' }, good, { alg }), make({ alg }, { ...good, exp: NOW - 1 }, { alg }), make({ alg }, good, { alg, key: OTHER }),
-      ...'ABCDEFGHIJKLMNOPQ'.split('').map((c) => own.slice(0, -1) + c), own.slice(0, -1), `${own.slice(0, -s.length)}${s}A`];
-    const results = tokens.map((t) => lean(t));
-    expect(results).toEqual(tokens.map((t) => reference(t)));
-    expect(results[0]).toEqual({ ok: true, payload: good });
-    expect(results[1]).toEqual({ ok: false, reason: 'invalid' });
-  });
+  it.each(['HS384', 'HS512'] as const)(
+    'for %s keys, and refuses the other HS algorithms with the same secret',
+    (alg) => {
+      vi.useFakeTimers({ now: NOW * 1000, toFake: ['Date'] });
+      const lean = createHmacVerifier(options({}, alg));
+      const reference = fastJwtReference(options({}, alg));
+      const own = make({ alg }, good, { alg });
+      const s = own.slice(own.lastIndexOf('.') + 1);
+      const tokens = [
+        own,
+        make(H, good),
+        make({ alg: 'HS256' }, good, { alg }),
+        make({ alg }, { ...good, exp: NOW - 1 }, { alg }),
+        make({ alg }, good, { alg, key: OTHER }),
+        ...'ABCDEFGHIJKLMNOPQ'.split('').map((c) => own.slice(0, -1) + c),
+        own.slice(0, -1),
+        `${own.slice(0, -s.length)}${s}A`,
+      ];
+      const results = tokens.map((t) => lean(t));
+      expect(results).toEqual(tokens.map((t) => reference(t)));
+      expect(results[0]).toEqual({ ok: true, payload: good });
+      expect(results[1]).toEqual({ ok: false, reason: 'invalid' });
+    },
+  );
 
   it('never throws, whatever it is given', () => {
     const lean = createHmacVerifier(options({}));
-    for (const junk of ['\u0000', '.'.repeat(5000), 'é.é.é', `${'a'.repeat(100000)}.b.c`]) expect(lean(junk)).toEqual({ ok: false, reason: 'invalid' });
+    for (const junk of ['\u0000', '.'.repeat(5000), 'é.é.é', `${'a'.repeat(100000)}.b.c`])
+      expect(lean(junk)).toEqual({ ok: false, reason: 'invalid' });
   });
 });

@@ -11,22 +11,34 @@ describe('concurrent refreshes with one refresh token (SQLite)', () => {
   });
   afterEach(() => t.close());
 
-  it.each(['/api/token/refresh/', '/account/token/refresh/'])('of 10 parallel refreshes at %s exactly one gets 200, the others "Token is blacklisted"', async (url) => {
-    const responses = await Promise.all(Array.from({ length: 10 }, () => post(t.app, url, { refresh: session.refresh })));
-    const statuses = responses.map((r) => r.statusCode).sort();
-    expect(statuses).toEqual([200, 401, 401, 401, 401, 401, 401, 401, 401, 401]);
-    for (const loser of responses.filter((r) => r.statusCode === 401)) expect(loser.json()).toEqual(BLACKLISTED);
-  });
+  it.each(['/api/token/refresh/', '/account/token/refresh/'])(
+    'of 10 parallel refreshes at %s exactly one gets 200, the others "Token is blacklisted"',
+    async (url) => {
+      const responses = await Promise.all(
+        Array.from({ length: 10 }, () => post(t.app, url, { refresh: session.refresh })),
+      );
+      const statuses = responses.map((r) => r.statusCode).sort();
+      expect(statuses).toEqual([200, 401, 401, 401, 401, 401, 401, 401, 401, 401]);
+      for (const loser of responses.filter((r) => r.statusCode === 401)) expect(loser.json()).toEqual(BLACKLISTED);
+    },
+  );
 
-  it('installs exactly the winner\'s token as the session\'s current one: one row, not one per rotation', async () => {
-    const responses = await Promise.all(Array.from({ length: 10 }, () => post(t.app, '/api/token/refresh/', { refresh: session.refresh })));
+  it("installs exactly the winner's token as the session's current one: one row, not one per rotation", async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => post(t.app, '/api/token/refresh/', { refresh: session.refresh })),
+    );
     const winner = responses.find((r) => r.statusCode === 200)!.json();
     const { sid } = claimsOf(session.refresh);
-    expect(await t.storage.sessions.find(sid as string)).toMatchObject({ currentJti: claimsOf(winner.refresh).jti, previousJti: claimsOf(session.refresh).jti });
+    expect(await t.storage.sessions.find(sid as string)).toMatchObject({
+      currentJti: claimsOf(winner.refresh).jti,
+      previousJti: claimsOf(session.refresh).jti,
+    });
   });
 
-  it('treats the losers as reuse (no grace by default): the whole session ends, the winner\'s tokens too', async () => {
-    const responses = await Promise.all(Array.from({ length: 10 }, () => post(t.app, '/api/token/refresh/', { refresh: session.refresh })));
+  it("treats the losers as reuse (no grace by default): the whole session ends, the winner's tokens too", async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => post(t.app, '/api/token/refresh/', { refresh: session.refresh })),
+    );
     const winner = responses.find((r) => r.statusCode === 200)!.json();
     expect((await t.app.inject({ url: '/account/mypage/', headers: bearer(winner.access) })).statusCode).toBe(401);
     expect((await post(t.app, '/api/token/refresh/', { refresh: winner.refresh })).json()).toEqual(BLACKLISTED);
@@ -43,7 +55,9 @@ describe('concurrent refreshes with DOORMAN_REFRESH_REUSE_GRACE (two tabs)', () 
   afterEach(() => t.close());
 
   it('leaves the winner logged in: the losers are refused but end nothing', async () => {
-    const responses = await Promise.all(Array.from({ length: 10 }, () => post(t.app, '/api/token/refresh/', { refresh: session.refresh })));
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => post(t.app, '/api/token/refresh/', { refresh: session.refresh })),
+    );
     expect(responses.filter((r) => r.statusCode === 200)).toHaveLength(1);
     for (const loser of responses.filter((r) => r.statusCode === 401)) expect(loser.json()).toEqual(BLACKLISTED);
     const winner = responses.find((r) => r.statusCode === 200)!.json();
@@ -98,7 +112,7 @@ describe('custom claims', () => {
   });
   afterEach(() => t.close());
 
-  it('puts the hook\'s claims in the access token', async () => {
+  it("puts the hook's claims in the access token", async () => {
     const { access } = await join(t.app, 'kim@example.com', { first_name: 'Min' });
     expect(claimsOf(access)).toMatchObject({ email: 'kim@example.com', name: 'Min', staff: false });
   });
@@ -110,7 +124,12 @@ describe('custom claims', () => {
 
   it('rebuilds them from the current user at /api/token/refresh/', async () => {
     const { access, refresh } = await join(t.app, 'kim@example.com', { first_name: 'Min' });
-    await t.app.inject({ method: 'PATCH', url: '/account/user/', headers: bearer(access), payload: { first_name: 'Jun' } });
+    await t.app.inject({
+      method: 'PATCH',
+      url: '/account/user/',
+      headers: bearer(access),
+      payload: { first_name: 'Jun' },
+    });
     await t.storage.users.update(1, { isStaff: true });
     const refreshed = (await post(t.app, '/api/token/refresh/', { refresh })).json();
     expect(claimsOf(refreshed.access)).toMatchObject({ email: 'kim@example.com', name: 'Jun', staff: true });
@@ -124,7 +143,10 @@ describe('custom claims', () => {
   });
 
   it('rebuilds them with rotation off too', async () => {
-    const off = await testApp({ config: { rotateRefreshTokens: false }, customClaims: (user) => ({ name: user.firstName }) });
+    const off = await testApp({
+      config: { rotateRefreshTokens: false },
+      customClaims: (user) => ({ name: user.firstName }),
+    });
     try {
       const { refresh } = await join(off.app, 'kim@example.com', { first_name: 'Min' });
       await off.storage.users.update(1, { firstName: 'Jun' });
@@ -140,7 +162,18 @@ describe('a custom-claims hook that returns reserved claims', () => {
   let t: TestApp;
   beforeEach(async () => {
     t = await testApp({
-      customClaims: () => ({ user_id: 99, token_type: 'refresh', jti: 'x', sid: 'x', exp: 1, iat: 1, nbf: 9_999_999_999, aud: 'x', iss: 'x', role: 'admin' }),
+      customClaims: () => ({
+        user_id: 99,
+        token_type: 'refresh',
+        jti: 'x',
+        sid: 'x',
+        exp: 1,
+        iat: 1,
+        nbf: 9_999_999_999,
+        aud: 'x',
+        iss: 'x',
+        role: 'admin',
+      }),
     });
   });
   afterEach(() => t.close());
@@ -149,7 +182,15 @@ describe('a custom-claims hook that returns reserved claims', () => {
     const { access } = await join(t.app);
     const claims = claimsOf(access);
     const now = Math.floor(t.clock.now / 1000);
-    expect(claims).toEqual({ token_type: 'access', user_id: 1, jti: expect.stringMatching(/^[0-9a-f]{32}$/), sid: expect.stringMatching(/^[0-9a-f]{32}$/), iat: now, exp: now + 300, role: 'admin' });
+    expect(claims).toEqual({
+      token_type: 'access',
+      user_id: 1,
+      jti: expect.stringMatching(/^[0-9a-f]{32}$/),
+      sid: expect.stringMatching(/^[0-9a-f]{32}$/),
+      iat: now,
+      exp: now + 300,
+      role: 'admin',
+    });
     expect((await t.app.inject({ url: '/account/mypage/', headers: bearer(access) })).statusCode).toBe(200);
   });
 });

@@ -45,7 +45,7 @@ describe('simplejwt transition mode (DOORMAN_SIMPLEJWT_TRANSITION)', () => {
     vi.useRealTimers();
   });
 
-  it('the fixture tokens are simplejwt\'s: no sid, the default claim names', () => {
+  it("the fixture tokens are simplejwt's: no sid, the default claim names", () => {
     expect(Object.keys(sj.access_claims).sort()).toEqual(['exp', 'iat', 'jti', 'token_type', 'user_id']);
     expect(Object.keys(sj.refresh_claims).sort()).toEqual(['exp', 'iat', 'jti', 'token_type', 'user_id']);
   });
@@ -55,7 +55,11 @@ describe('simplejwt transition mode (DOORMAN_SIMPLEJWT_TRANSITION)', () => {
     const response = await t.app.inject({ url: '/account/mypage/', headers: bearer(sj.access) });
     expect(response.statusCode).toBe(401);
     expect(response.json()).toEqual(INVALID_ACCESS);
-    const refresh = await t.app.inject({ method: 'POST', url: '/account/token/refresh/', payload: { refresh: sj.refresh } });
+    const refresh = await t.app.inject({
+      method: 'POST',
+      url: '/account/token/refresh/',
+      payload: { refresh: sj.refresh },
+    });
     expect(refresh.statusCode).toBe(401);
     expect(refresh.json()).toEqual({ detail: 'Token is invalid', code: 'token_not_valid' });
   });
@@ -73,7 +77,10 @@ describe('simplejwt transition mode (DOORMAN_SIMPLEJWT_TRANSITION)', () => {
 
   it('on: a Django user that was never imported is not found; a tampered or expired token is refused', async () => {
     ({ t } = await setUp(true));
-    await t.storage.djangoLinks.link(sj.user_id, (await t.storage.users.create({ email: 'x@example.com', password: null })).id);
+    await t.storage.djangoLinks.link(
+      sj.user_id,
+      (await t.storage.users.create({ email: 'x@example.com', password: null })).id,
+    );
     await t.storage.users.delete((await t.storage.users.findByEmail('x@example.com'))!.id);
     const unknown = await t.app.inject({ url: '/account/mypage/', headers: bearer(sj.access) });
     expect(unknown.statusCode).toBe(401);
@@ -91,7 +98,7 @@ describe('simplejwt transition mode (DOORMAN_SIMPLEJWT_TRANSITION)', () => {
     expect(expired.json().messages[0].message).toBe('Token is expired');
   });
 
-  it('on: the algorithm stays pinned: an HS512 or alg:none token with simplejwt\'s claims is refused', async () => {
+  it("on: the algorithm stays pinned: an HS512 or alg:none token with simplejwt's claims is refused", async () => {
     ({ t } = await setUp(true));
     const { createSigner } = await import('fast-jwt');
     const hs512 = createSigner({ key: sj.signing_key, algorithm: 'HS512' })({ ...sj.access_claims });
@@ -103,30 +110,54 @@ describe('simplejwt transition mode (DOORMAN_SIMPLEJWT_TRANSITION)', () => {
   it('on: a simplejwt refresh token is accepted once and rotated into a doorman session; a second presentation is refused', async () => {
     const set = await setUp(true);
     t = set.t;
-    const first = await t.app.inject({ method: 'POST', url: '/account/token/refresh/', payload: { refresh: sj.refresh } });
+    const first = await t.app.inject({
+      method: 'POST',
+      url: '/account/token/refresh/',
+      payload: { refresh: sj.refresh },
+    });
     expect(first.statusCode).toBe(200);
     const body = first.json() as { access: string; refresh: string };
     expect(Object.keys(body).sort()).toEqual(['access', 'access_expiration', 'refresh']);
-    const claims = JSON.parse(Buffer.from(body.refresh.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    const claims = JSON.parse(Buffer.from(body.refresh.split('.')[1]!, 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
     expect(claims).toMatchObject({ token_type: 'refresh', user_id: set.lee.id, sid: expect.any(String) });
 
-    const again = await t.app.inject({ method: 'POST', url: '/account/token/refresh/', payload: { refresh: sj.refresh } });
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/account/token/refresh/',
+      payload: { refresh: sj.refresh },
+    });
     expect(again.statusCode).toBe(401);
     expect(again.json()).toEqual({ detail: 'Token is blacklisted', code: 'token_not_valid' });
 
     // doorman's tokens from here on: the new access token works, the new refresh token rotates.
     expect((await t.app.inject({ url: '/account/mypage/', headers: bearer(body.access) })).statusCode).toBe(200);
-    const next = await t.app.inject({ method: 'POST', url: '/account/token/refresh/', payload: { refresh: body.refresh } });
+    const next = await t.app.inject({
+      method: 'POST',
+      url: '/account/token/refresh/',
+      payload: { refresh: body.refresh },
+    });
     expect(next.statusCode).toBe(200);
     // and the session is doorman's: logout ends it, its access token too.
-    const logout = await t.app.inject({ method: 'POST', url: '/account/logout/', headers: bearer(body.access), payload: { refresh: next.json().refresh } });
+    const logout = await t.app.inject({
+      method: 'POST',
+      url: '/account/logout/',
+      headers: bearer(body.access),
+      payload: { refresh: next.json().refresh },
+    });
     expect(logout.statusCode).toBe(200);
     expect((await t.app.inject({ url: '/account/mypage/', headers: bearer(body.access) })).statusCode).toBe(401);
   });
 
   it('on: of 10 parallel presentations of one simplejwt refresh token exactly one succeeds', async () => {
     ({ t } = await setUp(true));
-    const responses = await Promise.all(Array.from({ length: 10 }, () => t!.app.inject({ method: 'POST', url: '/api/token/refresh/', payload: { refresh: sj.second_refresh } })));
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        t!.app.inject({ method: 'POST', url: '/api/token/refresh/', payload: { refresh: sj.second_refresh } }),
+      ),
+    );
     expect(responses.map((r) => r.statusCode).sort()).toEqual([200, 401, 401, 401, 401, 401, 401, 401, 401, 401]);
   });
 
@@ -134,32 +165,60 @@ describe('simplejwt transition mode (DOORMAN_SIMPLEJWT_TRANSITION)', () => {
     const set = await setUp(true);
     t = set.t;
     await t.storage.users.update(set.lee.id, { isActive: false });
-    const response = await t.app.inject({ method: 'POST', url: '/account/token/refresh/', payload: { refresh: sj.refresh } });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/account/token/refresh/',
+      payload: { refresh: sj.refresh },
+    });
     expect(response.statusCode).toBe(401);
-    expect(response.json()).toEqual({ detail: 'No active account found for the given token.', code: 'no_active_account' });
+    expect(response.json()).toEqual({
+      detail: 'No active account found for the given token.',
+      code: 'no_active_account',
+    });
   });
 
   it('on: /api/token/blacklist/ (and logout) spend a simplejwt refresh token; verify then says it is blacklisted', async () => {
     ({ t } = await setUp(true));
     const verify = () => t!.app.inject({ method: 'POST', url: '/api/token/verify/', payload: { token: sj.refresh } });
     expect((await verify()).statusCode).toBe(200);
-    const blacklist = await t.app.inject({ method: 'POST', url: '/api/token/blacklist/', payload: { refresh: sj.refresh } });
+    const blacklist = await t.app.inject({
+      method: 'POST',
+      url: '/api/token/blacklist/',
+      payload: { refresh: sj.refresh },
+    });
     expect(blacklist.statusCode).toBe(200);
-    const refused = await t.app.inject({ method: 'POST', url: '/account/token/refresh/', payload: { refresh: sj.refresh } });
+    const refused = await t.app.inject({
+      method: 'POST',
+      url: '/account/token/refresh/',
+      payload: { refresh: sj.refresh },
+    });
     expect(refused.json()).toEqual({ detail: 'Token is blacklisted', code: 'token_not_valid' });
     const after = await verify();
     expect(after.statusCode).toBe(400);
     expect(after.json()).toEqual({ non_field_errors: ['Token is blacklisted'] });
 
-    const logout = await t.app.inject({ method: 'POST', url: '/account/logout/', headers: bearer(sj.access), payload: { refresh: sj.second_refresh } });
+    const logout = await t.app.inject({
+      method: 'POST',
+      url: '/account/logout/',
+      headers: bearer(sj.access),
+      payload: { refresh: sj.second_refresh },
+    });
     expect(logout.statusCode).toBe(200);
-    const second = await t.app.inject({ method: 'POST', url: '/account/token/refresh/', payload: { refresh: sj.second_refresh } });
+    const second = await t.app.inject({
+      method: 'POST',
+      url: '/account/token/refresh/',
+      payload: { refresh: sj.second_refresh },
+    });
     expect(second.json()).toEqual({ detail: 'Token is blacklisted', code: 'token_not_valid' });
   });
 
   it('on: a simplejwt access token presented as a refresh token is the wrong type', async () => {
     ({ t } = await setUp(true));
-    const response = await t.app.inject({ method: 'POST', url: '/account/token/refresh/', payload: { refresh: sj.access } });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/account/token/refresh/',
+      payload: { refresh: sj.access },
+    });
     expect(response.statusCode).toBe(401);
     expect(response.json()).toEqual({ detail: 'Token has wrong type', code: 'token_not_valid' });
   });

@@ -76,7 +76,10 @@ describe('a user who changes after the tokens were issued', () => {
 
     it('cannot log in again', async () => {
       await t.storage.users.update(1, { isActive: false });
-      const response = await post(t.app, '/account/login/', { email: 'kim@example.com', password: 'correct horse battery' });
+      const response = await post(t.app, '/account/login/', {
+        email: 'kim@example.com',
+        password: 'correct horse battery',
+      });
       expect(response.statusCode).toBe(400);
       expect(response.json()).toEqual(BAD_CREDENTIALS);
     });
@@ -147,7 +150,10 @@ describe('a user who changes after the tokens were issued', () => {
       const fresh = createDoorman({ config: testConfig(), storage: t.storage, now: () => t.clock.now });
       await fresh.start();
       try {
-        await expect(fresh.authenticate(session.access)).rejects.toMatchObject({ code: 'token_not_valid', messages: [{ message: 'Token is blacklisted' }] });
+        await expect(fresh.authenticate(session.access)).rejects.toMatchObject({
+          code: 'token_not_valid',
+          messages: [{ message: 'Token is blacklisted' }],
+        });
       } finally {
         await fresh.close();
       }
@@ -156,7 +162,7 @@ describe('a user who changes after the tokens were issued', () => {
 });
 
 describe('USER_ID_FIELD=email: an account deleted and registered again with the same e-mail', () => {
-  it('authenticates the new account\'s tokens, though the old ones were refused', async () => {
+  it("authenticates the new account's tokens, though the old ones were refused", async () => {
     const t = await testApp({ storage: 'sqlite', config: { userIdField: 'email' } });
     try {
       const old = await join(t.app);

@@ -22,7 +22,15 @@ import type {
   VerifiedToken,
   Verifier,
 } from '../../src/index.js';
-import { authenticateRequest, createDoorman, doormanPlugin, isAuthenticated, openDoorman, requirePermission, userOf } from '../../src/index.js';
+import {
+  authenticateRequest,
+  createDoorman,
+  doormanPlugin,
+  isAuthenticated,
+  openDoorman,
+  requirePermission,
+  userOf,
+} from '../../src/index.js';
 import { createVerifier, type VerifiedAccess } from '../../src/verify/index.js';
 
 // Wiring: the declared interface, not an inferred shape.

@@ -17,13 +17,29 @@ describe('canonicalEmail', () => {
   });
 
   it('refuses deceptive domains: Cyrillic or Greek among Latin, Latin look-alikes, dotless ı', () => {
-    for (const address of ['kim@ехаmple.com', 'kim@еxample.com', 'kim@exampΙe.com', 'kim@gmaıl.com', 'kim@xn--gmal-nza.com', 'kim@раураl.com', 'kim@сосо.com']) {
+    for (const address of [
+      'kim@ехаmple.com',
+      'kim@еxample.com',
+      'kim@exampΙe.com',
+      'kim@gmaıl.com',
+      'kim@xn--gmal-nza.com',
+      'kim@раураl.com',
+      'kim@сосо.com',
+    ]) {
       expect(canonicalEmail(address).problem, address).toBe('Enter a valid email address.');
     }
   });
 
   it('refuses control and invisible characters', () => {
-    for (const address of ['kim\u200b@example.com', 'kim@exa\u200dmple.com', 'kim\u0000@example.com', 'kim@example.com\u202e', 'k\u00adim@example.com', 'kim\u3164@example.com', 'kim@exam\ufe0fple.com']) {
+    for (const address of [
+      'kim\u200b@example.com',
+      'kim@exa\u200dmple.com',
+      'kim\u0000@example.com',
+      'kim@example.com\u202e',
+      'k\u00adim@example.com',
+      'kim\u3164@example.com',
+      'kim@exam\ufe0fple.com',
+    ]) {
       expect(canonicalEmail(address).problem, JSON.stringify(address)).toBe('Enter a valid email address.');
     }
   });
@@ -36,24 +52,40 @@ describe('look-alikes cannot make a second account', () => {
   });
   afterEach(() => t.close());
 
-  const join = (email: string, password = PASSWORD) => t.app.inject({ method: 'POST', url: '/account/join/', payload: { email, password1: password, password2: password } });
+  const join = (email: string, password = PASSWORD) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/account/join/',
+      payload: { email, password1: password, password2: password },
+    });
 
   it('fullwidth, fullwidth TLD, upper case, ideographic dot: the same account', async () => {
     expect((await join('kim@example.com')).statusCode).toBe(201);
-    for (const address of ['ｋｉｍ@ｅｘａｍｐｌｅ．ｃｏｍ', 'kim@example.ｃｏｍ', 'kim@EXAMPLE.COM', 'kim@example。com']) {
+    for (const address of [
+      'ｋｉｍ@ｅｘａｍｐｌｅ．ｃｏｍ',
+      'kim@example.ｃｏｍ',
+      'kim@EXAMPLE.COM',
+      'kim@example。com',
+    ]) {
       const r = await join(address);
       expect(r.statusCode, address).toBe(400);
       expect(r.json()).toEqual({ email: ['A user is already registered with this email address.'] });
     }
     // And they all log in to it.
-    const login = await t.app.inject({ method: 'POST', url: '/account/login/', payload: { email: 'ｋｉｍ@ｅｘａｍｐｌｅ．ｃｏｍ', password: PASSWORD } });
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/account/login/',
+      payload: { email: 'ｋｉｍ@ｅｘａｍｐｌｅ．ｃｏｍ', password: PASSWORD },
+    });
     expect(login.statusCode).toBe(200);
     expect(login.json().user.email).toBe('kim@example.com');
   });
 
   it('punycode and Unicode domains are one account', async () => {
     expect((await join('kim@bücher.de')).json().user.email).toBe('kim@xn--bcher-kva.de');
-    expect((await join('kim@xn--bcher-kva.de')).json()).toEqual({ email: ['A user is already registered with this email address.'] });
+    expect((await join('kim@xn--bcher-kva.de')).json()).toEqual({
+      email: ['A user is already registered with this email address.'],
+    });
   });
 
   it('Cyrillic and dotless-ı look-alikes are refused', async () => {
@@ -75,7 +107,11 @@ describe('look-alikes cannot make a second account', () => {
     const r = await join('lee@example.com', huge);
     expect(r.statusCode).toBe(400);
     expect(Object.keys(r.json())).toEqual(['password1', 'password2']);
-    const login = await t.app.inject({ method: 'POST', url: '/account/login/', payload: { email: 'lee@example.com', password: huge } });
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/account/login/',
+      payload: { email: 'lee@example.com', password: huge },
+    });
     expect(login.statusCode).toBe(400);
     expect(Object.keys(login.json())).toEqual(['password']);
   });

@@ -27,7 +27,10 @@ describe('doorman/verify', () => {
     const { files, packages } = importGraph(join(src, 'verify/index.ts'));
     expect(packages).toEqual(['fast-jwt', 'jose']);
     // The token rules it shares with the server (tokens/rules.ts, keys/algorithms.ts) import nothing themselves.
-    const outside = files.filter((file) => !file.startsWith(join(src, 'verify'))).map((file) => file.slice(src.length + 1)).sort();
+    const outside = files
+      .filter((file) => !file.startsWith(join(src, 'verify')))
+      .map((file) => file.slice(src.length + 1))
+      .sort();
     expect(outside).toEqual(['keys/algorithms.ts', 'tokens/rules.ts']);
   });
 

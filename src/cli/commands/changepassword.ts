@@ -47,7 +47,9 @@ export async function changePassword(io: CliIO, email: string): Promise<void> {
     const changed = await doorman.accounts.setPassword(user.id, password);
     // The same rule as the HTTP change: every session the old password opened ends, logins in flight too.
     const ended = await doorman.sessions.credentialsChanged(changed);
-    io.stdout.write(`Password changed successfully for user ${JSON.stringify(user.email)}; ended ${ended} session${ended === 1 ? '' : 's'}.\n`);
+    io.stdout.write(
+      `Password changed successfully for user ${JSON.stringify(user.email)}; ended ${ended} session${ended === 1 ? '' : 's'}.\n`,
+    );
   });
 }
 

@@ -74,7 +74,9 @@ async function fromEnvironment(io: CliIO, doorman: Doorman, options: CreateSuper
   const email = normalizeEmail(raw);
   const password = io.env.DOORMAN_SUPERUSER_PASSWORD ?? null;
   if (password !== null) {
-    const problems = [hardPasswordProblem(password), ...passwordProblems(password, { email }, doorman.config)].filter(Boolean);
+    const problems = [hardPasswordProblem(password), ...passwordProblems(password, { email }, doorman.config)].filter(
+      Boolean,
+    );
     if (problems.length > 0) throw new CliError(`DOORMAN_SUPERUSER_PASSWORD: ${problems.join(' ')}`);
   }
   return { email, password };
@@ -108,9 +110,11 @@ export async function createsuperuser(io: CliIO, options: CreateSuperuserOptions
       ({ email, password } = await fromEnvironment(io, doorman, options));
     }
     await createSuperuser(doorman, email, password);
-    io.stdout.write(password === null
-      ? `Superuser created successfully (no password yet: set one with \`doorman changepassword ${email}\`).\n`
-      : 'Superuser created successfully.\n');
+    io.stdout.write(
+      password === null
+        ? `Superuser created successfully (no password yet: set one with \`doorman changepassword ${email}\`).\n`
+        : 'Superuser created successfully.\n',
+    );
   });
 }
 
@@ -119,6 +123,9 @@ export function registerCreateSuperuser(program: Command, io: CliIO): void {
     .command('createsuperuser')
     .description('create a staff superuser (prompts, or --no-input with DOORMAN_SUPERUSER_PASSWORD)')
     .option('--email <email>', "the superuser's e-mail (login)")
-    .option('--no-input', 'do not prompt: e-mail from --email or DOORMAN_SUPERUSER_EMAIL, password from DOORMAN_SUPERUSER_PASSWORD')
+    .option(
+      '--no-input',
+      'do not prompt: e-mail from --email or DOORMAN_SUPERUSER_EMAIL, password from DOORMAN_SUPERUSER_PASSWORD',
+    )
     .action((options: CreateSuperuserOptions) => createsuperuser(io, options));
 }

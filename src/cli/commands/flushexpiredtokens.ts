@@ -18,17 +18,25 @@ export async function flushExpiredTokens(io: CliIO): Promise<void> {
     await storage.events.deleteExpired(now),
     await storage.oneTimeTokens.deleteExpired(now),
     // The audit retention (auditRetention; 0 keeps everything).
-    config.auditRetention > 0 ? await storage.audit.deleteBefore(new Date(now.getTime() - config.auditRetention * 1000)) : 0,
+    config.auditRetention > 0
+      ? await storage.audit.deleteBefore(new Date(now.getTime() - config.auditRetention * 1000))
+      : 0,
     config.auditRetention,
   ]);
   io.stdout.write(`Deleted ${plural(sessions, 'expired session')} and ${plural(events, 'expired auth event')}.\n`);
   io.stdout.write(`Deleted ${plural(oneTime, 'expired reset or verification token')}`);
-  io.stdout.write(retention > 0 ? ` and ${plural(audit, 'audit event')} older than ${Math.round(retention / 86400)} days.\n` : '; audit events are kept (auditRetention is 0).\n');
+  io.stdout.write(
+    retention > 0
+      ? ` and ${plural(audit, 'audit event')} older than ${Math.round(retention / 86400)} days.\n`
+      : '; audit events are kept (auditRetention is 0).\n',
+  );
 }
 
 export function registerFlushExpiredTokens(program: Command, io: CliIO): void {
   program
     .command('flushexpiredtokens')
-    .description('delete expired sessions (and their spent tokens), expired auth events, expired reset and verification tokens, and audit events past auditRetention')
+    .description(
+      'delete expired sessions (and their spent tokens), expired auth events, expired reset and verification tokens, and audit events past auditRetention',
+    )
     .action(() => flushExpiredTokens(io));
 }

@@ -11,7 +11,8 @@ export interface ImportDjangoOptions {
   batchSize?: string;
 }
 
-const line = (label: string, c: Counts) => `  ${label.padEnd(18)} ${c.created} created, ${c.updated} updated, ${c.skipped} skipped\n`;
+const line = (label: string, c: Counts) =>
+  `  ${label.padEnd(18)} ${c.created} created, ${c.updated} updated, ${c.skipped} skipped\n`;
 
 function render(summary: ImportSummary): string {
   let out = summary.dryRun ? 'Dry run: nothing was written. The import would do:\n' : 'Imported from Django:\n';
@@ -30,7 +31,8 @@ function render(summary: ImportSummary): string {
  */
 export async function importDjangoCommand(io: CliIO, options: ImportDjangoOptions): Promise<void> {
   const batchSize = options.batchSize === undefined ? 1000 : Number(options.batchSize);
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) throw new CliError('--batch-size must be an integer from 1 to 100000');
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000)
+    throw new CliError('--batch-size must be an integer from 1 to 100000');
   const source = await openDjangoSource(options.from).catch((error: unknown) => {
     throw error instanceof ImportError ? new CliError(error.message) : error;
   });
@@ -42,7 +44,8 @@ export async function importDjangoCommand(io: CliIO, options: ImportDjangoOption
         batchSize,
         async userUpdated(user, patch) {
           await doorman.revocation.userChanged(user);
-          if (patch.isActive === false || patch.password !== undefined) await doorman.revocation.revokeUserSessions(user.id);
+          if (patch.isActive === false || patch.password !== undefined)
+            await doorman.revocation.revokeUserSessions(user.id);
         },
         permissionsChanged: () => doorman.permissions.changed(),
       }),
@@ -58,7 +61,9 @@ export async function importDjangoCommand(io: CliIO, options: ImportDjangoOption
 export function registerImportDjango(program: Command, io: CliIO): void {
   program
     .command('import-django')
-    .description("copy users, groups and permissions from a Django database (hashes kept; upgraded to argon2id at each user's next login)")
+    .description(
+      "copy users, groups and permissions from a Django database (hashes kept; upgraded to argon2id at each user's next login)",
+    )
     .requiredOption('--from <database>', 'the Django database: a SQLite file path or a postgres:// URL (read only)')
     .option('--table <name>', "the user model's table", 'accounts_customuser')
     .option('--dry-run', 'read and compare everything, write nothing')

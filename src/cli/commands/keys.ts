@@ -7,7 +7,15 @@ import { longestTokenLifetime } from '../../keys/keystore.js';
 import { readKeystore, writeKeystore, type KeystoreDocument } from '../../keys/keystore-file.js';
 import { settingsEnv } from '../context.js';
 import { CliError, type CliIO } from '../io.js';
-import { addNextKey, initialKeystore, NextKeyExists, RetireRefused, retireKeys, rotateKeys, verifiesUntil } from '../../keys/rotation.js';
+import {
+  addNextKey,
+  initialKeystore,
+  NextKeyExists,
+  RetireRefused,
+  retireKeys,
+  rotateKeys,
+  verifiesUntil,
+} from '../../keys/rotation.js';
 
 /** What the keys commands use of the CLI's IO. */
 export type KeysIO = Pick<CliIO, 'stdout' | 'env'>;
@@ -17,13 +25,15 @@ const RESTART = 'Restart doorman (every instance) to load it.\n';
 /** Settings without touching keys: `doorman keys` manages the keystore file itself. */
 function keysConfig(io: KeysIO): Config & { keystoreFile: string } {
   const config = loadConfig({ env: settingsEnv(io.env), keys: false });
-  if (!config.keystoreFile) throw new CliError(`set ${envName('keystoreFile')} to the keystore's path (for example ./.doorman/keystore.json)`);
+  if (!config.keystoreFile)
+    throw new CliError(`set ${envName('keystoreFile')} to the keystore's path (for example ./.doorman/keystore.json)`);
   return config as Config & { keystoreFile: string };
 }
 
 function algorithmOption(value: string | undefined, fallback: JwtAlgorithm): JwtAlgorithm {
   if (value === undefined) return fallback;
-  if (!(JWT_ALGORITHMS as readonly string[]).includes(value)) throw new CliError(`unknown algorithm "${value}": expected one of ${JWT_ALGORITHMS.join(', ')}`);
+  if (!(JWT_ALGORITHMS as readonly string[]).includes(value))
+    throw new CliError(`unknown algorithm "${value}": expected one of ${JWT_ALGORITHMS.join(', ')}`);
   return value as JwtAlgorithm;
 }
 
@@ -73,7 +83,9 @@ export function keysRotate(io: KeysIO, options: { algorithm?: string }, now = ne
   const result = rotateKeys(load(config.keystoreFile), now, alg);
   writeKeystore(config.keystoreFile, result.document);
   const until = new Date(verifiesUntil(result.retired, longestTokenLifetime(config))!).toISOString();
-  io.stdout.write(`Active key: ${result.active.kid} (${result.active.alg}).\nRetired ${result.retired.kid}: its tokens verify until ${until}.\n${RESTART}`);
+  io.stdout.write(
+    `Active key: ${result.active.kid} (${result.active.alg}).\nRetired ${result.retired.kid}: its tokens verify until ${until}.\n${RESTART}`,
+  );
 }
 
 /** `keys list`: every key, its status, and until when a retired key verifies. Never prints key material. */
@@ -82,7 +94,12 @@ export function keysList(io: KeysIO, now = new Date()): void {
   const maxLifetime = longestTokenLifetime(config);
   const rows = load(config.keystoreFile).keys.map((key) => {
     const until = verifiesUntil(key, maxLifetime);
-    const state = until === null ? key.status : until <= now.getTime() ? 'retired (expired; remove with: doorman keys retire)' : `retired (verifies until ${new Date(until).toISOString()})`;
+    const state =
+      until === null
+        ? key.status
+        : until <= now.getTime()
+          ? 'retired (expired; remove with: doorman keys retire)'
+          : `retired (verifies until ${new Date(until).toISOString()})`;
     return `${key.kid}  ${key.alg.padEnd(5)}  created ${key.createdAt}  ${state}`;
   });
   io.stdout.write(rows.join('\n') + '\n');
@@ -93,7 +110,12 @@ export function keysRetire(io: KeysIO, kid: string | undefined, options: { force
   const config = keysConfig(io);
   let result;
   try {
-    result = retireKeys(load(config.keystoreFile), { now, maxLifetimeSeconds: longestTokenLifetime(config), kid, force: options.force ?? false });
+    result = retireKeys(load(config.keystoreFile), {
+      now,
+      maxLifetimeSeconds: longestTokenLifetime(config),
+      kid,
+      force: options.force ?? false,
+    });
   } catch (error) {
     if (error instanceof RetireRefused) throw new CliError(error.message);
     throw error;
@@ -103,7 +125,9 @@ export function keysRetire(io: KeysIO, kid: string | undefined, options: { force
     return;
   }
   writeKeystore(config.keystoreFile, result.document);
-  io.stdout.write(`Removed ${result.removed.map((k) => k.kid).join(', ')}: tokens they signed are now refused.\n${RESTART}`);
+  io.stdout.write(
+    `Removed ${result.removed.map((k) => k.kid).join(', ')}: tokens they signed are now refused.\n${RESTART}`,
+  );
 }
 
 /**
@@ -113,11 +137,16 @@ export function keysRetire(io: KeysIO, kid: string | undefined, options: { force
  * registerKeysCommand(program, io); // in src/cli/index.ts buildProgram()
  */
 export function registerKeysCommand(program: Command, io: KeysIO): void {
-  const keys = program.command('keys').description(`manage the signing keys in the keystore file (${envName('keystoreFile')})`);
+  const keys = program
+    .command('keys')
+    .description(`manage the signing keys in the keystore file (${envName('keystoreFile')})`);
   keys
     .command('generate')
     .description('create the keystore, or add a next key (published, not signing) ahead of a rotation')
-    .option('--algorithm <alg>', "algorithm of the new key (default: the active key's; for a new keystore, the ALGORITHM setting)")
+    .option(
+      '--algorithm <alg>',
+      "algorithm of the new key (default: the active key's; for a new keystore, the ALGORITHM setting)",
+    )
     .option('--force', 'replace the staged next key (it has signed nothing) instead of refusing')
     .action((options: { algorithm?: string; force?: boolean }) => keysGenerate(io, options));
   keys
@@ -125,7 +154,10 @@ export function registerKeysCommand(program: Command, io: KeysIO): void {
     .description('make the next key (or a new one) active; the old key retires and keeps verifying its tokens')
     .option('--algorithm <alg>', 'algorithm of the new key (default: the current one)')
     .action((options: { algorithm?: string }) => keysRotate(io, options));
-  keys.command('list').description('list keys, their status, and until when retired keys verify').action(() => keysList(io));
+  keys
+    .command('list')
+    .description('list keys, their status, and until when retired keys verify')
+    .action(() => keysList(io));
   keys
     .command('retire')
     .description('remove retired keys whose tokens have all expired, or the key <kid>')

@@ -47,7 +47,11 @@ export async function createGroup(io: CliIO, name: string): Promise<void> {
  */
 export async function listGroups(io: CliIO): Promise<void> {
   const groups = await run(io, (d) => d.permissions.listGroups());
-  io.stdout.write(groups.length === 0 ? 'No groups.\n' : groups.map((g) => `${g.name}: ${g.permissions.join(', ') || '(no permissions)'}\n`).join(''));
+  io.stdout.write(
+    groups.length === 0
+      ? 'No groups.\n'
+      : groups.map((g) => `${g.name}: ${g.permissions.join(', ') || '(no permissions)'}\n`).join(''),
+  );
 }
 
 /**
@@ -68,19 +72,30 @@ export async function deleteGroup(io: CliIO, name: string): Promise<void> {
  * @example
  * await grantPermission(io, 'board.change_post', { group: 'editors' });
  */
-export async function grantPermission(io: CliIO, permission: string, target: { group?: string; user?: string; revoke?: boolean }): Promise<void> {
-  if ((target.group === undefined) === (target.user === undefined)) throw new CliError('give exactly one of --group <name> and --user <email>');
+export async function grantPermission(
+  io: CliIO,
+  permission: string,
+  target: { group?: string; user?: string; revoke?: boolean },
+): Promise<void> {
+  if ((target.group === undefined) === (target.user === undefined))
+    throw new CliError('give exactly one of --group <name> and --user <email>');
   const verb = target.revoke ? 'Revoked' : 'Granted';
   await run(io, async (d) => {
     if (target.group !== undefined) {
       const group = await groupByName(d, target.group);
-      await (target.revoke ? d.permissions.revokeFromGroup(group.id, permission) : d.permissions.grantToGroup(group.id, permission));
+      await (target.revoke
+        ? d.permissions.revokeFromGroup(group.id, permission)
+        : d.permissions.grantToGroup(group.id, permission));
     } else {
       const user = await userByEmail(d, target.user!);
-      await (target.revoke ? d.permissions.revokeFromUser(user.id, permission) : d.permissions.grantToUser(user.id, permission));
+      await (target.revoke
+        ? d.permissions.revokeFromUser(user.id, permission)
+        : d.permissions.grantToUser(user.id, permission));
     }
   });
-  io.stdout.write(`${verb} '${permission}' ${target.revoke ? 'from' : 'to'} ${target.group !== undefined ? `group '${target.group}'` : `user '${target.user}'`}.\n`);
+  io.stdout.write(
+    `${verb} '${permission}' ${target.revoke ? 'from' : 'to'} ${target.group !== undefined ? `group '${target.group}'` : `user '${target.user}'`}.\n`,
+  );
 }
 
 /**
@@ -89,13 +104,22 @@ export async function grantPermission(io: CliIO, permission: string, target: { g
  * @example
  * await assignGroup(io, 'kim@example.com', 'editors');
  */
-export async function assignGroup(io: CliIO, email: string, groupName: string, options: { remove?: boolean } = {}): Promise<void> {
+export async function assignGroup(
+  io: CliIO,
+  email: string,
+  groupName: string,
+  options: { remove?: boolean } = {},
+): Promise<void> {
   await run(io, async (d) => {
     const user = await userByEmail(d, email);
     const group = await groupByName(d, groupName);
-    await (options.remove ? d.permissions.removeFromGroup(user.id, group.id) : d.permissions.addToGroup(user.id, group.id));
+    await (options.remove
+      ? d.permissions.removeFromGroup(user.id, group.id)
+      : d.permissions.addToGroup(user.id, group.id));
   });
-  io.stdout.write(options.remove ? `Removed '${email}' from group '${groupName}'.\n` : `Added '${email}' to group '${groupName}'.\n`);
+  io.stdout.write(
+    options.remove ? `Removed '${email}' from group '${groupName}'.\n` : `Added '${email}' to group '${groupName}'.\n`,
+  );
 }
 
 /**
@@ -113,7 +137,11 @@ export async function listPermissions(io: CliIO, options: { user?: string } = {}
     }
     const user = await userByEmail(d, options.user);
     const described = await d.permissions.describeUser(user.id);
-    const flags = user.isSuperuser ? ' (superuser: has every permission)' : user.isActive ? '' : ' (inactive: has no permission)';
+    const flags = user.isSuperuser
+      ? ' (superuser: has every permission)'
+      : user.isActive
+        ? ''
+        : ' (inactive: has no permission)';
     return [
       `${user.email}${flags}`,
       `groups: ${described.groups.map((g) => g.name).join(', ') || '(none)'}`,
@@ -151,7 +179,9 @@ export function registerPermissionCommands(program: Command, io: CliIO): void {
     .option('--group <name>', 'the group to grant it to')
     .option('--user <email>', 'the user to grant it to')
     .option('--revoke', 'take the permission back instead')
-    .action((permission: string, options: { group?: string; user?: string; revoke?: boolean }) => grantPermission(io, permission, options));
+    .action((permission: string, options: { group?: string; user?: string; revoke?: boolean }) =>
+      grantPermission(io, permission, options),
+    );
   program
     .command('assign <email> <group>')
     .description('add a user to a group')

@@ -44,7 +44,11 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman }> = asyn
     if (until) query.until = until;
     const { count, results } = await doorman.audit.list(query);
     const page = (at: number) => {
-      const params = new URLSearchParams(Object.entries(q).filter(([k, v]) => v !== undefined && k !== 'offset' && k !== 'limit').map(([k, v]): [string, string] => [k, String(v)]));
+      const params = new URLSearchParams(
+        Object.entries(q)
+          .filter(([k, v]) => v !== undefined && k !== 'offset' && k !== 'limit')
+          .map(([k, v]): [string, string] => [k, String(v)]),
+      );
       params.set('limit', String(limit));
       params.set('offset', String(at));
       return `${request.url.split('?')[0]}?${params}`;
@@ -53,7 +57,16 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman }> = asyn
       count,
       next: offset + limit < count ? page(offset + limit) : null,
       previous: offset > 0 ? page(Math.max(0, offset - limit)) : null,
-      results: results.map((e) => ({ id: e.id, time: e.at.toISOString(), kind: e.kind, user: e.userId, email: e.email, ip: e.ip, user_agent: e.userAgent, detail: e.detail })),
+      results: results.map((e) => ({
+        id: e.id,
+        time: e.at.toISOString(),
+        kind: e.kind,
+        user: e.userId,
+        email: e.email,
+        ip: e.ip,
+        user_agent: e.userAgent,
+        detail: e.detail,
+      })),
     };
   });
 };

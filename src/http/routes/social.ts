@@ -9,7 +9,17 @@ import type { User } from '../../users/types.js';
 import type { CookieMode } from '../cookies.js';
 import { requirePermission, userOf } from '../permissions.js';
 import { signIn as signInAnswer } from '../sign-in.js';
-import { AuthResponse, ConnectionPath, NoContentResponse, ProviderPath, RedirectResponse, replies, SocialAccountList, SocialAccountSchema, SocialLoginBody } from '../schemas.js';
+import {
+  AuthResponse,
+  ConnectionPath,
+  NoContentResponse,
+  ProviderPath,
+  RedirectResponse,
+  replies,
+  SocialAccountList,
+  SocialAccountSchema,
+  SocialLoginBody,
+} from '../schemas.js';
 
 const tags = ['social'];
 const security = [{ bearerAuth: [] }];
@@ -18,29 +28,77 @@ const signedIn = requirePermission(isAuthenticated);
 /** The sealed pending login (social/state.ts), sent only to the provider's callback path. */
 const PENDING_COOKIE = 'doorman_social';
 
-const connections = { preValidation: signedIn, schema: { tags, security, summary: "The signed-in user's provider connections", response: replies({ 200: SocialAccountList }, 'auth') } };
+const connections = {
+  preValidation: signedIn,
+  schema: {
+    tags,
+    security,
+    summary: "The signed-in user's provider connections",
+    response: replies({ 200: SocialAccountList }, 'auth'),
+  },
+};
 const disconnect = {
   preValidation: signedIn,
-  schema: { tags, security, summary: 'Remove a connection; never the last way to sign in', params: ConnectionPath, response: replies({ 204: NoContentResponse }, 'body', 'auth', 'csrf', 'lookup') },
+  schema: {
+    tags,
+    security,
+    summary: 'Remove a connection; never the last way to sign in',
+    params: ConnectionPath,
+    response: replies({ 204: NoContentResponse }, 'body', 'auth', 'csrf', 'lookup'),
+  },
 };
 const begin = {
-  schema: { tags, summary: 'Redirect flow: 302 to the provider (state, nonce and PKCE kept in a sealed cookie)', params: ProviderPath, response: replies({ 302: RedirectResponse('To the provider') }, 'lookup') },
+  schema: {
+    tags,
+    summary: 'Redirect flow: 302 to the provider (state, nonce and PKCE kept in a sealed cookie)',
+    params: ProviderPath,
+    response: replies({ 302: RedirectResponse('To the provider') }, 'lookup'),
+  },
 };
 const callback = {
-  schema: { tags, summary: "Redirect flow: the provider's callback; cookie-mode session and 302 to DOORMAN_SOCIAL_REDIRECT_URL", params: ProviderPath, response: replies({ 302: RedirectResponse('To the front end (with ?error=<code> on failure)') }, 'lookup') },
+  schema: {
+    tags,
+    summary: "Redirect flow: the provider's callback; cookie-mode session and 302 to DOORMAN_SOCIAL_REDIRECT_URL",
+    params: ProviderPath,
+    response: replies({ 302: RedirectResponse('To the front end (with ?error=<code> on failure)') }, 'lookup'),
+  },
 };
-const login = { schema: { tags, summary: "SPA/mobile flow (dj-rest-auth's SocialLoginView)", params: ProviderPath, body: SocialLoginBody, response: replies({ 200: AuthResponse }, 'body', 'auth', 'csrf', 'lookup') } };
+const login = {
+  schema: {
+    tags,
+    summary: "SPA/mobile flow (dj-rest-auth's SocialLoginView)",
+    params: ProviderPath,
+    body: SocialLoginBody,
+    response: replies({ 200: AuthResponse }, 'body', 'auth', 'csrf', 'lookup'),
+  },
+};
 const connect = {
   preValidation: signedIn,
-  schema: { tags, security, summary: 'Connect a provider account to the signed-in user', params: ProviderPath, body: SocialLoginBody, response: replies({ 201: SocialAccountSchema }, 'body', 'auth', 'csrf', 'lookup') },
+  schema: {
+    tags,
+    security,
+    summary: 'Connect a provider account to the signed-in user',
+    params: ProviderPath,
+    body: SocialLoginBody,
+    response: replies({ 201: SocialAccountSchema }, 'body', 'auth', 'csrf', 'lookup'),
+  },
 };
 
 function toConnection(account: SocialAccount) {
-  return { id: account.id, provider: account.provider, uid: account.subject, email: account.email, created: account.createdAt.toISOString() };
+  return {
+    id: account.id,
+    provider: account.provider,
+    uid: account.subject,
+    email: account.email,
+    created: account.createdAt.toISOString(),
+  };
 }
 
 /** Social login under /account/social: the redirect flow, the SPA flow and connections. */
-export const socialRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman; cookies: CookieMode }> = async (app, { doorman, cookies }) => {
+export const socialRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman; cookies: CookieMode }> = async (
+  app,
+  { doorman, cookies },
+) => {
   const { social, accounts, config } = doorman;
   const base = app.prefix;
   const pendingCookie = (provider: string) => ({
@@ -53,18 +111,23 @@ export const socialRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman; cookies
   /** The redirect flow needs somewhere to land and cookie mode to hold the session. */
   function redirectFlow(): string {
     if (!cookies.enabled || !config.socialRedirectUrl) {
-      throw new AuthError('not_found', { detail: 'The redirect flow is off: it needs cookie mode (DOORMAN_AUTH_COOKIE) and DOORMAN_SOCIAL_REDIRECT_URL.' });
+      throw new AuthError('not_found', {
+        detail: 'The redirect flow is off: it needs cookie mode (DOORMAN_AUTH_COOKIE) and DOORMAN_SOCIAL_REDIRECT_URL.',
+      });
     }
     return config.socialRedirectUrl;
   }
 
-  const signIn = (request: FastifyRequest, reply: FastifyReply, user: User) => signInAnswer(doorman, cookies, request, reply, user);
+  const signIn = (request: FastifyRequest, reply: FastifyReply, user: User) =>
+    signInAnswer(doorman, cookies, request, reply, user);
   // The SPA flow sets cookies in cookie mode, so another site must not be able to post to it
   // (login CSRF), as for login. The callback is a cross-site GET by nature; the sealed pending
   // cookie, which only the browser that started the sign-in has, is its defence.
   const cookieGuard = { onRequest: cookies.refuseCrossSite };
 
-  app.get('/connections/', connections, async (request) => (await social.connections(userOf(request).userId)).map(toConnection));
+  app.get('/connections/', connections, async (request) =>
+    (await social.connections(userOf(request).userId)).map(toConnection),
+  );
 
   app.delete('/connections/:id/', disconnect, async (request, reply) => {
     await social.disconnect(await accounts.get(userOf(request).userId), Number(request.params.id));
@@ -103,10 +166,16 @@ export const socialRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman; cookies
     }
   });
 
-  app.post('/:provider/', { ...login, ...cookieGuard }, async (request, reply) => signIn(request, reply, await social.login(request.params.provider, request.body)));
+  app.post('/:provider/', { ...login, ...cookieGuard }, async (request, reply) =>
+    signIn(request, reply, await social.login(request.params.provider, request.body)),
+  );
 
   app.post('/:provider/connect/', connect, async (request, reply) => {
-    const account = await social.connectWith(await accounts.get(userOf(request).userId), request.params.provider, request.body);
+    const account = await social.connectWith(
+      await accounts.get(userOf(request).userId),
+      request.params.provider,
+      request.body,
+    );
     return reply.status(201).send(toConnection(account));
   });
 };

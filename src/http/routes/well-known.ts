@@ -3,12 +3,18 @@ import type { Doorman } from '../../core.js';
 
 const tags = ['keys'];
 
-const JwksResponse = Type.Object({ keys: Type.Array(Type.Record(Type.String(), Type.String())) }, { description: 'RFC 7517 JWK Set' });
-const DiscoveryResponse = Type.Object({
-  issuer: Type.String(),
-  jwks_uri: Type.String(),
-  id_token_signing_alg_values_supported: Type.Optional(Type.Array(Type.String())),
-}, { description: 'OpenID Connect Discovery 1.0 (issuer and jwks_uri only)' });
+const JwksResponse = Type.Object(
+  { keys: Type.Array(Type.Record(Type.String(), Type.String())) },
+  { description: 'RFC 7517 JWK Set' },
+);
+const DiscoveryResponse = Type.Object(
+  {
+    issuer: Type.String(),
+    jwks_uri: Type.String(),
+    id_token_signing_alg_values_supported: Type.Optional(Type.Array(Type.String())),
+  },
+  { description: 'OpenID Connect Discovery 1.0 (issuer and jwks_uri only)' },
+);
 
 /** This server's public origin, from the settings only: PUBLIC_URL, else http://HOST:PORT. */
 function publicOrigin(doorman: Doorman): string {
@@ -32,21 +38,36 @@ function issuerOf(doorman: Doorman): string {
  * (issuer + jwks_uri) so that jose's createRemoteJWKSet, simplejwt's JWK_URL and API gateways
  * can verify doorman's tokens. Public keys only; a shared-secret doorman publishes `{"keys": []}`.
  */
-export const wellKnownRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman; jwksPath: string }> = async (app, { doorman, jwksPath }) => {
+export const wellKnownRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman; jwksPath: string }> = async (
+  app,
+  { doorman, jwksPath },
+) => {
   const maxAge = doorman.config.jwksMaxAge;
 
-  app.get('/.well-known/jwks.json', { schema: { tags, summary: 'Public signing keys (JWKS)', response: { 200: JwksResponse } } }, async (_request, reply) => {
-    // Caches may keep this for max-age: a new key must be published (as `next`) at least that
-    // long before it signs, which is what `doorman keys generate` then `rotate` gives.
-    reply.header('Cache-Control', `public, max-age=${maxAge}`);
-    reply.type('application/json');
-    return doorman.keys.jwks() as { keys: Array<Record<string, string>> };
-  });
+  app.get(
+    '/.well-known/jwks.json',
+    { schema: { tags, summary: 'Public signing keys (JWKS)', response: { 200: JwksResponse } } },
+    async (_request, reply) => {
+      // Caches may keep this for max-age: a new key must be published (as `next`) at least that
+      // long before it signs, which is what `doorman keys generate` then `rotate` gives.
+      reply.header('Cache-Control', `public, max-age=${maxAge}`);
+      reply.type('application/json');
+      return doorman.keys.jwks() as { keys: Array<Record<string, string>> };
+    },
+  );
 
-  app.get('/.well-known/openid-configuration', { schema: { tags, summary: 'Issuer metadata', response: { 200: DiscoveryResponse } } }, async (_request, reply) => {
-    const issuer = issuerOf(doorman);
-    reply.header('Cache-Control', `public, max-age=${maxAge}`);
-    const algs = [...new Set(doorman.keys.jwks().keys.map((k) => k.alg as string))];
-    return { issuer, jwks_uri: `${doorman.config.publicUrl ? publicOrigin(doorman) : issuer}${jwksPath}`, ...(algs.length ? { id_token_signing_alg_values_supported: algs } : {}) };
-  });
+  app.get(
+    '/.well-known/openid-configuration',
+    { schema: { tags, summary: 'Issuer metadata', response: { 200: DiscoveryResponse } } },
+    async (_request, reply) => {
+      const issuer = issuerOf(doorman);
+      reply.header('Cache-Control', `public, max-age=${maxAge}`);
+      const algs = [...new Set(doorman.keys.jwks().keys.map((k) => k.alg as string))];
+      return {
+        issuer,
+        jwks_uri: `${doorman.config.publicUrl ? publicOrigin(doorman) : issuer}${jwksPath}`,
+        ...(algs.length ? { id_token_signing_alg_values_supported: algs } : {}),
+      };
+    },
+  );
 };

@@ -32,7 +32,8 @@ export function toGender(value: unknown): Gender | null {
   return null;
 }
 
-const flag = (value: unknown, fallback: boolean) => (value === null || value === undefined ? fallback : Boolean(Number(value)) || value === true);
+const flag = (value: unknown, fallback: boolean) =>
+  value === null || value === undefined ? fallback : Boolean(Number(value)) || value === true;
 
 export type UserRow = Record<string, unknown> & { id: number | string };
 

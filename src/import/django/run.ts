@@ -45,7 +45,11 @@ const counts = (): Counts => ({ created: 0, updated: 0, skipped: 0 });
  * Rows of `table` in primary-key order, `size` at a time (keyset pagination: constant cost per
  * batch however large the table). Every table Django creates has an integer `id`.
  */
-async function* batches(source: DjangoSource, table: string, size: number): AsyncGenerator<Array<Record<string, unknown>>> {
+async function* batches(
+  source: DjangoSource,
+  table: string,
+  size: number,
+): AsyncGenerator<Array<Record<string, unknown>>> {
   let after: number | null = null;
   for (;;) {
     let query = source.db.selectFrom(table).selectAll().orderBy('id').limit(size);
@@ -61,9 +65,14 @@ async function* batches(source: DjangoSource, table: string, size: number): Asyn
 /** The fields of a Django user that differ from doorman's copy; the password only while doorman's is still Django's. */
 function changes(current: User, incoming: NewUser): UserPatch {
   const patch: UserPatch = {};
-  const same = (a: Date | null | undefined, b: Date | null | undefined) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
+  const same = (a: Date | null | undefined, b: Date | null | undefined) =>
+    (a?.getTime() ?? null) === (b?.getTime() ?? null);
   // A password set or upgraded in doorman (argon2id) is newer than anything in Django: keep it.
-  if (current.password !== incoming.password && (current.password === null || hashFamily(current.password) !== 'doorman')) patch.password = incoming.password;
+  if (
+    current.password !== incoming.password &&
+    (current.password === null || hashFamily(current.password) !== 'doorman')
+  )
+    patch.password = incoming.password;
   if (current.firstName !== incoming.firstName) patch.firstName = incoming.firstName!;
   if (current.lastName !== incoming.lastName) patch.lastName = incoming.lastName!;
   if (current.gender !== incoming.gender) patch.gender = incoming.gender!;
@@ -71,7 +80,12 @@ function changes(current: User, incoming: NewUser): UserPatch {
   if (current.isActive !== incoming.isActive) patch.isActive = incoming.isActive!;
   if (current.isStaff !== incoming.isStaff) patch.isStaff = incoming.isStaff!;
   if (current.isSuperuser !== incoming.isSuperuser) patch.isSuperuser = incoming.isSuperuser!;
-  if (!same(current.lastLogin, incoming.lastLogin) && incoming.lastLogin && (!current.lastLogin || incoming.lastLogin > current.lastLogin)) patch.lastLogin = incoming.lastLogin;
+  if (
+    !same(current.lastLogin, incoming.lastLogin) &&
+    incoming.lastLogin &&
+    (!current.lastLogin || incoming.lastLogin > current.lastLogin)
+  )
+    patch.lastLogin = incoming.lastLogin;
   if (incoming.dateJoined && !same(current.dateJoined, incoming.dateJoined)) patch.dateJoined = incoming.dateJoined;
   return patch;
 }
@@ -83,7 +97,11 @@ function changes(current: User, incoming: NewUser): UserPatch {
  * pair; changed users are updated, nothing is duplicated. Password hashes are copied as they
  * are and upgraded to argon2id at each user's next login. Nothing is deleted.
  */
-export async function importDjango(source: DjangoSource, storage: Storage, options: ImportOptions = {}): Promise<ImportSummary> {
+export async function importDjango(
+  source: DjangoSource,
+  storage: Storage,
+  options: ImportOptions = {},
+): Promise<ImportSummary> {
   const schema = resolveSchema(source, options.table ?? 'accounts_customuser');
   const size = options.batchSize ?? 1000;
   const target: ImportTarget = options.dryRun ? dryRunTarget(storage) : storageTarget(storage);
@@ -114,26 +132,54 @@ export async function importDjango(source: DjangoSource, storage: Storage, optio
     for (const row of rows) {
       const group = groups.get(Number(row.group_id));
       const permission = permissions.get(Number(row.permission_id));
-      tally(summary.groupPermissions, group !== undefined && permission !== undefined && (await target.grantToGroup(group, permission)));
+      tally(
+        summary.groupPermissions,
+        group !== undefined && permission !== undefined && (await target.grantToGroup(group, permission)),
+      );
     }
   }
 
   const users = new Map<number, number>();
   const owners = new Map<number, number>();
   for await (const rows of batches(source, schema.userTable, size)) {
-    for (const row of rows) await importUser(row as UserRow, target, users, owners, summary.users, note, options.dryRun ? undefined : options.userUpdated);
+    for (const row of rows)
+      await importUser(
+        row as UserRow,
+        target,
+        users,
+        owners,
+        summary.users,
+        note,
+        options.dryRun ? undefined : options.userUpdated,
+      );
   }
   if (schema.userPermissions) {
-    await importLinks(source, schema.userPermissions, 'permission_id', size, summary.userPermissions, (userId, id) => {
-      const permission = permissions.get(id);
-      return permission === undefined ? Promise.resolve(false) : target.grantToUser(userId, permission);
-    }, users);
+    await importLinks(
+      source,
+      schema.userPermissions,
+      'permission_id',
+      size,
+      summary.userPermissions,
+      (userId, id) => {
+        const permission = permissions.get(id);
+        return permission === undefined ? Promise.resolve(false) : target.grantToUser(userId, permission);
+      },
+      users,
+    );
   }
   if (schema.memberships) {
-    await importLinks(source, schema.memberships, 'group_id', size, summary.memberships, (userId, id) => {
-      const group = groups.get(id);
-      return group === undefined ? Promise.resolve(false) : target.addToGroup(userId, group);
-    }, users);
+    await importLinks(
+      source,
+      schema.memberships,
+      'group_id',
+      size,
+      summary.memberships,
+      (userId, id) => {
+        const group = groups.get(id);
+        return group === undefined ? Promise.resolve(false) : target.addToGroup(userId, group);
+      },
+      users,
+    );
   }
   if (dropped > 0) summary.notes.push(`… and ${dropped} more notes`);
   const granted = summary.groupPermissions.created + summary.userPermissions.created + summary.memberships.created;
@@ -144,9 +190,14 @@ export async function importDjango(source: DjangoSource, storage: Storage, optio
 const tally = (c: Counts, created: boolean) => (created ? c.created++ : c.skipped++);
 
 /** auth_permission joined with django_content_type: Django's `<app_label>.<codename>` by permission id. */
-async function readPermissions(source: DjangoSource, size: number, note: (line: string) => void): Promise<Map<number, string>> {
+async function readPermissions(
+  source: DjangoSource,
+  size: number,
+  note: (line: string) => void,
+): Promise<Map<number, string>> {
   const labels = new Map<number, string>();
-  for await (const rows of batches(source, 'django_content_type', size)) for (const row of rows) labels.set(Number(row.id), String(row.app_label));
+  for await (const rows of batches(source, 'django_content_type', size))
+    for (const row of rows) labels.set(Number(row.id), String(row.app_label));
   const names = new Map<number, string>();
   for await (const rows of batches(source, 'auth_permission', size)) {
     for (const row of rows) {
@@ -179,13 +230,17 @@ async function importUser(
   if (owner !== undefined && owner !== djangoId) {
     // Django's e-mail uniqueness is case-sensitive (or absent, in auth_user); doorman's is not.
     c.skipped++;
-    note(`user ${djangoId}: e-mail ${incoming.email} is Django user ${owner}'s in doorman (e-mails are unique regardless of case): not imported`);
+    note(
+      `user ${djangoId}: e-mail ${incoming.email} is Django user ${owner}'s in doorman (e-mails are unique regardless of case): not imported`,
+    );
     return;
   }
   if (current) {
     const patch = changes(current, incoming);
     if (current.email.toLowerCase() !== incoming.email.toLowerCase()) {
-      note(`user ${djangoId}: e-mail is now ${incoming.email} in Django; doorman keeps ${current.email} (change it there by hand)`);
+      note(
+        `user ${djangoId}: e-mail is now ${incoming.email} in Django; doorman keeps ${current.email} (change it there by hand)`,
+      );
     }
     if (Object.keys(patch).length > 0) {
       await target.updateUser(current.id, patch);

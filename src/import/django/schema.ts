@@ -29,9 +29,13 @@ const USER_REQUIRED = ['id', 'email', 'password'];
 
 function requireColumns(source: DjangoSource, table: string, columns: string[]): ReadonlySet<string> {
   const found = source.tables.get(table);
-  if (!found) throw new ImportError(`table "${table}" does not exist in the Django database (is this the right database, and has it been migrated?)`);
+  if (!found)
+    throw new ImportError(
+      `table "${table}" does not exist in the Django database (is this the right database, and has it been migrated?)`,
+    );
   const missing = columns.filter((c) => !found.has(c));
-  if (missing.length > 0) throw new ImportError(`table "${table}" has no column ${missing.map((c) => `"${c}"`).join(', ')}`);
+  if (missing.length > 0)
+    throw new ImportError(`table "${table}" has no column ${missing.map((c) => `"${c}"`).join(', ')}`);
   return found;
 }
 
@@ -47,7 +51,9 @@ function linkTable(source: DjangoSource, table: string, otherColumn: string, not
   }
   const candidates = [...columns].filter((c) => c.endsWith('_id') && c !== otherColumn);
   if (!columns.has('id') || !columns.has(otherColumn) || candidates.length !== 1) {
-    throw new ImportError(`table "${table}" does not look like Django's m2m table (columns: ${[...columns].join(', ')})`);
+    throw new ImportError(
+      `table "${table}" does not look like Django's m2m table (columns: ${[...columns].join(', ')})`,
+    );
   }
   return { table, userColumn: candidates[0]! };
 }
@@ -60,7 +66,17 @@ export function resolveSchema(source: DjangoSource, userTable: string): DjangoSc
   const notes: string[] = [];
   const memberships = linkTable(source, `${userTable}_groups`, 'group_id', notes);
   const userPermissions = linkTable(source, `${userTable}_user_permissions`, 'permission_id', notes);
-  for (const optional of ['first_name', 'last_name', 'gender', 'date_of_birth', 'is_active', 'is_staff', 'is_superuser', 'date_joined', 'last_login']) {
+  for (const optional of [
+    'first_name',
+    'last_name',
+    'gender',
+    'date_of_birth',
+    'is_active',
+    'is_staff',
+    'is_superuser',
+    'date_joined',
+    'last_login',
+  ]) {
     if (!userColumns.has(optional)) notes.push(`"${userTable}" has no column "${optional}": doorman's default used`);
   }
   return { userTable, userColumns, memberships, userPermissions, notes };

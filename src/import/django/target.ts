@@ -72,10 +72,21 @@ export function dryRunTarget(storage: Storage): ImportTarget {
       return placeholder;
     },
     grantToGroup: (groupId, permission) =>
-      fresh(`g${groupId}:${permission}`, async () => groupId > 0 && (await permissions.listGroups()).some((g) => g.id === groupId && g.permissions.includes(permission)))(),
+      fresh(
+        `g${groupId}:${permission}`,
+        async () =>
+          groupId > 0 &&
+          (await permissions.listGroups()).some((g) => g.id === groupId && g.permissions.includes(permission)),
+      )(),
     grantToUser: (userId, permission) =>
-      fresh(`u${userId}:${permission}`, async () => userId > 0 && (await permissions.userPermissions(userId)).includes(permission))(),
+      fresh(
+        `u${userId}:${permission}`,
+        async () => userId > 0 && (await permissions.userPermissions(userId)).includes(permission),
+      )(),
     addToGroup: (userId, groupId) =>
-      fresh(`m${userId}:${groupId}`, async () => userId > 0 && groupId > 0 && (await permissions.groupsOf(userId)).some((g) => g.id === groupId))(),
+      fresh(
+        `m${userId}:${groupId}`,
+        async () => userId > 0 && groupId > 0 && (await permissions.groupsOf(userId)).some((g) => g.id === groupId),
+      )(),
   };
 }

@@ -106,7 +106,11 @@ function values(form: HTMLFormElement, optional: readonly string[] = []): Record
 }
 
 /** Wires a form: submit sends it (buttons disabled meanwhile), errors shown, success handled. */
-function onSubmit(name: string, send: (data: Record<string, string>, form: HTMLFormElement) => Promise<void>, optional: readonly string[] = []): void {
+function onSubmit(
+  name: string,
+  send: (data: Record<string, string>, form: HTMLFormElement) => Promise<void>,
+  optional: readonly string[] = [],
+): void {
   const form = document.querySelector<HTMLFormElement>(`form[data-form="${name}"]`);
   if (!form) return;
   form.addEventListener('submit', (event) => {
@@ -117,7 +121,11 @@ function onSubmit(name: string, send: (data: Record<string, string>, form: HTMLF
   });
 }
 
-function onClick(id: string, run: (button: HTMLButtonElement) => Promise<void>, onError: (error: unknown) => void): void {
+function onClick(
+  id: string,
+  run: (button: HTMLButtonElement) => Promise<void>,
+  onError: (error: unknown) => void,
+): void {
   const button = byId<HTMLButtonElement>(id);
   button?.addEventListener('click', () => void busy([button], () => run(button)).catch(onError));
 }
@@ -137,7 +145,12 @@ function cell(text: string): HTMLTableCellElement {
   return td;
 }
 
-function button(text: string, onPress: (b: HTMLButtonElement) => Promise<void>, onError: (error: unknown) => void, className = 'secondary'): HTMLButtonElement {
+function button(
+  text: string,
+  onPress: (b: HTMLButtonElement) => Promise<void>,
+  onError: (error: unknown) => void,
+  className = 'secondary',
+): HTMLButtonElement {
   const b = document.createElement('button');
   b.type = 'button';
   b.className = className;
@@ -162,17 +175,25 @@ async function listSessions(): Promise<void> {
   if (!tbody) return;
   const sessions = await client.sessions.list();
   tbody.replaceChildren();
-  if (sessions.length === 0) tbody.append(Object.assign(document.createElement('tr'), { textContent: t.noSessions ?? '' }));
+  if (sessions.length === 0)
+    tbody.append(Object.assign(document.createElement('tr'), { textContent: t.noSessions ?? '' }));
   for (const s of sessions) {
     const row = document.createElement('tr');
     const device = cell(s.user_agent ?? '');
-    if (s.current) device.append(' ', Object.assign(document.createElement('strong'), { textContent: `(${t.thisDevice})` }));
+    if (s.current)
+      device.append(' ', Object.assign(document.createElement('strong'), { textContent: `(${t.thisDevice})` }));
     const end = document.createElement('td');
-    end.append(button(t.endSession ?? 'End', async () => {
-      await client.sessions.end(s.id);
-      if (s.current) sessionEnded();
-      else await listSessions();
-    }, (error) => showError('sessions', error)));
+    end.append(
+      button(
+        t.endSession ?? 'End',
+        async () => {
+          await client.sessions.end(s.id);
+          if (s.current) sessionEnded();
+          else await listSessions();
+        },
+        (error) => showError('sessions', error),
+      ),
+    );
     row.append(device, cell(s.ip ?? ''), cell(date(s.created)), cell(date(s.last_used)), end);
     tbody.append(row);
   }
@@ -180,10 +201,14 @@ async function listSessions(): Promise<void> {
 
 const accountPages: Record<string, () => void> = {
   join() {
-    onSubmit('join', async (data) => {
-      await client.join(data as never);
-      go(`${account}/mypage/`);
-    }, ['first_name', 'last_name', 'gender', 'date_of_birth']);
+    onSubmit(
+      'join',
+      async (data) => {
+        await client.join(data as never);
+        go(`${account}/mypage/`);
+      },
+      ['first_name', 'last_name', 'gender', 'date_of_birth'],
+    );
   },
   login() {
     onSubmit('login', async (data) => {
@@ -194,16 +219,24 @@ const accountPages: Record<string, () => void> = {
   mypage() {
     void greet();
     onClick('check-again', greet, () => undefined);
-    onClick('logout', async () => {
-      await client.logout();
-      go(`${account}/login/`);
-    }, () => sessionEnded());
+    onClick(
+      'logout',
+      async () => {
+        await client.logout();
+        go(`${account}/login/`);
+      },
+      () => sessionEnded(),
+    );
   },
   logout() {
-    onClick('logout', async () => {
-      await client.logout();
-      setText('logout-notice', t.loggedOut ?? '');
-    }, () => setText('logout-notice', t.loggedOut ?? ''));
+    onClick(
+      'logout',
+      async () => {
+        await client.logout();
+        setText('logout-notice', t.loggedOut ?? '');
+      },
+      () => setText('logout-notice', t.loggedOut ?? ''),
+    );
   },
   'password-change'() {
     onSubmit('password-change', async (data, form) => {
@@ -227,17 +260,26 @@ const accountPages: Record<string, () => void> = {
     const token = query.get('token') ?? (inPath ? decodeURIComponent(inPath[2]!) : null);
     if (!uid || !token) setText('password-reset-confirm-form-error', t.resetLinkMissing ?? '');
     onSubmit('password-reset-confirm', async (data, form) => {
-      await client.confirmPasswordReset({ uid: uid ?? '', token: token ?? '', new_password1: data.new_password1 ?? '', new_password2: data.new_password2 ?? '' });
+      await client.confirmPasswordReset({
+        uid: uid ?? '',
+        token: token ?? '',
+        new_password1: data.new_password1 ?? '',
+        new_password2: data.new_password2 ?? '',
+      });
       form.reset();
       setText('password-reset-confirm-notice', t.resetDone ?? '');
     });
   },
   sessions() {
     void listSessions().catch((error) => showError('sessions', error));
-    onClick('logout-all', async () => {
-      await client.logoutAll();
-      sessionEnded();
-    }, (error) => showError('sessions', error));
+    onClick(
+      'logout-all',
+      async () => {
+        await client.logoutAll();
+        sessionEnded();
+      },
+      (error) => showError('sessions', error),
+    );
   },
 };
 
@@ -288,10 +330,14 @@ const adminPages: Record<string, () => void> = {
       const list = await client.request<UserPage>('GET', `${admin}/users/?${query}`);
       const tbody = byId('users-list')!;
       tbody.replaceChildren();
-      if (list.results.length === 0) tbody.append(Object.assign(document.createElement('tr'), { textContent: t.noUsers ?? '' }));
+      if (list.results.length === 0)
+        tbody.append(Object.assign(document.createElement('tr'), { textContent: t.noUsers ?? '' }));
       for (const u of list.results) {
         const row = document.createElement('tr');
-        const link = Object.assign(document.createElement('a'), { href: `${admin}/users/${u.pk}/`, textContent: u.email });
+        const link = Object.assign(document.createElement('a'), {
+          href: `${admin}/users/${u.pk}/`,
+          textContent: u.email,
+        });
         const first = document.createElement('td');
         first.append(link);
         row.append(first, cell(yesNo(u.is_active)), cell(yesNo(u.is_staff)), cell(yesNo(u.is_superuser)));
@@ -331,17 +377,26 @@ const adminPages: Record<string, () => void> = {
         client.request<AdminUser>('GET', `${admin}/users/${id}/`),
         client.request<UserPermissions>('GET', `${admin}/users/${id}/permissions/`),
         client.request<Group[]>('GET', `${admin}/groups/`),
-        client.request<Array<{ id: string; created: string; user_agent: string | null; ip: string | null }>>('GET', `${admin}/users/${id}/sessions/`),
+        client.request<Array<{ id: string; created: string; user_agent: string | null; ip: string | null }>>(
+          'GET',
+          `${admin}/users/${id}/sessions/`,
+        ),
       ]);
       const sessionRows = byId('user-sessions')!;
       sessionRows.replaceChildren();
       for (const s of sessions) {
         const row = document.createElement('tr');
         const end = document.createElement('td');
-        end.append(button(t.endSession ?? 'End', async () => {
-          await client.request('DELETE', `${admin}/users/${id}/sessions/${encodeURIComponent(s.id)}/`);
-          await load();
-        }, adminError));
+        end.append(
+          button(
+            t.endSession ?? 'End',
+            async () => {
+              await client.request('DELETE', `${admin}/users/${id}/sessions/${encodeURIComponent(s.id)}/`);
+              await load();
+            },
+            adminError,
+          ),
+        );
         row.append(cell(s.user_agent ?? ''), cell(s.ip ?? ''), cell(date(s.created)), end);
         sessionRows.append(row);
       }
@@ -356,18 +411,24 @@ const adminPages: Record<string, () => void> = {
       setText('user-toggle-superuser', `${u.is_superuser ? t.revoke : t.grant}: ${t.superuser}`);
       const groupList = byId('user-groups')!;
       groupList.replaceChildren();
-      for (const g of perms.groups) tag(groupList, g.name, t.removeFromGroup ?? '-', async () => {
-        await client.request('DELETE', `${admin}/groups/${g.id}/members/${id}/`);
-        await load();
-      });
+      for (const g of perms.groups)
+        tag(groupList, g.name, t.removeFromGroup ?? '-', async () => {
+          await client.request('DELETE', `${admin}/groups/${g.id}/members/${id}/`);
+          await load();
+        });
       const select = byId<HTMLSelectElement>('user-group-group')!;
-      select.replaceChildren(...groups.map((g) => Object.assign(document.createElement('option'), { value: String(g.id), textContent: g.name })));
+      select.replaceChildren(
+        ...groups.map((g) =>
+          Object.assign(document.createElement('option'), { value: String(g.id), textContent: g.name }),
+        ),
+      );
       const permList = byId('user-permissions')!;
       permList.replaceChildren();
-      for (const p of perms.user_permissions) tag(permList, p, t.revoke ?? '-', async () => {
-        await client.request('DELETE', `${admin}/users/${id}/permissions/${encodeURIComponent(p)}/`);
-        await load();
-      });
+      for (const p of perms.user_permissions)
+        tag(permList, p, t.revoke ?? '-', async () => {
+          await client.request('DELETE', `${admin}/users/${id}/permissions/${encodeURIComponent(p)}/`);
+          await load();
+        });
     }
     const change = async (patch: Partial<AdminUser>) => {
       await client.request('PATCH', `${admin}/users/${id}/`, { body: patch });
@@ -378,11 +439,15 @@ const adminPages: Record<string, () => void> = {
     onClick('user-toggle-active', () => change({ is_active: !user?.is_active }), adminError);
     onClick('user-toggle-staff', () => change({ is_staff: !user?.is_staff }), adminError);
     onClick('user-toggle-superuser', () => change({ is_superuser: !user?.is_superuser }), adminError);
-    onClick('user-delete', async () => {
-      if (!window.confirm(t.confirmDelete)) return;
-      await client.request('DELETE', `${admin}/users/${id}/`);
-      go(`${admin}/`);
-    }, adminError);
+    onClick(
+      'user-delete',
+      async () => {
+        if (!window.confirm(t.confirmDelete)) return;
+        await client.request('DELETE', `${admin}/users/${id}/`);
+        go(`${admin}/`);
+      },
+      adminError,
+    );
     onSubmit('user-group', async (data) => {
       await client.request('POST', `${admin}/groups/${data.group}/members/`, { body: { user: id } });
       await load();
@@ -400,7 +465,10 @@ const adminPages: Record<string, () => void> = {
       list.replaceChildren();
       for (const g of groups) {
         const li = document.createElement('li');
-        li.append(Object.assign(document.createElement('a'), { href: `${admin}/groups/${g.id}/`, textContent: g.name }), ` (${g.permissions.length})`);
+        li.append(
+          Object.assign(document.createElement('a'), { href: `${admin}/groups/${g.id}/`, textContent: g.name }),
+          ` (${g.permissions.length})`,
+        );
         list.append(li);
       }
     }
@@ -418,10 +486,11 @@ const adminPages: Record<string, () => void> = {
       setText('group-name', group.name);
       const list = byId('group-permissions')!;
       list.replaceChildren();
-      for (const p of group.permissions) tag(list, p, t.revoke ?? '-', async () => {
-        await client.request('DELETE', `${admin}/groups/${id}/permissions/${encodeURIComponent(p)}/`);
-        await load();
-      });
+      for (const p of group.permissions)
+        tag(list, p, t.revoke ?? '-', async () => {
+          await client.request('DELETE', `${admin}/groups/${id}/permissions/${encodeURIComponent(p)}/`);
+          await load();
+        });
     }
     void load().catch(adminError);
     onSubmit('group-permission', async (data, form) => {
@@ -429,11 +498,15 @@ const adminPages: Record<string, () => void> = {
       form.reset();
       await load();
     });
-    onClick('group-delete', async () => {
-      if (!window.confirm(t.confirmDelete)) return;
-      await client.request('DELETE', `${admin}/groups/${id}/`);
-      go(`${admin}/groups/`);
-    }, adminError);
+    onClick(
+      'group-delete',
+      async () => {
+        if (!window.confirm(t.confirmDelete)) return;
+        await client.request('DELETE', `${admin}/groups/${id}/`);
+        go(`${admin}/groups/`);
+      },
+      adminError,
+    );
   },
 };
 

@@ -3,7 +3,8 @@
  * `argon2$argon2id$v=19$m=102400,t=2,p=8$<salt>$<hash>` (argon2i before Django 3.2). The PHC
  * part is what @node-rs/argon2 verifies; it reads the variant and parameters from it.
  */
-const DJANGO_ARGON2 = /^argon2(\$argon2(?:id|i)\$v=19\$m=(\d{1,7}),t=(\d{1,3}),p=(\d{1,3})\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+)$/;
+const DJANGO_ARGON2 =
+  /^argon2(\$argon2(?:id|i)\$v=19\$m=(\d{1,7}),t=(\d{1,3}),p=(\d{1,3})\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+)$/;
 
 /** 1 GiB: far above Django's 100 MiB default; larger is refused rather than allocated. */
 const MAX_MEMORY_KIB = 1 << 20;

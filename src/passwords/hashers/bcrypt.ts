@@ -29,7 +29,8 @@ export function parseBcrypt(encoded: string): BcryptHash | null {
 
 /** @node-rs/bcrypt compares in constant time and runs off the event loop (libuv's pool). */
 export async function verifyBcrypt(parsed: BcryptHash, password: string): Promise<boolean> {
-  const input = parsed.algorithm === 'bcrypt_sha256' ? createHash('sha256').update(password, 'utf8').digest('hex') : password;
+  const input =
+    parsed.algorithm === 'bcrypt_sha256' ? createHash('sha256').update(password, 'utf8').digest('hex') : password;
   try {
     return await verify(input, parsed.crypt);
   } catch {

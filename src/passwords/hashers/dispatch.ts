@@ -3,7 +3,8 @@ import { parseBcrypt, verifyBcrypt } from './bcrypt.js';
 import { parsePbkdf2, verifyPbkdf2 } from './pbkdf2.js';
 
 /** The hash families doorman verifies; only 'doorman' (argon2id PHC) is ever written. */
-export type HashFamily = 'doorman' | 'unusable' | 'pbkdf2_sha256' | 'pbkdf2_sha1' | 'argon2' | 'bcrypt_sha256' | 'bcrypt' | 'unknown';
+export type HashFamily =
+  'doorman' | 'unusable' | 'pbkdf2_sha256' | 'pbkdf2_sha1' | 'argon2' | 'bcrypt_sha256' | 'bcrypt' | 'unknown';
 
 /** Django's UNUSABLE_PASSWORD_PREFIX: set_unusable_password() writes `!` and random characters. */
 export const UNUSABLE_PREFIX = '!';

@@ -4,7 +4,10 @@ import { promisify } from 'node:util';
 const derive = promisify(pbkdf2);
 
 /** Django's PBKDF2 hashers: `pbkdf2_sha256$<iterations>$<salt>$<base64 hash>` (and `pbkdf2_sha1$…`). */
-const DIGESTS = { pbkdf2_sha256: { digest: 'sha256', length: 32 }, pbkdf2_sha1: { digest: 'sha1', length: 20 } } as const;
+const DIGESTS = {
+  pbkdf2_sha256: { digest: 'sha256', length: 32 },
+  pbkdf2_sha1: { digest: 'sha1', length: 20 },
+} as const;
 
 /**
  * More than any Django release has used (Django 5.2: 1,000,000) by a wide margin; a hash

@@ -27,7 +27,9 @@ const DATE_OID = 1082;
  */
 const pgTypes = {
   getTypeParser: ((oid: number, format?: string) =>
-    oid === DATE_OID ? (value: string) => value : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    oid === DATE_OID
+      ? (value: string) => value
+      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
 /**
@@ -39,7 +41,9 @@ export async function openDjangoSource(from: string): Promise<DjangoSource> {
   let kind: DjangoSource['kind'];
   if (/^postgres(ql)?:\/\//.test(from)) {
     kind = 'postgres';
-    db = new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: from, max: 2, types: pgTypes }) }) });
+    db = new Kysely({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: from, max: 2, types: pgTypes }) }),
+    });
   } else {
     kind = 'sqlite';
     const path = from.replace(/^sqlite:\/\//, '');

@@ -46,7 +46,10 @@ export function kyselyAuditStore(db: Kysely<Database>): AuditStore {
         .execute();
     },
     async list(q) {
-      const counted = await filtered(db.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n')), q).executeTakeFirstOrThrow();
+      const counted = await filtered(
+        db.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n')),
+        q,
+      ).executeTakeFirstOrThrow();
       const rows = await filtered(db.selectFrom('audit_events').selectAll(), q)
         .orderBy('at', 'desc')
         .orderBy('id', 'desc')

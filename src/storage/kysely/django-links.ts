@@ -12,7 +12,11 @@ export function kyselyDjangoLinkStore(db: Kysely<Database>): DjangoLinkStore {
         .execute();
     },
     async userFor(djangoId) {
-      const row = await db.selectFrom('django_users').select('user_id').where('django_id', '=', djangoId).executeTakeFirst();
+      const row = await db
+        .selectFrom('django_users')
+        .select('user_id')
+        .where('django_id', '=', djangoId)
+        .executeTakeFirst();
       return row ? Number(row.user_id) : null;
     },
   };

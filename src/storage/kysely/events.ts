@@ -8,13 +8,24 @@ export function kyselyEventStore(db: Kysely<Database>): EventStore {
     async append(event) {
       const row = await db
         .insertInto('auth_events')
-        .values({ kind: event.kind, subject: event.subject, expires_at: event.expiresAt.getTime(), created_at: Date.now() })
+        .values({
+          kind: event.kind,
+          subject: event.subject,
+          expires_at: event.expiresAt.getTime(),
+          created_at: Date.now(),
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       return Number(row.id);
     },
     async since(cursor, limit) {
-      const rows = await db.selectFrom('auth_events').selectAll().where('id', '>', cursor).orderBy('id').limit(limit).execute();
+      const rows = await db
+        .selectFrom('auth_events')
+        .selectAll()
+        .where('id', '>', cursor)
+        .orderBy('id')
+        .limit(limit)
+        .execute();
       return rows.map((r) => ({
         id: Number(r.id),
         event: { kind: r.kind, subject: r.subject, expiresAt: new Date(Number(r.expires_at)) } as AuthEvent,
@@ -30,7 +41,10 @@ export function kyselyEventStore(db: Kysely<Database>): EventStore {
       return rows.map((r) => ({ sessionId: r.subject, expiresAt: new Date(Number(r.expires_at)) }));
     },
     async latest() {
-      const row = await db.selectFrom('auth_events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+      const row = await db
+        .selectFrom('auth_events')
+        .select((eb) => eb.fn.max('id').as('id'))
+        .executeTakeFirst();
       return Number(row?.id ?? 0);
     },
     async deleteExpired(now) {
@@ -38,7 +52,9 @@ export function kyselyEventStore(db: Kysely<Database>): EventStore {
       for (;;) {
         const result = await db
           .deleteFrom('auth_events')
-          .where('id', 'in', (eb) => eb.selectFrom('auth_events').select('id').where('expires_at', '<=', now.getTime()).limit(FLUSH_BATCH))
+          .where('id', 'in', (eb) =>
+            eb.selectFrom('auth_events').select('id').where('expires_at', '<=', now.getTime()).limit(FLUSH_BATCH),
+          )
           .executeTakeFirst();
         const n = Number(result.numDeletedRows);
         total += n;

@@ -1,4 +1,13 @@
-import type { CompiledQuery, DatabaseConnection, Dialect, Driver, Kysely, QueryCompiler, QueryResult, TransactionSettings } from 'kysely';
+import type {
+  CompiledQuery,
+  DatabaseConnection,
+  Dialect,
+  Driver,
+  Kysely,
+  QueryCompiler,
+  QueryResult,
+  TransactionSettings,
+} from 'kysely';
 
 /** How a backend's driver errors are waited out or turned into domain errors. */
 export interface Guard {
@@ -22,7 +31,10 @@ export async function backoff(attempt: number): Promise<void> {
 
 class GuardedConnection implements DatabaseConnection {
   inTransaction = false;
-  constructor(readonly inner: DatabaseConnection, private readonly guard: Guard) {}
+  constructor(
+    readonly inner: DatabaseConnection,
+    private readonly guard: Guard,
+  ) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const deadline = Date.now() + (this.guard.retryFor?.() ?? 0);
@@ -45,7 +57,10 @@ class GuardedConnection implements DatabaseConnection {
 }
 
 class GuardedDriver implements Driver {
-  constructor(private readonly inner: Driver, private readonly guard: Guard) {}
+  constructor(
+    private readonly inner: Driver,
+    private readonly guard: Guard,
+  ) {}
 
   async #run<T>(work: () => Promise<T>): Promise<T> {
     try {

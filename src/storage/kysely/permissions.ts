@@ -16,23 +16,46 @@ export function kyselyPermissionStore(db: Kysely<Database>): PermissionStore {
   /** The permission row's id, created on first use (Django creates them per model). */
   async function permissionId(name: string): Promise<number> {
     const key = split(name);
-    const find = () => db.selectFrom('permissions').select('id').where('app_label', '=', key.app_label).where('codename', '=', key.codename).executeTakeFirst();
+    const find = () =>
+      db
+        .selectFrom('permissions')
+        .select('id')
+        .where('app_label', '=', key.app_label)
+        .where('codename', '=', key.codename)
+        .executeTakeFirst();
     const found = await find();
     if (found) return Number(found.id);
-    await db.insertInto('permissions').values(key).onConflict((oc) => oc.doNothing()).execute();
+    await db
+      .insertInto('permissions')
+      .values(key)
+      .onConflict((oc) => oc.doNothing())
+      .execute();
     return Number((await find())!.id);
   }
 
   async function findPermissionId(name: string): Promise<number | null> {
     const key = split(name);
-    const row = await db.selectFrom('permissions').select('id').where('app_label', '=', key.app_label).where('codename', '=', key.codename).executeTakeFirst();
+    const row = await db
+      .selectFrom('permissions')
+      .select('id')
+      .where('app_label', '=', key.app_label)
+      .where('codename', '=', key.codename)
+      .executeTakeFirst();
     return row ? Number(row.id) : null;
   }
 
-  const names = (rows: Array<{ app_label: string; codename: string }>) => [...new Set(rows.map((r) => `${r.app_label}.${r.codename}`))].sort();
+  const names = (rows: Array<{ app_label: string; codename: string }>) =>
+    [...new Set(rows.map((r) => `${r.app_label}.${r.codename}`))].sort();
 
-  async function link(table: 'group_permissions' | 'user_permissions' | 'user_groups', values: Record<string, number>): Promise<boolean> {
-    const result = await db.insertInto(table).values(values as never).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+  async function link(
+    table: 'group_permissions' | 'user_permissions' | 'user_groups',
+    values: Record<string, number>,
+  ): Promise<boolean> {
+    const result = await db
+      .insertInto(table)
+      .values(values as never)
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
@@ -56,7 +79,10 @@ export function kyselyPermissionStore(db: Kysely<Database>): PermissionStore {
         .innerJoin('permissions', 'permissions.id', 'group_permissions.permission_id')
         .select(['group_permissions.group_id', 'permissions.app_label', 'permissions.codename'])
         .execute();
-      return groups.map((g) => ({ ...toGroup(g), permissions: names(grants.filter((r) => Number(r.group_id) === Number(g.id))) }));
+      return groups.map((g) => ({
+        ...toGroup(g),
+        permissions: names(grants.filter((r) => Number(r.group_id) === Number(g.id))),
+      }));
     },
     async deleteGroup(groupId) {
       const result = await db.deleteFrom('groups').where('id', '=', groupId).executeTakeFirst();
@@ -69,7 +95,11 @@ export function kyselyPermissionStore(db: Kysely<Database>): PermissionStore {
     async revokeFromGroup(groupId, permission) {
       const id = await findPermissionId(permission);
       if (id === null) return false;
-      const result = await db.deleteFrom('group_permissions').where('group_id', '=', groupId).where('permission_id', '=', id).executeTakeFirst();
+      const result = await db
+        .deleteFrom('group_permissions')
+        .where('group_id', '=', groupId)
+        .where('permission_id', '=', id)
+        .executeTakeFirst();
       return Number(result.numDeletedRows) > 0;
     },
     async grantToUser(userId, permission) {
@@ -79,7 +109,11 @@ export function kyselyPermissionStore(db: Kysely<Database>): PermissionStore {
     async revokeFromUser(userId, permission) {
       const id = await findPermissionId(permission);
       if (id === null) return false;
-      const result = await db.deleteFrom('user_permissions').where('user_id', '=', userId).where('permission_id', '=', id).executeTakeFirst();
+      const result = await db
+        .deleteFrom('user_permissions')
+        .where('user_id', '=', userId)
+        .where('permission_id', '=', id)
+        .executeTakeFirst();
       return Number(result.numDeletedRows) > 0;
     },
     async addToGroup(userId, groupId) {
@@ -87,7 +121,11 @@ export function kyselyPermissionStore(db: Kysely<Database>): PermissionStore {
       return link('user_groups', { user_id: userId, group_id: groupId });
     },
     async removeFromGroup(userId, groupId) {
-      const result = await db.deleteFrom('user_groups').where('user_id', '=', userId).where('group_id', '=', groupId).executeTakeFirst();
+      const result = await db
+        .deleteFrom('user_groups')
+        .where('user_id', '=', userId)
+        .where('group_id', '=', groupId)
+        .executeTakeFirst();
       return Number(result.numDeletedRows) > 0;
     },
     async groupsOf(userId) {

@@ -7,7 +7,13 @@ import type { Database } from './db.js';
 export function kyselySessionStore(db: Kysely<Database>): SessionStore {
   return {
     async create(session) {
-      const full: Session = { ...session, previousJti: null, rotatedAt: null, lastUsedAt: session.createdAt, revokedAt: null };
+      const full: Session = {
+        ...session,
+        previousJti: null,
+        rotatedAt: null,
+        lastUsedAt: session.createdAt,
+        revokedAt: null,
+      };
       await db.insertInto('sessions').values(toSessionRow(full)).execute();
     },
     async find(id) {
@@ -19,7 +25,13 @@ export function kyselySessionStore(db: Kysely<Database>): SessionStore {
       // rotations, and a session ended by a concurrent logout cannot be rotated back to life.
       const result = await db
         .updateTable('sessions')
-        .set({ current_jti: next.jti, previous_jti: fromJti, rotated_at: at.getTime(), last_used_at: at.getTime(), expires_at: next.expiresAt.getTime() })
+        .set({
+          current_jti: next.jti,
+          previous_jti: fromJti,
+          rotated_at: at.getTime(),
+          last_used_at: at.getTime(),
+          expires_at: next.expiresAt.getTime(),
+        })
         .where('id', '=', id)
         .where('current_jti', '=', fromJti)
         .where('revoked_at', 'is', null)
@@ -27,10 +39,20 @@ export function kyselySessionStore(db: Kysely<Database>): SessionStore {
       return Number(result.numUpdatedRows) === 1;
     },
     async touch(id, at) {
-      await db.updateTable('sessions').set({ last_used_at: at.getTime() }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+      await db
+        .updateTable('sessions')
+        .set({ last_used_at: at.getTime() })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .execute();
     },
     async revoke(id, at) {
-      const result = await db.updateTable('sessions').set({ revoked_at: at.getTime() }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+      const result = await db
+        .updateTable('sessions')
+        .set({ revoked_at: at.getTime() })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
     async live(userId, now) {
@@ -61,7 +83,9 @@ export function kyselySessionStore(db: Kysely<Database>): SessionStore {
       for (;;) {
         const result = await db
           .deleteFrom('sessions')
-          .where('id', 'in', (eb) => eb.selectFrom('sessions').select('id').where('expires_at', '<=', now.getTime()).limit(FLUSH_BATCH))
+          .where('id', 'in', (eb) =>
+            eb.selectFrom('sessions').select('id').where('expires_at', '<=', now.getTime()).limit(FLUSH_BATCH),
+          )
           .executeTakeFirst();
         const n = Number(result.numDeletedRows);
         total += n;

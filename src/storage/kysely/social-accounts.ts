@@ -20,7 +20,13 @@ export function kyselySocialAccountStore(db: Kysely<Database>): SocialAccountSto
       try {
         const row = await db
           .insertInto('social_accounts')
-          .values({ user_id: account.userId, provider: account.provider, subject: account.subject, email: account.email, created_at: account.createdAt.getTime() })
+          .values({
+            user_id: account.userId,
+            provider: account.provider,
+            subject: account.subject,
+            email: account.email,
+            created_at: account.createdAt.getTime(),
+          })
           .returningAll()
           .executeTakeFirstOrThrow();
         return toAccount(row);
@@ -30,18 +36,35 @@ export function kyselySocialAccountStore(db: Kysely<Database>): SocialAccountSto
       }
     },
     async find(provider, subject) {
-      const row = await db.selectFrom('social_accounts').selectAll().where('provider', '=', provider).where('subject', '=', subject).executeTakeFirst();
+      const row = await db
+        .selectFrom('social_accounts')
+        .selectAll()
+        .where('provider', '=', provider)
+        .where('subject', '=', subject)
+        .executeTakeFirst();
       return row ? toAccount(row) : null;
     },
     async listForUser(userId) {
-      const rows = await db.selectFrom('social_accounts').selectAll().where('user_id', '=', userId).orderBy('id').execute();
+      const rows = await db
+        .selectFrom('social_accounts')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .orderBy('id')
+        .execute();
       return rows.map(toAccount);
     },
     async remove(userId, id, keepOne) {
       let query = db.deleteFrom('social_accounts').where('id', '=', id).where('user_id', '=', userId);
       if (keepOne) {
         query = query.where((eb) =>
-          eb(eb.selectFrom('social_accounts as other').select((o) => o.fn.countAll<number>().as('n')).where('other.user_id', '=', userId), '>', 1),
+          eb(
+            eb
+              .selectFrom('social_accounts as other')
+              .select((o) => o.fn.countAll<number>().as('n'))
+              .where('other.user_id', '=', userId),
+            '>',
+            1,
+          ),
         );
       }
       const result = await query.executeTakeFirst();

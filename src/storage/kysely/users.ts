@@ -102,7 +102,10 @@ export function kyselyUserStore(db: Kysely<Database>): UserStore {
       return row ? toUser(row) : null;
     },
     async count() {
-      const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const row = await db
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       return Number(row.n);
     },
     async list({ search, offset, limit }) {

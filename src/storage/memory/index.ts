@@ -1,4 +1,12 @@
-import { DuplicateEmailError, DuplicateSocialAccountError, type AuthEvent, type Session, type SocialAccount, type Storage, type StoredAuthEvent } from '../ports.js';
+import {
+  DuplicateEmailError,
+  DuplicateSocialAccountError,
+  type AuthEvent,
+  type Session,
+  type SocialAccount,
+  type Storage,
+  type StoredAuthEvent,
+} from '../ports.js';
 import type { User } from '../../users/types.js';
 import { memoryAuditStore, memoryOneTimeTokenStore } from './extras.js';
 import { memoryPermissionStore } from './permissions.js';
@@ -12,7 +20,8 @@ export function memoryStorage(): Storage {
   let nextSocialId = 1;
   let nextUserId = 1;
   let nextEventId = 1;
-  const byEmail = (email: string) => [...users.values()].find((u) => u.email.toLowerCase() === email.toLowerCase()) ?? null;
+  const byEmail = (email: string) =>
+    [...users.values()].find((u) => u.email.toLowerCase() === email.toLowerCase()) ?? null;
   const permissions = memoryPermissionStore((id) => users.has(id));
   const djangoLinks = new Map<number, number>();
   const oneTimeTokens = memoryOneTimeTokenStore();
@@ -71,19 +80,24 @@ export function memoryStorage(): Storage {
       },
       async list({ search, offset, limit }) {
         const key = search?.toLowerCase() ?? '';
-        const matches = [...users.values()].filter((u) => u.email.toLowerCase().includes(key)).sort((a, b) => a.id - b.id);
+        const matches = [...users.values()]
+          .filter((u) => u.email.toLowerCase().includes(key))
+          .sort((a, b) => a.id - b.id);
         return { total: matches.length, users: matches.slice(offset, offset + limit).map((u) => copy(u)!) };
       },
     },
     socialAccounts: {
       async create(input) {
-        if ([...socialAccounts.values()].some((a) => a.provider === input.provider && a.subject === input.subject)) throw new DuplicateSocialAccountError();
+        if ([...socialAccounts.values()].some((a) => a.provider === input.provider && a.subject === input.subject))
+          throw new DuplicateSocialAccountError();
         const account: SocialAccount = { ...structuredClone(input), id: nextSocialId++ };
         socialAccounts.set(account.id, account);
         return copy(account)!;
       },
-      find: async (provider, subject) => copy([...socialAccounts.values()].find((a) => a.provider === provider && a.subject === subject)),
-      listForUser: async (userId) => [...socialAccounts.values()].filter((a) => a.userId === userId).map((a) => structuredClone(a)),
+      find: async (provider, subject) =>
+        copy([...socialAccounts.values()].find((a) => a.provider === provider && a.subject === subject)),
+      listForUser: async (userId) =>
+        [...socialAccounts.values()].filter((a) => a.userId === userId).map((a) => structuredClone(a)),
       async remove(userId, id, keepOne) {
         const account = socialAccounts.get(id);
         if (!account || account.userId !== userId) return false;
@@ -94,13 +108,25 @@ export function memoryStorage(): Storage {
     sessions: {
       async create(session) {
         if (sessions.has(session.id)) throw new Error(`duplicate session ${session.id}`);
-        sessions.set(session.id, { ...structuredClone(session), previousJti: null, rotatedAt: null, lastUsedAt: session.createdAt, revokedAt: null });
+        sessions.set(session.id, {
+          ...structuredClone(session),
+          previousJti: null,
+          rotatedAt: null,
+          lastUsedAt: session.createdAt,
+          revokedAt: null,
+        });
       },
       find: async (id) => copy(sessions.get(id)),
       async rotate(id, fromJti, next, at) {
         const s = sessions.get(id);
         if (!s || s.revokedAt || s.currentJti !== fromJti) return false;
-        Object.assign(s, { currentJti: next.jti, previousJti: fromJti, rotatedAt: at, lastUsedAt: at, expiresAt: next.expiresAt });
+        Object.assign(s, {
+          currentJti: next.jti,
+          previousJti: fromJti,
+          rotatedAt: at,
+          lastUsedAt: at,
+          expiresAt: next.expiresAt,
+        });
         return true;
       },
       async touch(id, at) {
@@ -120,12 +146,13 @@ export function memoryStorage(): Storage {
           .map((s) => structuredClone(s)),
       async revokeAllForUser(userId, at) {
         const ids: string[] = [];
-        for (const s of sessions.values()) if (s.userId === userId && !s.revokedAt) (s.revokedAt = at), ids.push(s.id);
+        for (const s of sessions.values())
+          if (s.userId === userId && !s.revokedAt) ((s.revokedAt = at), ids.push(s.id));
         return ids;
       },
       async deleteExpired(now) {
         let n = 0;
-        for (const [id, s] of sessions) if (s.expiresAt <= now) sessions.delete(id), n++;
+        for (const [id, s] of sessions) if (s.expiresAt <= now) (sessions.delete(id), n++);
         return n;
       },
     },
@@ -135,7 +162,11 @@ export function memoryStorage(): Storage {
         events.push({ id, event: structuredClone(event) });
         return id;
       },
-      since: async (cursor, limit) => events.filter((e) => e.id > cursor).slice(0, limit).map((e) => structuredClone(e)),
+      since: async (cursor, limit) =>
+        events
+          .filter((e) => e.id > cursor)
+          .slice(0, limit)
+          .map((e) => structuredClone(e)),
       activeSessionRevocations: async (now) =>
         events
           .filter((e) => e.event.kind === 'session_revoked' && e.event.expiresAt > now)

@@ -27,21 +27,27 @@ export function memoryPermissionStore(userExists: (id: number) => boolean) {
       return null;
     },
     async listGroups() {
-      return [...groups].map(([id, g]) => ({ id, name: g.name, permissions: sorted(g.perms) })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      return [...groups]
+        .map(([id, g]) => ({ id, name: g.name, permissions: sorted(g.perms) }))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     },
     async deleteGroup(groupId) {
       for (const set of memberships.values()) set.delete(groupId);
       return groups.delete(groupId);
     },
-    grantToGroup: async (groupId, permission) => groups.get(groupId)?.perms.has(permission) === false && (groups.get(groupId)!.perms.add(permission), true),
+    grantToGroup: async (groupId, permission) =>
+      groups.get(groupId)?.perms.has(permission) === false && (groups.get(groupId)!.perms.add(permission), true),
     revokeFromGroup: async (groupId, permission) => groups.get(groupId)?.perms.delete(permission) ?? false,
     grantToUser: async (userId, permission) => userExists(userId) && add(userPerms, userId, permission),
     revokeFromUser: async (userId, permission) => userPerms.get(userId)?.delete(permission) ?? false,
-    addToGroup: async (userId, groupId) => userExists(userId) && groups.has(groupId) && add(memberships, userId, groupId),
+    addToGroup: async (userId, groupId) =>
+      userExists(userId) && groups.has(groupId) && add(memberships, userId, groupId),
     removeFromGroup: async (userId, groupId) => memberships.get(userId)?.delete(groupId) ?? false,
     async groupsOf(userId) {
       const ids = [...(memberships.get(userId) ?? [])];
-      return ids.map((id): Group => ({ id, name: groups.get(id)!.name })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      return ids
+        .map((id): Group => ({ id, name: groups.get(id)!.name }))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     },
     async permissionsOf(userId) {
       const fromGroups = [...(memberships.get(userId) ?? [])].flatMap((id) => [...(groups.get(id)?.perms ?? [])]);

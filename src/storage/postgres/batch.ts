@@ -12,7 +12,10 @@ export class Batcher<In, Out> {
   #queue: Array<{ input: In; resolve: (out: Out) => void; reject: (error: unknown) => void }> = [];
   #scheduled = false;
 
-  constructor(private readonly run: (inputs: In[]) => Promise<Out[]>, private readonly maxBatch = 500) {}
+  constructor(
+    private readonly run: (inputs: In[]) => Promise<Out[]>,
+    private readonly maxBatch = 500,
+  ) {}
 
   submit(input: In): Promise<Out> {
     return new Promise<Out>((resolve, reject) => {

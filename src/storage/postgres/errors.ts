@@ -1,7 +1,16 @@
 import { StorageUnavailableError } from '../ports.js';
 
 /** Socket errors: the server is down, restarting, or the network is gone. */
-const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 
 /**
  * SQLSTATEs that mean "not now" rather than "wrong": connection exceptions (class 08), the
@@ -19,10 +28,14 @@ export function isOutage(error: unknown): boolean {
   const message = typeof e.message === 'string' ? e.message : '';
   // pg's own words for a connection that died under a query, pg-pool's connect timeout, and a
   // database closed to connections for maintenance (ALTER DATABASE ... ALLOW_CONNECTIONS false).
-  return /Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Connection ended unexpectedly|not currently accepting connections/i.test(message);
+  return /Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Connection ended unexpectedly|not currently accepting connections/i.test(
+    message,
+  );
 }
 
 export function translatePostgresError(error: unknown): unknown {
   if (error instanceof StorageUnavailableError) return error;
-  return isOutage(error) ? new StorageUnavailableError('The database (PostgreSQL) cannot be reached.', { cause: error }) : error;
+  return isOutage(error)
+    ? new StorageUnavailableError('The database (PostgreSQL) cannot be reached.', { cause: error })
+    : error;
 }

@@ -30,7 +30,12 @@ export function postgresEventStore(db: Kysely<Database>): EventStore {
       await sql`SELECT pg_advisory_xact_lock(${EVENTS_LOCK_KEY.toString()}::bigint)`.execute(trx);
       const row = await trx
         .insertInto('auth_events')
-        .values({ kind: event.kind, subject: event.subject, expires_at: event.expiresAt.getTime(), created_at: Date.now() })
+        .values({
+          kind: event.kind,
+          subject: event.subject,
+          expires_at: event.expiresAt.getTime(),
+          created_at: Date.now(),
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       await sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${String(row.id)})`.execute(trx);
@@ -45,7 +50,11 @@ export function postgresEventStore(db: Kysely<Database>): EventStore {
  * backoff (100 ms doubling to 5 s) and wakes the reader once it is back, so events appended
  * meanwhile are caught up from the table.
  */
-export function listenForEvents(connectionString: string, wake: () => void, onError: (error: unknown) => void): { close(): Promise<void> } {
+export function listenForEvents(
+  connectionString: string,
+  wake: () => void,
+  onError: (error: unknown) => void,
+): { close(): Promise<void> } {
   let client: pg.Client | undefined;
   let closed = false;
   let attempt = 0;

@@ -16,7 +16,9 @@ export function postgresUserStore(db: Kysely<Database>): UserStore {
   store.create = async (user) => {
     const created = await create(user);
     if (user.id !== undefined) {
-      await sql`SELECT setval(pg_get_serial_sequence('users', 'id'), GREATEST((SELECT max(id) FROM users), nextval(pg_get_serial_sequence('users', 'id'))))`.execute(db);
+      await sql`SELECT setval(pg_get_serial_sequence('users', 'id'), GREATEST((SELECT max(id) FROM users), nextval(pg_get_serial_sequence('users', 'id'))))`.execute(
+        db,
+      );
     }
     return created;
   };

@@ -35,7 +35,10 @@ export function redisCounterStore(options: RedisStoreOptions): CounterStore & { 
   let down = false;
   client.on('error', (error: Error) => {
     down = true;
-    warn({ err: { message: error.message } }, 'throttle: Redis unreachable; counting in this instance\'s memory until it answers');
+    warn(
+      { err: { message: error.message } },
+      "throttle: Redis unreachable; counting in this instance's memory until it answers",
+    );
   });
   client.on('ready', () => {
     if (down) options.log.warn({}, 'throttle: Redis answers again; counters are shared again');
@@ -45,10 +48,22 @@ export function redisCounterStore(options: RedisStoreOptions): CounterStore & { 
     counter(name, rate) {
       const keyPrefix = `${options.keyPrefix}:${name}`;
       const insuranceLimiter = new RateLimiterMemory({ keyPrefix, points: rate.points, duration: rate.duration });
-      return rlfCounter(new RateLimiterRedis({ storeClient: client, keyPrefix, points: rate.points, duration: rate.duration, rejectIfRedisNotReady: true, insuranceLimiter }));
+      return rlfCounter(
+        new RateLimiterRedis({
+          storeClient: client,
+          keyPrefix,
+          points: rate.points,
+          duration: rate.duration,
+          rejectIfRedisNotReady: true,
+          insuranceLimiter,
+        }),
+      );
     },
     /** Resolves once connected (until then, as while Redis is down, hits count in memory). */
-    ready: () => (client.status === 'ready' ? Promise.resolve() : new Promise<void>((resolve) => client.once('ready', () => resolve()))),
+    ready: () =>
+      client.status === 'ready'
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => client.once('ready', () => resolve())),
     async close() {
       client.disconnect();
     },

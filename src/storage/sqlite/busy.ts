@@ -8,12 +8,16 @@ import { StorageUnavailableError } from '../ports.js';
  */
 export function isBusy(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_') || code === 'SQLITE_LOCKED');
+  return (
+    typeof code === 'string' && (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_') || code === 'SQLITE_LOCKED')
+  );
 }
 
 export function translateSqliteError(error: unknown): unknown {
   if (isBusy(error)) {
-    return new StorageUnavailableError('The database is locked by another process; try again shortly.', { cause: error });
+    return new StorageUnavailableError('The database is locked by another process; try again shortly.', {
+      cause: error,
+    });
   }
   return error;
 }

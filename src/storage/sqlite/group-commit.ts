@@ -31,11 +31,19 @@ export class GroupCommit {
   #waiting = false;
   #attempt = 0;
 
-  constructor(private readonly db: Database, private readonly busyTimeout: () => number = () => 5000) {}
+  constructor(
+    private readonly db: Database,
+    private readonly busyTimeout: () => number = () => 5000,
+  ) {}
 
   run<T>(work: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ work, resolve: resolve as (value: unknown) => void, reject, deadline: Date.now() + this.busyTimeout() });
+      this.#queue.push({
+        work,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+        deadline: Date.now() + this.busyTimeout(),
+      });
       this.#schedule();
     });
   }
@@ -53,18 +61,20 @@ export class GroupCommit {
     if (batch.length === 0) return;
     const results: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     try {
-      this.db.transaction(() => {
-        for (const item of batch) {
-          try {
-            // A nested db.transaction() is a savepoint in better-sqlite3.
-            results.push({ ok: true, value: this.db.transaction(item.work)() });
-          } catch (error) {
-            // A lock lost mid-batch cannot be waited out inside the transaction: abort it all.
-            if (isBusy(error)) throw error;
-            results.push({ ok: false, error });
+      this.db
+        .transaction(() => {
+          for (const item of batch) {
+            try {
+              // A nested db.transaction() is a savepoint in better-sqlite3.
+              results.push({ ok: true, value: this.db.transaction(item.work)() });
+            } catch (error) {
+              // A lock lost mid-batch cannot be waited out inside the transaction: abort it all.
+              if (isBusy(error)) throw error;
+              results.push({ ok: false, error });
+            }
           }
-        }
-      }).immediate();
+        })
+        .immediate();
     } catch (error) {
       if (isBusy(error)) return this.#wait(batch, error);
       // The commit itself failed (disk full, I/O error): nothing in the batch happened.

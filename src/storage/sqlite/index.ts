@@ -64,6 +64,7 @@ export function sqliteStorage(path: string, options: SqliteStorageOptions = {}):
   });
   const db = new Kysely<Database>({ dialect });
   const storage = kyselyStorage(db, () => db.destroy());
-  if (!options.genericSessionStore) storage.sessions = sqliteSessionStore(database, new GroupCommit(database, () => busyTimeout));
+  if (!options.genericSessionStore)
+    storage.sessions = sqliteSessionStore(database, new GroupCommit(database, () => busyTimeout));
   return storage;
 }

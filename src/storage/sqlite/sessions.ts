@@ -18,7 +18,13 @@ export function sqliteSessionStore(db: Database, commit: GroupCommit): SessionSt
   return {
     create: (session) =>
       commit.run(() => {
-        const full: Session = { ...session, previousJti: null, rotatedAt: null, lastUsedAt: session.createdAt, revokedAt: null };
+        const full: Session = {
+          ...session,
+          previousJti: null,
+          rotatedAt: null,
+          lastUsedAt: session.createdAt,
+          revokedAt: null,
+        };
         s().insert.run(toSessionRow(full));
       }),
     async find(id) {
@@ -26,7 +32,11 @@ export function sqliteSessionStore(db: Database, commit: GroupCommit): SessionSt
       return row ? toSession(row) : null;
     },
     rotate: (id, fromJti, next, at) =>
-      commit.run(() => s().rotate.run(next.jti, fromJti, at.getTime(), at.getTime(), next.expiresAt.getTime(), id, fromJti).changes === 1),
+      commit.run(
+        () =>
+          s().rotate.run(next.jti, fromJti, at.getTime(), at.getTime(), next.expiresAt.getTime(), id, fromJti)
+            .changes === 1,
+      ),
     touch: (id, at) => commit.run(() => void s().touch.run(at.getTime(), id)),
     revoke: (id, at) => commit.run(() => s().revoke.run(at.getTime(), id).changes === 1),
     async live(userId, now) {
@@ -58,8 +68,14 @@ function prepare(db: Database) {
     ),
     touch: db.prepare('UPDATE sessions SET last_used_at = ? WHERE id = ? AND revoked_at IS NULL'),
     revoke: db.prepare('UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
-    revokeUser: db.prepare('UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL RETURNING id').pluck(),
-    live: db.prepare('SELECT * FROM sessions WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ? ORDER BY created_at DESC, id DESC'),
-    deleteExpired: db.prepare('DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at <= ? LIMIT ?)'),
+    revokeUser: db
+      .prepare('UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL RETURNING id')
+      .pluck(),
+    live: db.prepare(
+      'SELECT * FROM sessions WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ? ORDER BY created_at DESC, id DESC',
+    ),
+    deleteExpired: db.prepare(
+      'DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at <= ? LIMIT ?)',
+    ),
   };
 }

@@ -15,7 +15,10 @@ const BATCH = 1000;
  * refresh_tokens is dropped (forward-only).
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('users').addColumn('credentials_epoch', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('users')
+    .addColumn('credentials_epoch', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
 
   await db.schema
     .createTable('sessions')
@@ -82,7 +85,11 @@ export async function up(db: Kysely<any>): Promise<void> {
         credentials_epoch: 0,
       });
     }
-    if (sessions.size > 0) await db.insertInto('sessions').values([...sessions.values()]).execute();
+    if (sessions.size > 0)
+      await db
+        .insertInto('sessions')
+        .values([...sessions.values()])
+        .execute();
   }
   await db.schema.dropTable('refresh_tokens').execute();
 }

@@ -10,7 +10,10 @@ export function isPostgres(db: Kysely<unknown>): boolean {
  * reused, as on databases migrated before PostgreSQL support, which stay valid); PostgreSQL:
  * `serial primary key` (Kysely's autoIncrement() would emit MySQL's auto_increment there).
  */
-export function addSerialId<T extends string>(db: Kysely<unknown>, table: CreateTableBuilder<T, never>): CreateTableBuilder<T, 'id'> {
+export function addSerialId<T extends string>(
+  db: Kysely<unknown>,
+  table: CreateTableBuilder<T, never>,
+): CreateTableBuilder<T, 'id'> {
   return isPostgres(db)
     ? table.addColumn('id', 'serial', (c: ColumnDefinitionBuilder) => c.primaryKey())
     : table.addColumn('id', 'integer', (c: ColumnDefinitionBuilder) => c.primaryKey().autoIncrement());
