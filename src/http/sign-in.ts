@@ -18,14 +18,7 @@ export async function signIn(
   user: User,
 ) {
   const pair = await doorman.tokens.issuePair(user, originOf(request));
-  if (cookies.enabled)
-    cookies.set(reply, {
-      access: pair.access,
-      accessExp: pair.accessExp,
-      refresh: pair.refresh,
-      refreshExp: pair.refreshExp,
-      sessionId: pair.sessionId,
-    });
+  if (cookies.enabled) cookies.set(reply, pair);
   const body = authBody(doorman.config, pair, user);
   if (cookies.refreshInBody(request)) return body;
   const { refresh: _omitted, ...rest } = body;

@@ -168,14 +168,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman; cookie
       request.body,
       originOf(request),
     );
-    if (cookies.enabled)
-      cookies.set(reply, {
-        access: pair.access,
-        accessExp: pair.accessExp,
-        refresh: pair.refresh,
-        refreshExp: pair.refreshExp,
-        sessionId: pair.sessionId,
-      });
+    if (cookies.enabled) cookies.set(reply, pair);
     return { detail: 'New password has been saved.', access: pair.access, refresh: pair.refresh };
   });
 
