@@ -70,7 +70,8 @@ const ko = {
   passwordChanged: '비밀번호가 변경되었습니다.',
   resetSent: '계정이 있다면 재설정 메일을 보냈습니다.',
   resetDone: '비밀번호가 저장되었습니다. 새 비밀번호로 로그인하세요.',
-  resetLinkMissing: '재설정 링크가 올바르지 않습니다. 메일의 링크를 다시 열어 주세요.',
+  resetLinkMissing:
+    '재설정 링크가 올바르지 않거나 이미 사용되었습니다. 메일의 링크를 다시 열거나 재설정을 다시 요청해 주세요.',
   sessionCreated: '시작',
   sessionLastUsed: '마지막 사용',
   sessionDevice: '기기',
@@ -166,7 +167,8 @@ const en: Messages = {
   passwordChanged: 'Your password has been changed.',
   resetSent: 'If the address has an account, a reset e-mail is on its way.',
   resetDone: 'Your password is saved. Log in with the new one.',
-  resetLinkMissing: 'This reset link is not valid. Open the link in the e-mail again.',
+  resetLinkMissing:
+    'This reset link is not valid, or was already used. Open the link in the e-mail again, or ask for a new one.',
   sessionCreated: 'Started',
   sessionLastUsed: 'Last used',
   sessionDevice: 'Device',

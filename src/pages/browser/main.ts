@@ -260,12 +260,22 @@ const accountPages: Record<string, () => void> = {
     const token = query.get('token') ?? (inPath ? decodeURIComponent(inPath[2]!) : null);
     if (!uid || !token) setText('password-reset-confirm-form-error', t.resetLinkMissing ?? '');
     onSubmit('password-reset-confirm', async (data, form) => {
-      await client.confirmPasswordReset({
-        uid: uid ?? '',
-        token: token ?? '',
-        new_password1: data.new_password1 ?? '',
-        new_password2: data.new_password2 ?? '',
-      });
+      try {
+        await client.confirmPasswordReset({
+          uid: uid ?? '',
+          token: token ?? '',
+          new_password1: data.new_password1 ?? '',
+          new_password2: data.new_password2 ?? '',
+        });
+      } catch (error) {
+        // A used, expired or altered link is dj-rest-auth's {"token": ["Invalid value"]} (or
+        // "uid"): no field of this form, so it is said in the page's words, not the API's.
+        if (!(error instanceof DoormanError) || !('token' in error.fieldErrors || 'uid' in error.fieldErrors))
+          throw error;
+        showError('password-reset-confirm', error);
+        setText('password-reset-confirm-form-error', t.resetLinkMissing ?? '');
+        return;
+      }
       form.reset();
       setText('password-reset-confirm-notice', t.resetDone ?? '');
     });
