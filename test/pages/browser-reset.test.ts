@@ -124,7 +124,7 @@ describe.skipIf(!CHROMIUM)('password reset pages in Chromium', () => {
     await phone.getByRole('button', { name: '비밀번호 저장' }).click();
     await expect
       .poll(() => phone.locator('#password-reset-confirm-new_password2-error').textContent())
-      .toBe('The two password fields didn\u2019t match.');
+      .toBe('두 비밀번호가 서로 다릅니다.');
     await shot(phone, '16-password-reset-mismatch');
 
     await phone.getByLabel('새 비밀번호', { exact: true }).fill(NEW_PASSWORD);
@@ -152,7 +152,7 @@ describe.skipIf(!CHROMIUM)('password reset pages in Chromium', () => {
     await logIn(phone, PASSWORD);
     await expect
       .poll(() => phone.locator('#login-form-error').textContent())
-      .toBe('Unable to log in with provided credentials.');
+      .toBe('이메일 또는 비밀번호가 올바르지 않습니다.');
     await logIn(phone, NEW_PASSWORD);
     await phone.waitForURL(`${base}/account/mypage/`);
     await expect.poll(() => greeting(phone).textContent()).toBe('반갑습니다, kim@example.com님!');

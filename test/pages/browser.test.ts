@@ -87,7 +87,7 @@ describe.skipIf(!CHROMIUM)('pages in Chromium', () => {
     await kim.getByLabel('비밀번호 확인').fill('short7');
     await kim.getByRole('button', { name: '가입하기' }).click();
     const error = kim.locator('#join-password1-error');
-    await expect.poll(() => error.textContent()).toContain('too short');
+    await expect.poll(() => error.textContent()).toBe('비밀번호가 너무 짧습니다. 8자 이상이어야 합니다.');
     expect(await kim.locator('#join-password1').getAttribute('aria-invalid')).toBe('true');
     expect(await kim.locator('#join-password1').getAttribute('aria-describedby')).toBe('join-password1-error');
     expect(await kim.getByRole('button', { name: '가입하기' }).isEnabled()).toBe(true);
@@ -124,7 +124,7 @@ describe.skipIf(!CHROMIUM)('pages in Chromium', () => {
     await kim.getByRole('button', { name: '로그인' }).click();
     await expect
       .poll(() => kim.locator('#login-form-error').textContent())
-      .toBe('Unable to log in with provided credentials.');
+      .toBe('이메일 또는 비밀번호가 올바르지 않습니다.');
     await shot(kim, '05-login-wrong');
     // From the keyboard (Enter in the field submits); the button is disabled while the request runs.
     await kim.route('**/account/login/', async (route) => {

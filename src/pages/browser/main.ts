@@ -7,6 +7,7 @@
  */
 import { createDoormanClient, DoormanError, type DoormanClient } from '../../client/index.js';
 import { PAGE_COOKIES, PAGES_HEADER } from '../transport.js';
+import { API_MESSAGES, translateApiMessage } from './api-messages.js';
 
 type Messages = Record<string, string>;
 
@@ -79,18 +80,20 @@ function showError(name: string, error: unknown, formError = `${name}-form-error
     return;
   }
   if (error.status === 401 && byId('session-ended')) sessionEnded();
+  const table = API_MESSAGES[document.documentElement.lang] ?? {};
+  const say = (message: string) => translateApiMessage(table, message);
   const general: string[] = [];
-  if (error.detail) general.push(error.detail);
+  if (error.detail) general.push(say(error.detail));
   let focused = false;
   for (const [field, messages] of Object.entries(error.fieldErrors)) {
     const input = byId(`${name}-${field}`);
     const slot = byId(`${name}-${field}-error`);
     if (input && slot) {
-      slot.textContent = messages.join(' ');
+      slot.textContent = messages.map(say).join(' ');
       input.setAttribute('aria-invalid', 'true');
       if (!focused) input.focus();
       focused = true;
-    } else general.push(...messages);
+    } else general.push(...messages.map(say));
   }
   setText(formError, general.join(' '));
 }
