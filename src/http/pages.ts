@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Doorman } from '../core.js';
 import { ACCOUNT_PAGES, type Page } from '../pages/account.js';
+import { AUDIT_KINDS } from '../audit/kinds.js';
 import { ADMIN_PAGES } from '../pages/admin.js';
 import { LANG_COOKIE, pickLanguage } from '../pages/i18n.js';
 import { layout, pageContext, PAGE_CSP, type PageContext } from '../pages/layout.js';
@@ -87,7 +88,15 @@ export const pageRoutes: FastifyPluginAsync<PageRoutesOptions> = async (
         secure: doorman.config.cookieSecure,
       });
     const path = request.url.split('?')[0]!;
-    return pageContext(lang, { base, account, admin, assets, csrfHeader: doorman.config.csrfHeaderName, path });
+    return pageContext(lang, {
+      base,
+      account,
+      admin,
+      assets,
+      csrfHeader: doorman.config.csrfHeaderName,
+      path,
+      auditKinds: AUDIT_KINDS,
+    });
   }
 
   function route(url: string, render: (ctx: PageContext) => Page): void {

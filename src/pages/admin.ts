@@ -96,6 +96,25 @@ export function groupPage(ctx: PageContext): Page {
   };
 }
 
+/** The audit log (GET /admin/audit/): filtered by user and kind, newest first, 50 a page. */
+export function auditPage(ctx: PageContext): Page {
+  const { t, auditKinds } = ctx;
+  return {
+    page: 'admin-audit',
+    title: t.audit,
+    body: html`${refused(ctx)}<div class="card">
+<form class="search" data-form="audit-filter" role="search" novalidate>
+<div class="field"><label for="audit-filter-user">${t.auditFilterUser}</label><input id="audit-filter-user" name="user" type="search" aria-describedby="audit-filter-user-error"><p class="error" id="audit-filter-user-error"></p></div>
+<div class="field"><label for="audit-filter-kind">${t.auditFilterKind}</label><select id="audit-filter-kind" name="kind"><option value="">${t.auditAllKinds}</option>${auditKinds.map((kind) => html`<option value="${kind}">${kind}</option>`)}</select></div>
+<button type="submit">${t.filter}</button>
+</form>
+<table class="list"><thead><tr><th scope="col">${t.auditTime}</th><th scope="col">${t.auditKind}</th><th scope="col">${t.auditUser}</th><th scope="col">${t.sessionAddress}</th><th scope="col">${t.auditDetail}</th></tr></thead>
+<tbody id="audit-list"><tr><td colspan="5">${t.loading}</td></tr></tbody></table>
+<nav class="pager" aria-label="${t.page}"><button type="button" id="audit-previous" class="secondary" disabled>${t.previous}</button><span id="audit-page"></span><button type="button" id="audit-next" class="secondary" disabled>${t.next}</button></nav>
+</div>`,
+  };
+}
+
 /** The admin pages by their path under the admin prefix (":id" is a path parameter). */
 export const ADMIN_PAGES: Record<string, (ctx: PageContext) => Page> = {
   '/': usersPage,
@@ -103,4 +122,5 @@ export const ADMIN_PAGES: Record<string, (ctx: PageContext) => Page> = {
   '/users/:id/': userPage,
   '/groups/': groupsPage,
   '/groups/:id/': groupPage,
+  '/audit/': auditPage,
 };

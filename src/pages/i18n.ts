@@ -120,6 +120,16 @@ const ko = {
   noUsers: '사용자가 없습니다.',
   backToUsers: '사용자 목록',
   member: '구성원',
+  audit: '보안 기록',
+  auditTime: '시각',
+  auditKind: '종류',
+  auditUser: '사용자',
+  auditDetail: '내용',
+  auditFilterUser: '사용자 (이메일 또는 번호)',
+  auditFilterKind: '종류',
+  auditAllKinds: '모든 종류',
+  filter: '보기',
+  noEvents: '기록이 없습니다.',
 } as const;
 
 export type Messages = { readonly [K in keyof typeof ko]: string };
@@ -216,6 +226,16 @@ const en: Messages = {
   noUsers: 'No users.',
   backToUsers: 'All users',
   member: 'Members',
+  audit: 'Security events',
+  auditTime: 'Time',
+  auditKind: 'Kind',
+  auditUser: 'User',
+  auditDetail: 'Detail',
+  auditFilterUser: 'User (e-mail or id)',
+  auditFilterKind: 'Kind',
+  auditAllKinds: 'All kinds',
+  filter: 'Show',
+  noEvents: 'No events.',
 };
 
 export const MESSAGES: Record<Lang, Messages> = { ko, en };

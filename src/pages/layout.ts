@@ -16,6 +16,8 @@ export interface PageContext {
   csrfHeader: string;
   /** The current path, for the language switch links. */
   path: string;
+  /** The audit log's event kinds, for the audit page's filter (given by the server: pages/ imports no domain folder). */
+  auditKinds: readonly string[];
 }
 
 export function pageContext(lang: Lang, rest: Omit<PageContext, 'lang' | 't'>): PageContext {
@@ -51,7 +53,7 @@ export function layout(ctx: PageContext, page: string, title: string, body: Safe
   const other = LANGUAGES.filter((l) => l !== ctx.lang);
   const nav =
     ctx.admin !== null && page.startsWith('admin')
-      ? html`<a href="${ctx.admin}/">${t.users}</a><a href="${ctx.admin}/groups/">${t.groups}</a><a href="${ctx.account}/mypage/">${t.mypage}</a>`
+      ? html`<a href="${ctx.admin}/">${t.users}</a><a href="${ctx.admin}/groups/">${t.groups}</a><a href="${ctx.admin}/audit/">${t.audit}</a><a href="${ctx.account}/mypage/">${t.mypage}</a>`
       : html`<a href="${ctx.account}/mypage/">${t.mypage}</a><a href="${ctx.account}/login/">${t.login}</a><a href="${ctx.account}/join/">${t.join}</a>`;
   return html`<!doctype html>
 <html lang="${ctx.lang}">

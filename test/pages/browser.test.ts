@@ -209,10 +209,26 @@ describe.skipIf(!CHROMIUM)('pages in Chromium', () => {
     await boss.goto(`${base}/admin/users/new/`);
     await shot(boss, '14-admin-user-new');
 
+    // The audit log: kim's wrong password is there, found by user and kind.
+    await boss.goto(`${base}/admin/audit/`);
+    await expect.poll(() => boss.locator('#audit-list tr', { hasText: 'login_failed' }).count()).toBeGreaterThan(0);
+    await boss.getByLabel('User (e-mail or id)').fill('kim@example.com');
+    await boss.getByLabel('Kind').selectOption('login_failed');
+    await boss.getByRole('button', { name: 'Show' }).click();
+    await expect.poll(() => boss.locator('#audit-list tr').count()).toBe(1);
+    const failed = boss.locator('#audit-list tr').first();
+    expect(await failed.locator('td').nth(1).textContent()).toBe('login_failed');
+    expect(await failed.locator('td').nth(2).textContent()).toBe('kim@example.com');
+    expect(await failed.locator('td').nth(3).textContent()).toBe('127.0.0.1');
+    await boss.getByLabel('Kind').selectOption('lockout');
+    await boss.getByRole('button', { name: 'Show' }).click();
+    await expect.poll(() => boss.locator('#audit-list').textContent()).toBe('No events.');
+    await shot(boss, '15-admin-audit');
+
     // Kim's open mypage is refused on its next request.
     await kim.getByRole('button', { name: '다시 확인' }).click();
     await kim.locator('#session-ended').waitFor({ state: 'visible' });
-    await shot(kim, '15-mypage-deactivated');
+    await shot(kim, '16-mypage-deactivated');
 
     expect(problems).toEqual([]);
   }, 120_000);

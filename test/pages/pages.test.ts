@@ -29,6 +29,7 @@ const PATHS = [
   '/admin/users/1/',
   '/admin/users/new/',
   '/admin/users/1/permissions/',
+  '/admin/audit/',
   '/account/password/reset/confirm/MQ/abc/',
   '/.well-known/jwks.json',
   '/account/mypage',
@@ -130,6 +131,7 @@ describe('pages: HTML for browsers', () => {
       '/admin/users/7/',
       '/admin/groups/',
       '/admin/groups/3/',
+      '/admin/audit/',
     ]) {
       const answer = await page(url);
       expect(answer.statusCode, url).toBe(200);

@@ -332,7 +332,65 @@ function tag(list: HTMLElement, text: string, action: string, onPress: () => Pro
   list.append(li);
 }
 
+interface AuditEvent {
+  id: number;
+  time: string;
+  kind: string;
+  user: number | null;
+  email: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  detail: string | null;
+}
+interface AuditList {
+  count: number;
+  next: string | null;
+  previous: string | null;
+  results: AuditEvent[];
+}
+const AUDIT_PAGE_SIZE = 50;
+
 const adminPages: Record<string, () => void> = {
+  'admin-audit'() {
+    let offset = 0;
+    let filter: Record<string, string> = {};
+    const previous = byId<HTMLButtonElement>('audit-previous');
+    const next = byId<HTMLButtonElement>('audit-next');
+    async function load(): Promise<void> {
+      const query = new URLSearchParams({ ...filter, limit: String(AUDIT_PAGE_SIZE), offset: String(offset) });
+      const list = await client.request<AuditList>('GET', `${admin}/audit/?${query}`);
+      const tbody = byId('audit-list')!;
+      tbody.replaceChildren();
+      if (list.results.length === 0)
+        tbody.append(Object.assign(document.createElement('tr'), { textContent: t.noEvents ?? '' }));
+      for (const e of list.results) {
+        const row = document.createElement('tr');
+        const who = cell(e.email ?? (e.user === null ? '' : String(e.user)));
+        const where = cell(e.ip ?? '');
+        // The user agent, when there is one, on hover: it is long and rarely needed.
+        if (e.user_agent) where.title = e.user_agent;
+        row.append(cell(date(e.time)), cell(e.kind), who, where, cell(e.detail ?? ''));
+        tbody.append(row);
+      }
+      setText('audit-page', `${t.page} ${Math.floor(offset / AUDIT_PAGE_SIZE) + 1}`);
+      if (previous) previous.disabled = list.previous === null;
+      if (next) next.disabled = list.next === null;
+    }
+    const turn = (delta: number) => {
+      if (previous) previous.disabled = true;
+      if (next) next.disabled = true;
+      offset = Math.max(0, offset + delta * AUDIT_PAGE_SIZE);
+      void load().catch(adminError);
+    };
+    void load().catch(adminError);
+    onSubmit('audit-filter', async (data) => {
+      filter = Object.fromEntries(Object.entries(data).filter(([, v]) => v !== ''));
+      offset = 0;
+      await load();
+    });
+    previous?.addEventListener('click', () => turn(-1));
+    next?.addEventListener('click', () => turn(1));
+  },
   'admin-users'() {
     let pageNumber = 1;
     let search = '';
