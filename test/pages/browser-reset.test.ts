@@ -1,21 +1,16 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, testApp, type TestApp } from '../helpers.js';
 import { linkIn, readMails } from '../mail.js';
+import { CHROMIUM, greeting, launchChromium, person as personIn, shot, type Browser, type Page } from './chromium.js';
 
-const CHROMIUM = process.env.DOORMAN_TEST_CHROMIUM;
 if (!CHROMIUM)
   console.warn('test/pages/browser-reset.test.ts: skipped, DOORMAN_TEST_CHROMIUM is not set (e.g. /usr/bin/chromium)');
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const SHOTS = resolve(ROOT, 'test-results/pages');
 const NEW_PASSWORD = 'Quiet-Harbor-58!';
-
-type Page = import('playwright-core').Page;
 
 /** A free loopback port: the reset link's address must be known before the app is built. */
 async function freePort(): Promise<number> {
@@ -36,14 +31,10 @@ describe.skipIf(!CHROMIUM)('password reset pages in Chromium', () => {
   let t: TestApp;
   let base: string;
   let mailDir: string;
-  let browser: import('playwright-core').Browser;
+  let browser: Browser;
   const problems: string[] = [];
 
   beforeAll(async () => {
-    execFileSync(resolve(ROOT, 'node_modules/.bin/tsc'), ['-p', resolve(ROOT, 'tsconfig.pages.json')], {
-      stdio: 'inherit',
-    });
-    mkdirSync(SHOTS, { recursive: true });
     mailDir = mkdtempSync(join(tmpdir(), 'doorman-reset-mail-'));
     const port = await freePort();
     base = `http://localhost:${port}`;
@@ -56,12 +47,7 @@ describe.skipIf(!CHROMIUM)('password reset pages in Chromium', () => {
     });
     Object.defineProperty(t.clock, 'now', { get: () => Date.now() });
     await t.app.listen({ host: '127.0.0.1', port });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM!,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
@@ -70,21 +56,7 @@ describe.skipIf(!CHROMIUM)('password reset pages in Chromium', () => {
     if (mailDir) rmSync(mailDir, { recursive: true, force: true });
   });
 
-  async function person(): Promise<Page> {
-    const context = await browser.newContext({ locale: 'ko-KR' });
-    const page = await context.newPage();
-    page.on('pageerror', (error) => problems.push(`pageerror on ${page.url()}: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
-        problems.push(`console on ${page.url()}: ${message.text()}`);
-    });
-    await page.addInitScript(`document.addEventListener('securitypolicyviolation',
-      (event) => console.error('CSP violation: ' + event.violatedDirective + ' ' + event.blockedURI));`);
-    return page;
-  }
-
-  const shot = (page: Page, name: string) => page.screenshot({ path: resolve(SHOTS, `${name}.png`), fullPage: true });
-  const greeting = (page: Page) => page.locator('#greeting');
+  const person = () => personIn(browser, problems);
 
   async function logIn(page: Page, password: string) {
     await page.goto(`${base}/account/login/`);

@@ -1,19 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, testApp, type TestApp } from '../helpers.js';
+import { CHROMIUM, greeting, launchChromium, person as personIn, shot, type Browser, type Page } from './chromium.js';
 
-const CHROMIUM = process.env.DOORMAN_TEST_CHROMIUM;
 if (!CHROMIUM)
   console.warn('test/pages/browser.test.ts: skipped, DOORMAN_TEST_CHROMIUM is not set (e.g. /usr/bin/chromium)');
-
-const ROOT = resolve(import.meta.dirname, '../..');
-/** Screenshots of every page (git-ignored). */
-const SHOTS = resolve(ROOT, 'test-results/pages');
-
-type Page = import('playwright-core').Page;
 
 /**
  * The pages in Debian's Chromium, as a person uses them: join (a too-short password first),
@@ -24,28 +15,17 @@ type Page = import('playwright-core').Page;
 describe.skipIf(!CHROMIUM)('pages in Chromium', () => {
   let t: TestApp;
   let base: string;
-  let browser: import('playwright-core').Browser;
+  let browser: Browser;
   const problems: string[] = [];
 
   beforeAll(async () => {
-    // The page script and the client it imports, as `npm run build` makes them.
-    execFileSync(resolve(ROOT, 'node_modules/.bin/tsc'), ['-p', resolve(ROOT, 'tsconfig.pages.json')], {
-      stdio: 'inherit',
-    });
-    mkdirSync(SHOTS, { recursive: true });
     t = await testApp({ config: { accessTokenLifetime: 3 } });
     // Real time here: the access token must really expire in the browser.
     Object.defineProperty(t.clock, 'now', { get: () => Date.now() });
     await t.app.listen({ host: '127.0.0.1', port: 0 });
     // localhost: a secure context, so the pages' Secure cookies work over plain http.
     base = `http://localhost:${(t.app.server.address() as AddressInfo).port}`;
-    const { chromium } = await import('playwright-core');
-    // launch() starts from a fresh temporary profile (user-data dir) every time.
-    browser = await chromium.launch({
-      executablePath: CHROMIUM!,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
@@ -53,24 +33,7 @@ describe.skipIf(!CHROMIUM)('pages in Chromium', () => {
     await t?.close();
   });
 
-  async function person(): Promise<Page> {
-    const context = await browser.newContext({ locale: 'ko-KR' });
-    const page = await context.newPage();
-    page.on('pageerror', (error) => problems.push(`pageerror on ${page.url()}: ${error.message}`));
-    page.on('console', (message) => {
-      // Chromium logs every 4xx fetch as "Failed to load resource": the pages expect those
-      // (a 401 before a refresh, a wrong password); script errors and CSP reports are the rest.
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
-        problems.push(`console on ${page.url()}: ${message.text()}`);
-    });
-    // Runs in the page (a string: this project's types have no DOM).
-    await page.addInitScript(`document.addEventListener('securitypolicyviolation',
-      (event) => console.error('CSP violation: ' + event.violatedDirective + ' ' + event.blockedURI));`);
-    return page;
-  }
-
-  const shot = (page: Page, name: string) => page.screenshot({ path: resolve(SHOTS, `${name}.png`), fullPage: true });
-  const greeting = (page: Page) => page.locator('#greeting');
+  const person = () => personIn(browser, problems);
 
   it('join, greeting, silent refresh, logout, login, deactivation by staff', async () => {
     const kim = await person();
