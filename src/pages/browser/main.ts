@@ -305,11 +305,12 @@ interface AdminUser {
   is_staff: boolean;
   is_superuser: boolean;
 }
-interface UserPage {
+/** DRF's paginated list. */
+interface Paged<T> {
   count: number;
   next: string | null;
   previous: string | null;
-  results: AdminUser[];
+  results: T[];
 }
 interface Group {
   id: number;
@@ -342,68 +343,77 @@ interface AuditEvent {
   user_agent: string | null;
   detail: string | null;
 }
-interface AuditList {
-  count: number;
-  next: string | null;
-  previous: string | null;
-  results: AuditEvent[];
-}
 const AUDIT_PAGE_SIZE = 50;
+
+/**
+ * An admin list page: rows from the API's page `n` (DRF pagination) in #{name}-list, the pager
+ * buttons #{name}-previous/-next, and a filter form whose non-empty values go in the query.
+ */
+function pagedList<T>(list: {
+  name: string;
+  filterForm: string;
+  empty: string;
+  path: (page: number, filter: Record<string, string>) => string;
+  row: (item: T) => HTMLTableRowElement;
+}): void {
+  let pageNumber = 1;
+  let filter: Record<string, string> = {};
+  const previous = byId<HTMLButtonElement>(`${list.name}-previous`);
+  const next = byId<HTMLButtonElement>(`${list.name}-next`);
+  async function load(): Promise<void> {
+    const answer = await client.request<Paged<T>>('GET', list.path(pageNumber, filter));
+    const tbody = byId(`${list.name}-list`)!;
+    tbody.replaceChildren();
+    if (answer.results.length === 0)
+      tbody.append(Object.assign(document.createElement('tr'), { textContent: list.empty }));
+    for (const item of answer.results) tbody.append(list.row(item));
+    setText(`${list.name}-page`, `${t.page} ${pageNumber}`);
+    if (previous) previous.disabled = answer.previous === null;
+    if (next) next.disabled = answer.next === null;
+  }
+  /** Both pager buttons off while a page loads; load() turns on the ones that lead somewhere. */
+  const turn = (delta: number) => {
+    if (previous) previous.disabled = true;
+    if (next) next.disabled = true;
+    pageNumber = Math.max(1, pageNumber + delta);
+    void load().catch(adminError);
+  };
+  void load().catch(adminError);
+  onSubmit(list.filterForm, async (data) => {
+    filter = Object.fromEntries(Object.entries(data).filter(([, v]) => v !== ''));
+    pageNumber = 1;
+    await load();
+  });
+  previous?.addEventListener('click', () => turn(-1));
+  next?.addEventListener('click', () => turn(1));
+}
 
 const adminPages: Record<string, () => void> = {
   'admin-audit'() {
-    let offset = 0;
-    let filter: Record<string, string> = {};
-    const previous = byId<HTMLButtonElement>('audit-previous');
-    const next = byId<HTMLButtonElement>('audit-next');
-    async function load(): Promise<void> {
-      const query = new URLSearchParams({ ...filter, limit: String(AUDIT_PAGE_SIZE), offset: String(offset) });
-      const list = await client.request<AuditList>('GET', `${admin}/audit/?${query}`);
-      const tbody = byId('audit-list')!;
-      tbody.replaceChildren();
-      if (list.results.length === 0)
-        tbody.append(Object.assign(document.createElement('tr'), { textContent: t.noEvents ?? '' }));
-      for (const e of list.results) {
+    pagedList<AuditEvent>({
+      name: 'audit',
+      filterForm: 'audit-filter',
+      empty: t.noEvents ?? '',
+      path: (page, filter) =>
+        `${admin}/audit/?${new URLSearchParams({ ...filter, limit: String(AUDIT_PAGE_SIZE), offset: String((page - 1) * AUDIT_PAGE_SIZE) })}`,
+      row(e) {
         const row = document.createElement('tr');
-        const who = cell(e.email ?? (e.user === null ? '' : String(e.user)));
         const where = cell(e.ip ?? '');
         // The user agent, when there is one, on hover: it is long and rarely needed.
         if (e.user_agent) where.title = e.user_agent;
-        row.append(cell(date(e.time)), cell(e.kind), who, where, cell(e.detail ?? ''));
-        tbody.append(row);
-      }
-      setText('audit-page', `${t.page} ${Math.floor(offset / AUDIT_PAGE_SIZE) + 1}`);
-      if (previous) previous.disabled = list.previous === null;
-      if (next) next.disabled = list.next === null;
-    }
-    const turn = (delta: number) => {
-      if (previous) previous.disabled = true;
-      if (next) next.disabled = true;
-      offset = Math.max(0, offset + delta * AUDIT_PAGE_SIZE);
-      void load().catch(adminError);
-    };
-    void load().catch(adminError);
-    onSubmit('audit-filter', async (data) => {
-      filter = Object.fromEntries(Object.entries(data).filter(([, v]) => v !== ''));
-      offset = 0;
-      await load();
+        const who = e.email ?? (e.user === null ? '' : String(e.user));
+        row.append(cell(date(e.time)), cell(e.kind), cell(who), where, cell(e.detail ?? ''));
+        return row;
+      },
     });
-    previous?.addEventListener('click', () => turn(-1));
-    next?.addEventListener('click', () => turn(1));
   },
   'admin-users'() {
-    let pageNumber = 1;
-    let search = '';
-    const previous = byId<HTMLButtonElement>('users-previous');
-    const next = byId<HTMLButtonElement>('users-next');
-    async function load(): Promise<void> {
-      const query = new URLSearchParams({ page: String(pageNumber), ...(search ? { search } : {}) });
-      const list = await client.request<UserPage>('GET', `${admin}/users/?${query}`);
-      const tbody = byId('users-list')!;
-      tbody.replaceChildren();
-      if (list.results.length === 0)
-        tbody.append(Object.assign(document.createElement('tr'), { textContent: t.noUsers ?? '' }));
-      for (const u of list.results) {
+    pagedList<AdminUser>({
+      name: 'users',
+      filterForm: 'user-search',
+      empty: t.noUsers ?? '',
+      path: (page, filter) => `${admin}/users/?${new URLSearchParams({ page: String(page), ...filter })}`,
+      row(u) {
         const row = document.createElement('tr');
         const link = Object.assign(document.createElement('a'), {
           href: `${admin}/users/${u.pk}/`,
@@ -412,27 +422,9 @@ const adminPages: Record<string, () => void> = {
         const first = document.createElement('td');
         first.append(link);
         row.append(first, cell(yesNo(u.is_active)), cell(yesNo(u.is_staff)), cell(yesNo(u.is_superuser)));
-        tbody.append(row);
-      }
-      setText('users-page', `${t.page} ${pageNumber}`);
-      if (previous) previous.disabled = list.previous === null;
-      if (next) next.disabled = list.next === null;
-    }
-    /** Both pager buttons off while a page loads; load() turns on the ones that lead somewhere. */
-    const turn = (delta: number) => {
-      if (previous) previous.disabled = true;
-      if (next) next.disabled = true;
-      pageNumber = Math.max(1, pageNumber + delta);
-      void load().catch(adminError);
-    };
-    void load().catch(adminError);
-    onSubmit('user-search', async (data) => {
-      search = data.search ?? '';
-      pageNumber = 1;
-      await load();
+        return row;
+      },
     });
-    previous?.addEventListener('click', () => turn(-1));
-    next?.addEventListener('click', () => turn(1));
   },
   'admin-user-new'() {
     onSubmit('user-create', async (data) => {
