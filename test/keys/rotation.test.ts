@@ -119,7 +119,10 @@ describe('key rotation never breaks issued tokens', () => {
     keysRotate(io(), {});
     const second = await boot();
     expect(await mypage(second.app, a.access)).toBe(200);
-    clock.now += (86400 + 1) * 1000; // the longest lifetime (refresh, 1 day) has passed
+    // The longest lifetime (refresh, 1 day) has passed since the rotation, which `keys rotate`
+    // stamped with the wall clock: counted from now, not from the test's start (on a loaded
+    // machine join and boot took over a second, and the key was then still inside its window).
+    clock.now = Date.now() + (86400 + 1) * 1000;
     // A fresh process: only doorman's clock moved here, not the token's real exp, so the running
     // process's verified-token cache (keyed by exp in real time) would still hold the token.
     const third = await boot();
