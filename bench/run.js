@@ -48,7 +48,7 @@ const cfg = { ...MODES[mode] };
 if (flags.reps) cfg.reps = Math.max(1, parseInt(flags.reps, 10));
 if (flags.duration) cfg.duration = Math.max(1, Number(flags.duration));
 
-// --only a,b selects units; the floors they are compared with come along.
+// --only a,b selects units; the floors and scenarios they are compared with come along.
 let units = registry;
 if (flags.only) {
   const want = new Set(
@@ -62,6 +62,8 @@ if (flags.only) {
     log(`unknown scenario(s): ${unknown.join(', ')}; known: ${registry.map((u) => u.name).join(', ')}`);
     process.exit(2);
   }
+  // A target `of` another scenario brings that one along too (its floor with it).
+  for (const u of registry) if (want.has(u.name)) for (const t of [u.target ?? []].flat()) if (t.of) want.add(t.of);
   for (const u of registry) if (want.has(u.name) && u.floor) want.add(u.floor);
   units = registry.filter((u) => want.has(u.name));
 }

@@ -46,6 +46,11 @@ export function analyse(units, results) {
       e.targets = targetsOf(u)
         .filter((t) => (t.metric ?? u.metric) === m)
         .map((t) => {
+          if (t.of) {
+            const other = results[t.of];
+            const ratio = summarize(other?.status === 'ok' ? pairedRatios(values, valuesOf(other, m)) : []);
+            return { ...t, observed: ratio.median, ratio_range: ratio, verdict: checkOp(ratio.median, t.op, t.ratio) };
+          }
           if (t.against) {
             const ratio = summarize(pairedRatios(values, valuesOf(res, t.against)));
             return { ...t, observed: ratio.median, ratio_range: ratio, verdict: checkOp(ratio.median, t.op, t.ratio) };
@@ -66,6 +71,7 @@ export function analyse(units, results) {
 
 function targetText(t, u) {
   if (t.against) return `${t.op} ${t.ratio}x ${t.against}`;
+  if (t.of) return `${t.op} ${t.ratio}x ${t.of}`;
   if (Number.isFinite(t.ratio)) return `${t.op} ${t.ratio}x ${u.floor}`;
   return `${t.op} ${fmt(t.value)}`;
 }
@@ -93,7 +99,12 @@ export function markdown(analysed, meta) {
       const r = s.floor?.ratio;
       const ratio = r && r.n ? `${fmt(r.median)}x${r.n > 1 ? ` (${fmt(r.min)}–${fmt(r.max)})` : ''}` : '';
       const tg = s.targets
-        .map((t) => (t.against ? `${targetText(t, e)} (${fmt(t.observed)}x)` : targetText(t, e)))
+        .map((t) => {
+          if (!t.against && !t.of) return targetText(t, e);
+          const r = t.ratio_range;
+          const range = r && r.n > 1 ? ` ${fmt(r.min)}–${fmt(r.max)}` : '';
+          return `${targetText(t, e)} (${fmt(t.observed)}x${range})`;
+        })
         .join('; ');
       const verdict = s.targets.map((t) => t.verdict).join('; ');
       lines.push(

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { SkipError } from '../lib/skip.js';
 import { MYPAGE_PATH } from '../floors/payload.js';
+import { createBenchDatabase } from '../lib/postgres.js';
 
 // Starts doorman the way the README starts it in production
 // (`NODE_ENV=production npm start` with a signing key), with only the settings a
@@ -11,6 +12,8 @@ import { MYPAGE_PATH } from '../floors/payload.js';
 // `npm start > doorman.log` would; no DOORMAN_* variable of the bench's own
 // environment leaks in. It talks to doorman only through the public HTTP contract.
 // Any failure here becomes "skipped: <reason>" -- the server may not exist yet.
+// With { postgres: true } the database is a fresh PostgreSQL one (lib/postgres.js), created
+// here and dropped by stopDoorman; everything else is started the same way.
 
 export const PATHS = {
   join: '/account/join/',
@@ -25,9 +28,14 @@ export function strongPassword() {
   return `Bench-${randomBytes(12).toString('base64url')}-9!`;
 }
 
-export async function startDoorman(ctx, label, extraEnv = {}) {
+export async function startDoorman(ctx, label, extraEnv = {}, { postgres = false } = {}) {
   if (!existsSync(join(ctx.root, 'dist', 'server.js')))
     throw new SkipError('dist/server.js not found (run `npm run build`)');
+  let pgdb = null;
+  if (postgres) {
+    pgdb = await createBenchDatabase(label);
+    ctx.state.databases = [...(ctx.state.databases || []), pgdb];
+  }
   // What `npm start` runs (scripts/start.js: dist/server.js in-process); older checkouts
   // benched through DOORMAN_BENCH_ROOT have only dist/server.js.
   const start = join(ctx.root, 'scripts', 'start.js');
@@ -43,7 +51,7 @@ export async function startDoorman(ctx, label, extraEnv = {}) {
       env: (port, host) => ({
         DOORMAN_PORT: String(port),
         DOORMAN_HOST: host,
-        DOORMAN_DATABASE_URL: `sqlite:${dbFile}`,
+        DOORMAN_DATABASE_URL: pgdb ? pgdb.url : `sqlite:${dbFile}`,
         DOORMAN_SIGNING_KEY: signingKey,
         NODE_ENV: 'production',
         // The load generator is one address: throttling and per-address admission would answer it 429.
@@ -62,7 +70,8 @@ export async function startDoorman(ctx, label, extraEnv = {}) {
   return {
     server,
     signingKey,
-    dbFile,
+    dbFile: pgdb ? null : dbFile,
+    postgresUrl: pgdb ? pgdb.url : null,
     url: server.url,
     post,
     login: (u) => post(PATHS.login, { email: u.email, password: u.password }, 200),
@@ -112,4 +121,5 @@ export async function createUsers(d, n, label) {
 
 export async function stopDoorman(ctx) {
   for (const s of ctx.state.servers || []) await s.stop();
+  for (const db of ctx.state.databases || []) await db.drop();
 }

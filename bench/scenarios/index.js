@@ -4,22 +4,37 @@
 //     teardown?(ctx), floor: 'node-http'|'hmac'|'argon2', metric,
 //     compare?: {ownMetric: floorMetric}, target: null | T | T[] }
 //   T = { ratio, op } vs the floor's metric, | { value, op } absolute,
-//       | { ratio, op, against: 'otherMetric' } vs its own metric in the same rep.
+//       | { ratio, op, against: 'otherMetric' } vs its own metric in the same rep
+//       | { ratio, op, of: 'scenario' } vs that scenario's same metric, rep by rep
+//         (--only brings it along).
 import nodeHttp from '../floors/node-http.js';
 import fastify from '../floors/fastify.js';
 import hmac from '../floors/hmac.js';
 import argon2 from '../floors/argon2.js';
-import mypage from './mypage.js';
+import mypage, { mypagePg } from './mypage.js';
 import tokenVerify from './token-verify.js';
 import login from './login.js';
-import refresh from './refresh.js';
+import refresh, { refreshPg } from './refresh.js';
 import join from './join.js';
 import loginStorm from './login-storm.js';
 import enumeration from './enumeration.js';
 import { scaleLogin, scaleRefresh } from './scale.js';
 
 export const floors = [nodeHttp, fastify, hmac, argon2];
-export const scenarios = [mypage, tokenVerify, login, refresh, join, loginStorm, enumeration, scaleLogin, scaleRefresh];
+// Each -pg scenario runs right after its SQLite twin, so a rep's pair sees the same machine.
+export const scenarios = [
+  mypage,
+  mypagePg,
+  tokenVerify,
+  login,
+  refresh,
+  refreshPg,
+  join,
+  loginStorm,
+  enumeration,
+  scaleLogin,
+  scaleRefresh,
+];
 export const registry = [...floors, ...scenarios];
 
 const OPS = new Set(['>=', '<=']);
@@ -29,6 +44,8 @@ for (const u of registry) {
   for (const t of [u.target ?? []].flat()) {
     if (!OPS.has(t.op) || !(Number.isFinite(t.ratio) || Number.isFinite(t.value)))
       throw new Error(`${u.name}: bad target ${JSON.stringify(t)}`);
+    if (t.of && !scenarios.some((s) => s.name === t.of && s !== u))
+      throw new Error(`${u.name}: target of unknown scenario ${t.of}`);
   }
 }
 if (new Set(registry.map((u) => u.name)).size !== registry.length) throw new Error('duplicate scenario names');
