@@ -99,7 +99,7 @@ function refresh({ name, postgres, description, target, minRate }) {
       const perThread = [];
       if (mint) {
         // Enough for three times the fastest rate seen so far (the warm-up runs
-        // before the JIT settles), at least minRate a run that still runs dry is
+        // before the JIT settles), at least minRate per second; a run that still runs dry is
         // discarded, not reported, and the next one gets twice as many.
         const rate = Math.max(3 * (ctx.state.rate ?? 0), minRate);
         const n = Math.ceil((rate * 1.5 * ctx.duration + CONNECTIONS) / THREADS);

@@ -89,6 +89,48 @@ describe.skipIf(!POSTGRES_URL)('postgres', () => {
     }
   });
 
+  it('reads sent together share one statement: each caller gets its own row, or null, repeated ids included', async () => {
+    await query(database.url, 'TRUNCATE users, sessions RESTART IDENTITY CASCADE');
+    const storage = postgresStorage(database.url, { poolSize: 2 });
+    try {
+      const users = [];
+      for (let i = 0; i < 5; i++)
+        users.push(await storage.users.create({ email: `read${i}@example.com`, password: null }));
+      for (const [i, user] of users.entries())
+        await storage.sessions.create({
+          id: `r${i}`,
+          userId: user.id,
+          tokenType: 'refresh',
+          currentJti: `j${i}`,
+          createdAt: new Date(),
+          expiresAt: new Date(Date.now() + 60_000),
+          userAgent: null,
+          ip: null,
+          credentialsEpoch: 0,
+        });
+      const ids = ['r3', 'nope', 'r0', 'r3', 'r4', 'r1', 'r2'];
+      const userIds = [users[4]!.id, 999_999, users[0]!.id, users[4]!.id, users[2]!.id];
+      const [sessions, found] = await Promise.all([
+        Promise.all(ids.map((id) => storage.sessions.find(id))),
+        Promise.all(userIds.map((id) => storage.users.findById(id))),
+      ]);
+      expect(sessions.map((s) => s?.currentJti ?? null)).toEqual(['j3', null, 'j0', 'j3', 'j4', 'j1', 'j2']);
+      expect(sessions[2]).toMatchObject({ id: 'r0', userId: users[0]!.id, revokedAt: null });
+      expect(found.map((u) => u?.email ?? null)).toEqual([
+        'read4@example.com',
+        null,
+        'read0@example.com',
+        'read4@example.com',
+        'read2@example.com',
+      ]);
+      // A read sent after a write has settled sees it.
+      await storage.sessions.revoke('r1', new Date());
+      expect((await storage.sessions.find('r1'))?.revokedAt).toBeInstanceOf(Date);
+    } finally {
+      await storage.close();
+    }
+  });
+
   it('migrates idempotently: a second run applies nothing', async () => {
     const storage = postgresStorage(database.url);
     expect(await storage.migrate()).toEqual([]);

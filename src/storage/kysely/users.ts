@@ -8,7 +8,7 @@ export function emailKey(email: string): string {
   return email.toLowerCase();
 }
 
-function toUser(row: Selectable<UsersTable>): User {
+export function toUser(row: Selectable<UsersTable>): User {
   return {
     id: Number(row.id),
     email: row.email,

@@ -30,8 +30,8 @@ const types = {
 
 /**
  * PostgreSQL: Kysely's PostgresDialect over a `pg` pool, with the generic Kysely stores. What
- * is PostgreSQL's own: rotation in one statement (sessions.ts), the id sequence after an explicit
- * id (users.ts), ordered event appends with NOTIFY
+ * is PostgreSQL's own: rotation in one statement (sessions.ts), session and user reads by id
+ * batched per event-loop turn (sessions.ts, users.ts), the id sequence after an explicit id (users.ts), ordered event appends with NOTIFY
  * and a LISTEN connection (events.ts), migrations under an advisory lock (migrate.ts), and
  * outage errors turned into StorageUnavailableError (errors.ts). The pool reconnects by itself
  * when PostgreSQL comes back: no restart needed.

@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
-import type { SessionStore } from '../ports.js';
+import type { Session, SessionStore } from '../ports.js';
 import type { Database } from '../kysely/db.js';
 import { kyselySessionStore } from '../kysely/sessions.js';
+import { toSession } from '../kysely/rows.js';
 import { Batcher } from './batch.js';
 
 interface Rotation {
@@ -51,5 +52,23 @@ export function postgresSessionStore(db: Kysely<Database>): SessionStore {
 
   const rotations = new Batcher<Rotation, boolean>(rotateMany);
   store.rotate = (id, fromJti, next, at) => rotations.submit({ id, fromJti, next, at });
+
+  // Reads batched the same way: every refresh reads its session first, and under load one
+  // SELECT for the sessions asked for in one turn costs PostgreSQL and the pool one round trip
+  // instead of one each. A read is sent only after the caller's earlier writes have settled
+  // (the domain awaits them), so it sees them.
+  const finds = new Batcher<string, Session | null>(async (ids) => {
+    const rows = await db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('id', 'in', [...new Set(ids)])
+      .execute();
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => {
+      const row = byId.get(id);
+      return row ? toSession(row) : null;
+    });
+  });
+  store.find = (id) => finds.submit(id);
   return store;
 }
