@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import type { Storage } from '../storage/ports.js';
+import type { AuthEvent, Storage } from '../storage/ports.js';
 import { publish } from './events.js';
 import type { RevocationView } from './view.js';
 
@@ -7,7 +7,10 @@ import type { RevocationView } from './view.js';
 const SECURITY_EVENT_TTL_MS = 90 * 24 * 3600_000;
 
 export interface Revocation {
-  /** Ends a session: its refresh tokens are refused and its access tokens too, at once here and (within one poll) in every process. */
+  /**
+   * Ends a session: its refresh tokens are refused and its access tokens too, at once here and
+   * (pushed on PostgreSQL, within one poll on SQLite) in every process.
+   */
   revokeSession(sessionId: string): Promise<void>;
   /**
    * A spent refresh token of the session was presented again (stolen, or a copy): the whole
@@ -22,8 +25,8 @@ export interface Revocation {
 
 /**
  * Revocation that really works (simplejwt #28, #305): a revoked session is written to the
- * database (the session row + an event) and to this process's view, so access tokens die with
- * it, not only refresh tokens.
+ * database (the session row + its event, in one transaction) and to this process's view, so
+ * access tokens die with it, not only refresh tokens.
  */
 export function createRevocation(
   config: Config,
@@ -34,34 +37,35 @@ export function createRevocation(
   // An access (or sliding) token of a revoked session can live at most this long after revocation.
   const sessionTtlMs = (Math.max(config.accessTokenLifetime, config.slidingTokenLifetime) + config.leeway + 1) * 1000;
 
-  /** The view and the event, for a session whose row is already revoked. */
-  const announce = async (sessionId: string, at: number) => {
-    const expiresAt = at + sessionTtlMs;
-    view.revokeSession(sessionId, expiresAt);
-    await publish(storage.events, 'session_revoked', sessionId, at, expiresAt);
-  };
-
-  const revokeSession = async (sessionId: string) => {
+  /**
+   * The row and its events are written in one transaction (SessionStore.revoke): a process
+   * that dies between two separate writes would leave the session ended here and alive on
+   * every other instance until its access tokens expire.
+   */
+  const revokeSession = async (sessionId: string, also: AuthEvent[] = []) => {
     const at = now();
+    const expiresAt = new Date(at + sessionTtlMs);
     // The view first: this process refuses the session's tokens before the write is awaited.
-    view.revokeSession(sessionId, at + sessionTtlMs);
-    await storage.sessions.revoke(sessionId, new Date(at));
+    view.revokeSession(sessionId, expiresAt.getTime());
     // Announced even when the row was already revoked: a racing refresh may have issued an
     // access token in between, and the event is what other processes refuse it by.
-    await publish(storage.events, 'session_revoked', sessionId, at, at + sessionTtlMs);
+    await storage.sessions.revoke(sessionId, new Date(at), [
+      { kind: 'session_revoked', subject: sessionId, expiresAt },
+      ...also,
+    ]);
   };
 
   return {
-    revokeSession,
+    revokeSession: (sessionId) => revokeSession(sessionId),
     async sessionReused(sessionId) {
-      await revokeSession(sessionId);
-      const at = now();
-      await publish(storage.events, 'refresh_reuse', sessionId, at, at + SECURITY_EVENT_TTL_MS);
+      const expiresAt = new Date(now() + SECURITY_EVENT_TTL_MS);
+      await revokeSession(sessionId, [{ kind: 'refresh_reuse', subject: sessionId, expiresAt }]);
     },
     async revokeUserSessions(userId) {
       const at = now();
-      const ended = await storage.sessions.revokeAllForUser(userId, new Date(at));
-      for (const id of ended) await announce(id, at);
+      const expiresAt = at + sessionTtlMs;
+      const ended = await storage.sessions.revokeAllForUser(userId, new Date(at), new Date(expiresAt));
+      for (const id of ended) view.revokeSession(id, expiresAt);
       return ended.length;
     },
     async userChanged(user) {

@@ -103,12 +103,23 @@ export interface SessionStore {
   rotate(id: string, fromJti: string, next: { jti: string; expiresAt: Date }, at: Date): Promise<boolean>;
   /** Moves last use of a live session (a refresh that does not rotate). */
   touch(id: string, at: Date): Promise<void>;
-  /** Ends the session if it is live; true when this call ended it. */
-  revoke(id: string, at: Date): Promise<boolean>;
+  /**
+   * Ends the session if it is live and appends `events` (its `session_revoked`, and a
+   * `refresh_reuse` when that is why) in ONE transaction: both are written or neither is, so a
+   * process dying between the two cannot leave a revoked row that other processes never hear
+   * of (they would accept its access tokens until they expire). The events are appended even
+   * when the session had ended already: a refresh racing the first revocation may have issued
+   * an access token since, and the event is what other processes refuse it by. On PostgreSQL
+   * the NOTIFY goes out with the commit. True when this call ended the session.
+   */
+  revoke(id: string, at: Date, events: AuthEvent[]): Promise<boolean>;
   /** The user's live (not revoked, not expired) sessions, newest first. */
   live(userId: number, now: Date): Promise<Session[]>;
-  /** Ends every live session of the user; returns their ids. */
-  revokeAllForUser(userId: number, at: Date): Promise<string[]>;
+  /**
+   * Ends every live session of the user and appends a `session_revoked` event for each, whose
+   * `expiresAt` is `eventsExpireAt`, in ONE transaction (see `revoke`); returns their ids.
+   */
+  revokeAllForUser(userId: number, at: Date, eventsExpireAt: Date): Promise<string[]>;
   /** Deletes sessions whose expiry has passed (flushexpiredtokens); returns how many. */
   deleteExpired(now: Date): Promise<number>;
 }

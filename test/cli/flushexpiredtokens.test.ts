@@ -29,7 +29,7 @@ describe('flushexpiredtokens', () => {
         ip: null,
         credentialsEpoch: user.credentialsEpoch,
       });
-      if (revoked) await storage.sessions.revoke(id, new Date(now - HOUR));
+      if (revoked) await storage.sessions.revoke(id, new Date(now - HOUR), []);
     };
     await session('expired-live', -HOUR, false);
     await session('expired-ended', -HOUR, true);

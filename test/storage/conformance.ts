@@ -269,7 +269,7 @@ export function storageConformance(
       it('never rotates an ended session back to life', async () => {
         const s = session({ userId });
         await storage.sessions.create(s);
-        expect(await storage.sessions.revoke(s.id, new Date(5))).toBe(true);
+        expect(await storage.sessions.revoke(s.id, new Date(5), [])).toBe(true);
         expect(
           await storage.sessions.rotate(s.id, s.currentJti, { jti: id(), expiresAt: s.expiresAt }, new Date(6)),
         ).toBe(false);
@@ -282,7 +282,7 @@ export function storageConformance(
           await storage.sessions.create(s);
           await Promise.all([
             storage.sessions.rotate(s.id, s.currentJti, { jti: id(), expiresAt: s.expiresAt }, new Date()),
-            storage.sessions.revoke(s.id, new Date()),
+            storage.sessions.revoke(s.id, new Date(), []),
           ]);
           expect((await storage.sessions.find(s.id))?.revokedAt).toBeInstanceOf(Date);
         }
@@ -291,10 +291,72 @@ export function storageConformance(
       it('revokes once and keeps the first revocation time', async () => {
         const s = session({ userId });
         await storage.sessions.create(s);
-        expect(await storage.sessions.revoke(s.id, new Date(100))).toBe(true);
-        expect(await storage.sessions.revoke(s.id, new Date(200))).toBe(false);
+        expect(await storage.sessions.revoke(s.id, new Date(100), [])).toBe(true);
+        expect(await storage.sessions.revoke(s.id, new Date(200), [])).toBe(false);
         expect((await storage.sessions.find(s.id))?.revokedAt).toEqual(new Date(100));
-        expect(await storage.sessions.revoke('unknown', new Date(200))).toBe(false);
+        expect(await storage.sessions.revoke('unknown', new Date(200), [])).toBe(false);
+      });
+
+      it('writes a revocation and its events together, and still appends them when the session had ended already', async () => {
+        const s = session({ userId });
+        await storage.sessions.create(s);
+        const far = new Date(Date.now() + 60_000);
+        const events = [
+          { kind: 'session_revoked' as const, subject: s.id, expiresAt: far },
+          { kind: 'refresh_reuse' as const, subject: s.id, expiresAt: new Date(far.getTime() + 1000) },
+        ];
+        const before = await storage.events.latest();
+        expect(await storage.sessions.revoke(s.id, new Date(100), events)).toBe(true);
+        expect((await storage.sessions.find(s.id))?.revokedAt).toEqual(new Date(100));
+        const written = await storage.events.since(before, 10);
+        const byKind = (a: { kind: string }, b: { kind: string }) => a.kind.localeCompare(b.kind);
+        expect(written.map((e) => e.event).sort(byKind)).toEqual([...events].sort(byKind));
+        // Ended already: nothing changes on the row, the event is appended all the same (a racing
+        // refresh may have issued an access token that other processes must refuse).
+        expect(await storage.sessions.revoke(s.id, new Date(200), events.slice(0, 1))).toBe(false);
+        expect((await storage.sessions.find(s.id))?.revokedAt).toEqual(new Date(100));
+        expect((await storage.events.since(before, 10)).map((e) => e.event)).toHaveLength(3);
+        expect((await storage.events.activeSessionRevocations(new Date())).map((r) => r.sessionId)).toEqual([
+          s.id,
+          s.id,
+        ]);
+        expect(await storage.sessions.revoke('unknown', new Date(200), [])).toBe(false);
+      });
+
+      it('ends every live session of a user with one session_revoked event each, in the same call', async () => {
+        const other = (await storage.users.create({ email: 'other@example.com', password: null })).id;
+        const a = session({ userId });
+        const b = session({ userId });
+        const theirs = session({ userId: other });
+        for (const s of [a, b, theirs]) await storage.sessions.create(s);
+        const until = new Date(Date.now() + 90_000);
+        const before = await storage.events.latest();
+        const ended = await storage.sessions.revokeAllForUser(userId, new Date(7), until);
+        expect(ended.sort()).toEqual([a.id, b.id].sort());
+        const written = (await storage.events.since(before, 10)).map((e) => e.event);
+        expect(written.sort((x, y) => x.subject.localeCompare(y.subject))).toEqual(
+          ended.map((subject) => ({ kind: 'session_revoked', subject, expiresAt: until })),
+        );
+        // Nothing left to end: no event either.
+        const after = await storage.events.latest();
+        expect(await storage.sessions.revokeAllForUser(userId, new Date(8), until)).toEqual([]);
+        expect(await storage.events.since(after, 10)).toEqual([]);
+      });
+
+      it('concurrent revocations of one session: exactly one ends it, every one of them is announced', async () => {
+        const s = session({ userId });
+        await storage.sessions.create(s);
+        const far = new Date(Date.now() + 60_000);
+        const before = await storage.events.latest();
+        const results = await Promise.all(
+          Array.from({ length: 8 }, (_, i) =>
+            storage.sessions.revoke(s.id, new Date(1000 + i), [
+              { kind: 'session_revoked', subject: s.id, expiresAt: far },
+            ]),
+          ),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
+        expect(await storage.events.since(before, 20)).toHaveLength(8);
       });
 
       it('touches last use of a live session only', async () => {
@@ -302,7 +364,7 @@ export function storageConformance(
         await storage.sessions.create(s);
         await storage.sessions.touch(s.id, new Date(4000));
         expect((await storage.sessions.find(s.id))?.lastUsedAt).toEqual(new Date(4000));
-        await storage.sessions.revoke(s.id, new Date(5000));
+        await storage.sessions.revoke(s.id, new Date(5000), []);
         await storage.sessions.touch(s.id, new Date(6000));
         expect((await storage.sessions.find(s.id))?.lastUsedAt).toEqual(new Date(4000));
       });
@@ -316,7 +378,7 @@ export function storageConformance(
         const expired = session({ userId, createdAt: new Date(5000), expiresAt: new Date(Date.now() - 1) });
         const theirs = session({ userId: other });
         for (const s of [old, newer, middle, ended, expired, theirs]) await storage.sessions.create(s);
-        await storage.sessions.revoke(ended.id, new Date());
+        await storage.sessions.revoke(ended.id, new Date(), []);
         expect((await storage.sessions.live(userId, new Date())).map((s) => s.id)).toEqual([
           newer.id,
           middle.id,
@@ -332,12 +394,14 @@ export function storageConformance(
         const ended = session({ userId });
         const theirs = session({ userId: other });
         for (const s of [a, b, ended, theirs]) await storage.sessions.create(s);
-        await storage.sessions.revoke(ended.id, new Date(1));
-        expect((await storage.sessions.revokeAllForUser(userId, new Date(7))).sort()).toEqual([a.id, b.id].sort());
+        await storage.sessions.revoke(ended.id, new Date(1), []);
+        expect(
+          (await storage.sessions.revokeAllForUser(userId, new Date(7), new Date(Date.now() + 60_000))).sort(),
+        ).toEqual([a.id, b.id].sort());
         expect((await storage.sessions.find(a.id))?.revokedAt).toEqual(new Date(7));
         expect((await storage.sessions.find(ended.id))?.revokedAt).toEqual(new Date(1));
         expect((await storage.sessions.find(theirs.id))?.revokedAt).toBeNull();
-        expect(await storage.sessions.revokeAllForUser(userId, new Date(8))).toEqual([]);
+        expect(await storage.sessions.revokeAllForUser(userId, new Date(8), new Date(Date.now() + 60_000))).toEqual([]);
       });
 
       it('deletes expired sessions in batches, all of them', async () => {
@@ -354,7 +418,7 @@ export function storageConformance(
         const expired = session({ userId, expiresAt: new Date(Date.now() - 1000) });
         const expiredEnded = session({ userId, expiresAt: new Date(Date.now() - 1000) });
         for (const s of [live, expired, expiredEnded]) await storage.sessions.create(s);
-        await storage.sessions.revoke(expiredEnded.id, new Date());
+        await storage.sessions.revoke(expiredEnded.id, new Date(), []);
         expect(await storage.sessions.deleteExpired(new Date())).toBe(2);
         expect(await storage.sessions.find(live.id)).not.toBeNull();
         expect(await storage.sessions.find(expired.id)).toBeNull();

@@ -76,7 +76,7 @@ describe.skipIf(!POSTGRES_URL)('postgres', () => {
           previousJti: sessions[i]!.currentJti,
         });
       // A spent jti and an ended session rotate no more, batched or not.
-      await storage.sessions.revoke('s1', new Date());
+      await storage.sessions.revoke('s1', new Date(), []);
       expect(
         await Promise.all([
           storage.sessions.rotate('s2', sessions[2]!.currentJti, next(), at),

@@ -3,20 +3,35 @@ import type { AuthEvent, EventStore } from '../ports.js';
 import type { Database } from './db.js';
 import { FLUSH_BATCH } from './rows.js';
 
+/**
+ * Appends events on `db`, which may be a transaction: the session stores write a revocation and
+ * its events in one (SessionStore.revoke). Returns their ids. A backend whose readers
+ * need more than a plain INSERT (PostgreSQL: ordered ids, NOTIFY) passes its own.
+ */
+export type AppendEvents = (db: Kysely<Database>, events: AuthEvent[]) => Promise<number[]>;
+
+export const insertEvents: AppendEvents = async (db, events) => {
+  if (events.length === 0) return [];
+  const createdAt = Date.now();
+  const rows = await db
+    .insertInto('auth_events')
+    .values(
+      events.map((event) => ({
+        kind: event.kind,
+        subject: event.subject,
+        expires_at: event.expiresAt.getTime(),
+        created_at: createdAt,
+      })),
+    )
+    .returning('id')
+    .execute();
+  return rows.map((row) => Number(row.id));
+};
+
 export function kyselyEventStore(db: Kysely<Database>): EventStore {
   return {
     async append(event) {
-      const row = await db
-        .insertInto('auth_events')
-        .values({
-          kind: event.kind,
-          subject: event.subject,
-          expires_at: event.expiresAt.getTime(),
-          created_at: Date.now(),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      return Number(row.id);
+      return (await insertEvents(db, [event]))[0]!;
     },
     async since(cursor, limit) {
       const rows = await db

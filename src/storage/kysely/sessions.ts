@@ -2,9 +2,13 @@ import type { Kysely } from 'kysely';
 import type { Session, SessionStore } from '../ports.js';
 import { FLUSH_BATCH, toSession, toSessionRow } from './rows.js';
 import type { Database } from './db.js';
+import { insertEvents, type AppendEvents } from './events.js';
 
-/** The session store on any Kysely dialect (the SQLite default uses the faster sqlite/sessions.ts). */
-export function kyselySessionStore(db: Kysely<Database>): SessionStore {
+/**
+ * The session store on any Kysely dialect (the SQLite default uses the faster sqlite/sessions.ts).
+ * `appendEvents` writes a revocation's events inside the revocation's transaction.
+ */
+export function kyselySessionStore(db: Kysely<Database>, appendEvents: AppendEvents = insertEvents): SessionStore {
   return {
     async create(session) {
       const full: Session = {
@@ -46,15 +50,17 @@ export function kyselySessionStore(db: Kysely<Database>): SessionStore {
         .where('revoked_at', 'is', null)
         .execute();
     },
-    async revoke(id, at) {
-      const result = await db
-        .updateTable('sessions')
-        .set({ revoked_at: at.getTime() })
-        .where('id', '=', id)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
-    },
+    revoke: (id, at, events) =>
+      db.transaction().execute(async (trx) => {
+        const result = await trx
+          .updateTable('sessions')
+          .set({ revoked_at: at.getTime() })
+          .where('id', '=', id)
+          .where('revoked_at', 'is', null)
+          .executeTakeFirst();
+        await appendEvents(trx, events);
+        return Number(result.numUpdatedRows) === 1;
+      }),
     async live(userId, now) {
       const rows = await db
         .selectFrom('sessions')
@@ -67,16 +73,22 @@ export function kyselySessionStore(db: Kysely<Database>): SessionStore {
         .execute();
       return rows.map(toSession);
     },
-    async revokeAllForUser(userId, at) {
-      const rows = await db
-        .updateTable('sessions')
-        .set({ revoked_at: at.getTime() })
-        .where('user_id', '=', userId)
-        .where('revoked_at', 'is', null)
-        .returning('id')
-        .execute();
-      return rows.map((r) => r.id);
-    },
+    revokeAllForUser: (userId, at, eventsExpireAt) =>
+      db.transaction().execute(async (trx) => {
+        const rows = await trx
+          .updateTable('sessions')
+          .set({ revoked_at: at.getTime() })
+          .where('user_id', '=', userId)
+          .where('revoked_at', 'is', null)
+          .returning('id')
+          .execute();
+        const ids = rows.map((r) => r.id);
+        await appendEvents(
+          trx,
+          ids.map((subject) => ({ kind: 'session_revoked', subject, expiresAt: eventsExpireAt })),
+        );
+        return ids;
+      }),
     async deleteExpired(now) {
       // In batches, each its own short statement: safe beside a serving instance (no long lock).
       let total = 0;

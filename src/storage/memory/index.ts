@@ -26,6 +26,11 @@ export function memoryStorage(): Storage {
   const djangoLinks = new Map<number, number>();
   const oneTimeTokens = memoryOneTimeTokenStore();
   const copy = <T extends object>(value: T | null | undefined): T | null => (value ? structuredClone(value) : null);
+  const append = (event: AuthEvent) => {
+    const id = nextEventId++;
+    events.push({ id, event: structuredClone(event) });
+    return id;
+  };
 
   return {
     users: {
@@ -133,21 +138,24 @@ export function memoryStorage(): Storage {
         const s = sessions.get(id);
         if (s && !s.revokedAt) s.lastUsedAt = at;
       },
-      async revoke(id, at) {
+      // Synchronous from the first check to the last append: nothing else runs in between.
+      async revoke(id, at, ended) {
         const s = sessions.get(id);
-        if (!s || s.revokedAt) return false;
-        s.revokedAt = at;
-        return true;
+        const live = !!s && !s.revokedAt;
+        if (live) s.revokedAt = at;
+        ended.forEach(append);
+        return live;
       },
       live: async (userId, now) =>
         [...sessions.values()]
           .filter((s) => s.userId === userId && !s.revokedAt && s.expiresAt > now)
           .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1))
           .map((s) => structuredClone(s)),
-      async revokeAllForUser(userId, at) {
+      async revokeAllForUser(userId, at, eventsExpireAt) {
         const ids: string[] = [];
         for (const s of sessions.values())
           if (s.userId === userId && !s.revokedAt) ((s.revokedAt = at), ids.push(s.id));
+        for (const subject of ids) append({ kind: 'session_revoked', subject, expiresAt: eventsExpireAt });
         return ids;
       },
       async deleteExpired(now) {
@@ -157,11 +165,7 @@ export function memoryStorage(): Storage {
       },
     },
     events: {
-      async append(event: AuthEvent) {
-        const id = nextEventId++;
-        events.push({ id, event: structuredClone(event) });
-        return id;
-      },
+      append: async (event: AuthEvent) => append(event),
       since: async (cursor, limit) =>
         events
           .filter((e) => e.id > cursor)

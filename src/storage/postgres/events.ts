@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import type { EventStore } from '../ports.js';
 import type { Database } from '../kysely/db.js';
-import { kyselyEventStore } from '../kysely/events.js';
+import { insertEvents, kyselyEventStore, type AppendEvents } from '../kysely/events.js';
 
 /** The NOTIFY channel every instance LISTENs on. */
 export const EVENTS_CHANNEL = 'doorman_auth_events';
@@ -11,7 +11,7 @@ export const EVENTS_CHANNEL = 'doorman_auth_events';
 export const EVENTS_LOCK_KEY = 0x646f6f72_6d616e31n; // "doorman1"
 
 /**
- * Appends under a transaction-level advisory lock taken BEFORE the id is drawn from the
+ * Appends under a transaction-level advisory lock taken BEFORE the ids are drawn from the
  * sequence. Why: readers follow the table with a cursor (`id > last seen`), and PostgreSQL
  * sequence values are handed out at INSERT but become visible at COMMIT, so without the lock
  * id 7 could be read while id 6 is still uncommitted, and the cursor would step past 6 for
@@ -22,25 +22,26 @@ export const EVENTS_LOCK_KEY = 0x646f6f72_6d616e31n; // "doorman1"
  * matters. Alternatives weighed: re-reading a trailing window (bounded, so a long transaction
  * can still slip past it) and xid8 snapshots (exact but a cursor of two values). The NOTIFY is
  * part of the same transaction, so it is delivered only once the event can be read.
+ *
+ * `trx` must be a transaction (the lock is held until it ends): the event store's own, or a
+ * session revocation's (postgres/sessions.ts), which takes its row locks before this lock, so
+ * the lock is held only for the INSERT and the commit.
  */
+export const appendOrdered: AppendEvents = async (trx, events) => {
+  if (events.length === 0) return [];
+  await sql`SELECT pg_advisory_xact_lock(${EVENTS_LOCK_KEY.toString()}::bigint)`.execute(trx);
+  const ids = await insertEvents(trx, events);
+  await sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${String(Math.max(...ids))})`.execute(trx);
+  return ids;
+};
+
 export function postgresEventStore(db: Kysely<Database>): EventStore {
   const store = kyselyEventStore(db);
   store.append = (event) =>
-    db.transaction().execute(async (trx) => {
-      await sql`SELECT pg_advisory_xact_lock(${EVENTS_LOCK_KEY.toString()}::bigint)`.execute(trx);
-      const row = await trx
-        .insertInto('auth_events')
-        .values({
-          kind: event.kind,
-          subject: event.subject,
-          expires_at: event.expiresAt.getTime(),
-          created_at: Date.now(),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${String(row.id)})`.execute(trx);
-      return Number(row.id);
-    });
+    db
+      .transaction()
+      .execute((trx) => appendOrdered(trx, [event]))
+      .then((ids) => ids[0]!);
   return store;
 }
 

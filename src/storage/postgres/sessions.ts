@@ -4,6 +4,7 @@ import type { Database } from '../kysely/db.js';
 import { kyselySessionStore } from '../kysely/sessions.js';
 import { toSession } from '../kysely/rows.js';
 import { Batcher } from './batch.js';
+import { appendOrdered } from './events.js';
 
 interface Rotation {
   id: string;
@@ -14,6 +15,16 @@ interface Rotation {
 
 /** PostgreSQL's deadlock_detected: two batches locked shared rows in opposite orders; nothing happened. */
 const isDeadlock = (error: unknown) => (error as { code?: string } | null)?.code === '40P01';
+
+async function retryDeadlocks<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isDeadlock(error) || attempt >= 3) throw error;
+    }
+  }
+}
 
 /**
  * The generic Kysely session store, with rotation as ONE statement per batch of concurrent
@@ -26,7 +37,12 @@ const isDeadlock = (error: unknown) => (error as { code?: string } | null)?.code
  * recorded by that same UPDATE.
  */
 export function postgresSessionStore(db: Kysely<Database>): SessionStore {
-  const store = kyselySessionStore(db);
+  // Revocations append their events in their own transaction, ordered and NOTIFYed (events.ts).
+  const store = kyselySessionStore(db, appendOrdered);
+  const { revoke, revokeAllForUser } = store;
+  // A revocation locks session rows as a rotation batch does, possibly in the other order.
+  store.revoke = (...args) => retryDeadlocks(() => revoke(...args));
+  store.revokeAllForUser = (...args) => retryDeadlocks(() => revokeAllForUser(...args));
 
   const rotateMany = async (items: Rotation[]): Promise<boolean[]> => {
     const column = <T>(pick: (r: Rotation) => T) => items.map(pick);

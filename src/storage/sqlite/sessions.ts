@@ -38,11 +38,24 @@ export function sqliteSessionStore(db: Database, commit: GroupCommit): SessionSt
             .changes === 1,
       ),
     touch: (id, at) => commit.run(() => void s().touch.run(at.getTime(), id)),
-    revoke: (id, at) => commit.run(() => s().revoke.run(at.getTime(), id).changes === 1),
+    // The revocation and its events in one unit of the group commit (one savepoint of one
+    // transaction): both are written or neither is.
+    revoke: (id, at, events) =>
+      commit.run(() => {
+        const ended = s().revoke.run(at.getTime(), id).changes === 1;
+        for (const event of events)
+          s().insertEvent.run(event.kind, event.subject, event.expiresAt.getTime(), Date.now());
+        return ended;
+      }),
     async live(userId, now) {
       return (s().live.all(userId, now.getTime()) as SessionRow[]).map(toSession);
     },
-    revokeAllForUser: (userId, at) => commit.run(() => s().revokeUser.all(at.getTime(), userId) as string[]),
+    revokeAllForUser: (userId, at, eventsExpireAt) =>
+      commit.run(() => {
+        const ids = s().revokeUser.all(at.getTime(), userId) as string[];
+        for (const id of ids) s().insertEvent.run('session_revoked', id, eventsExpireAt.getTime(), Date.now());
+        return ids;
+      }),
     async deleteExpired(now) {
       // In batches, each its own short commit: serving instances wait for at most one batch.
       let total = 0;
@@ -71,6 +84,7 @@ function prepare(db: Database) {
     revokeUser: db
       .prepare('UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL RETURNING id')
       .pluck(),
+    insertEvent: db.prepare('INSERT INTO auth_events (kind, subject, expires_at, created_at) VALUES (?, ?, ?, ?)'),
     live: db.prepare(
       'SELECT * FROM sessions WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ? ORDER BY created_at DESC, id DESC',
     ),
