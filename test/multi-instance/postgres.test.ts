@@ -9,7 +9,7 @@ import {
   query,
   type TestDatabase,
 } from '../postgres-helpers.js';
-import { bearer, childEnv, get, percentile, post, SHARED_KEY, startInstance, type Instance } from './processes.js';
+import { bearer, childEnv, del, get, percentile, post, SHARED_KEY, startInstance, type Instance } from './processes.js';
 
 noteSkippedPostgres('three doorman processes on one PostgreSQL database');
 
@@ -158,6 +158,70 @@ describe.skipIf(!POSTGRES_URL)('three instances on one PostgreSQL database', () 
     );
     expect(Math.max(...delays)).toBeLessThanOrEqual(1000);
   });
+
+  /** One summary line for a set of delays (ms), as the logout case prints it. */
+  const summary = (delays: number[]) =>
+    `median ${percentile(delays, 50).toFixed(1)} ms, p90 ${percentile(delays, 90).toFixed(1)} ms, worst ${Math.max(...delays).toFixed(1)} ms over ${delays.length} measurements`;
+
+  /** Logs `email` in on `on` and returns the access token and its session's id. */
+  async function login(on: Instance, email: string): Promise<{ access: string; sid: string }> {
+    const answer = await post(on.url, '/api/token/', { email, password: PASSWORD });
+    expect(answer.status).toBe(200);
+    const access = answer.body.access as string;
+    const listed = await get(on.url, '/account/sessions/', bearer(access));
+    const sid = (listed.body as unknown as Array<{ id: string; current: boolean }>).find((s) => s.current)!.id;
+    return { access, sid };
+  }
+
+  it("DELETE /account/sessions/{id}/ on one instance: that session refused on the other two, the caller's kept (measured)", async () => {
+    await post(instances[0]!.url, '/account/join/', {
+      email: 'end-one@example.com',
+      password1: PASSWORD,
+      password2: PASSWORD,
+    });
+    const delays: number[] = [];
+    for (let round = 0; round < 6; round++) {
+      const here = instances[round % 3]!;
+      const others = instances.filter((i) => i !== here);
+      const caller = await login(here, 'end-one@example.com');
+      const ended = await login(others[0]!, 'end-one@example.com');
+      for (const other of others)
+        expect((await get(other.url, '/account/mypage/', bearer(ended.access))).status).toBe(200);
+      const answer = await del(here.url, `/account/sessions/${ended.sid}/`, bearer(caller.access));
+      expect(answer.status).toBe(204);
+      delays.push(...(await refusedEverywhere(ended.access, performance.now(), others)));
+      // Only that session ended: the caller's goes on everywhere.
+      for (const i of instances) expect((await get(i.url, '/account/mypage/', bearer(caller.access))).status).toBe(200);
+    }
+    console.log(`DELETE /account/sessions/{id}/ 204 on one instance → 401 on the other two: ${summary(delays)}`);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(1000);
+  }, 60_000);
+
+  it('POST /account/logout/all/ on one instance: every session of the caller refused on the other two (measured)', async () => {
+    await post(instances[0]!.url, '/account/join/', {
+      email: 'end-all@example.com',
+      password1: PASSWORD,
+      password2: PASSWORD,
+    });
+    const delays: number[] = [];
+    for (let round = 0; round < 6; round++) {
+      const here = instances[round % 3]!;
+      const others = instances.filter((i) => i !== here);
+      // A session opened on each instance; the caller's is the one on `here`.
+      const sessions = await Promise.all(instances.map((i) => login(i, 'end-all@example.com')));
+      const caller = sessions[instances.indexOf(here)]!;
+      const answer = await post(here.url, '/account/logout/all/', {}, bearer(caller.access));
+      expect(answer).toEqual({ status: 200, body: { detail: 'Successfully logged out.' } });
+      const loggedOutAt = performance.now();
+      const refused = await Promise.all(
+        sessions.map((session) => refusedEverywhere(session.access, loggedOutAt, others)),
+      );
+      delays.push(...refused.flat());
+      expect((await get(here.url, '/account/sessions/', bearer(caller.access))).status).toBe(401);
+    }
+    console.log(`POST /account/logout/all/ 200 on one instance → 401 on the other two: ${summary(delays)}`);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(1000);
+  }, 60_000);
 
   it('`doorman deactivate` run against the database is seen by all three at once (measured)', async () => {
     await post(instances[0]!.url, '/account/join/', {

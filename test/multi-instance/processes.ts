@@ -76,6 +76,11 @@ export async function get(base: string, path: string, headers: Record<string, st
   return { status: response.status, body: (await response.json().catch(() => null)) as Record<string, any> };
 }
 
+export async function del(base: string, path: string, headers: Record<string, string> = {}) {
+  const response = await fetch(base + path, { method: 'DELETE', headers });
+  return { status: response.status, body: (await response.json().catch(() => null)) as Record<string, any> };
+}
+
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 export function percentile(values: number[], p: number): number {

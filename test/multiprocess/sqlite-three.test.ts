@@ -53,6 +53,7 @@ describe('three doorman processes on one SQLite file', () => {
   const children: ChildProcess[] = [];
   const bases: string[] = [];
   let dir: string;
+  let env: Record<string, string | undefined>;
 
   beforeAll(async () => {
     if (stale()) {
@@ -64,7 +65,7 @@ describe('three doorman processes on one SQLite file', () => {
     const storage = sqliteStorage(file);
     await storage.migrate();
     await storage.close();
-    const env = {
+    env = {
       PATH: process.env.PATH,
       DOORMAN_ENVIRONMENT: 'test',
       DOORMAN_DATABASE_URL: `sqlite:${file}`,
@@ -123,6 +124,72 @@ describe('three doorman processes on one SQLite file', () => {
       expect((await mypage(base, winner.access)).status).toBe(401);
       expect((await post(base, '/api/token/refresh/', { refresh: winner.refresh })).status).toBe(401);
     }
+  }, 60_000);
+
+  /** Polls until `access` is refused on every instance; the delay from `since` on each (ms). */
+  const refusedOnAll = (access: string, since: number) =>
+    Promise.all(
+      bases.map(async (base) => {
+        for (;;) {
+          const status = (await mypage(base, access)).status;
+          if (status === 401) return performance.now() - since;
+          expect(status).toBe(200);
+          if (performance.now() - since > 5000) throw new Error(`${base} still accepts the token 5 s later`);
+        }
+      }),
+    );
+  const login = async (base: string, email: string) => {
+    const { access } = (await (await post(base, '/api/token/', { email, password: PASSWORD })).json()) as {
+      access: string;
+    };
+    const listed = (await (
+      await fetch(`${base}/account/sessions/`, { headers: { authorization: `Bearer ${access}` } })
+    ).json()) as Array<{ id: string; current: boolean }>;
+    return { access, sid: listed.find((s) => s.current)!.id };
+  };
+  const ms = (delays: number[]) => delays.map((d) => d.toFixed(0)).join(' / ');
+
+  it('DELETE /account/sessions/{id}/ and POST /account/logout/all/ on one process: refused on the other two (measured)', async () => {
+    expect(
+      (await post(bases[0]!, '/account/join/', { email: 'end@example.com', password1: PASSWORD, password2: PASSWORD }))
+        .status,
+    ).toBe(201);
+    const caller = await login(bases[0]!, 'end@example.com');
+    const ended = await login(bases[1]!, 'end@example.com');
+    const deleted = await fetch(`${bases[0]}/account/sessions/${ended.sid}/`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${caller.access}` },
+    });
+    expect(deleted.status).toBe(204);
+    const one = await refusedOnAll(ended.access, performance.now());
+    for (const base of bases) expect((await mypage(base, caller.access)).status).toBe(200);
+
+    const others = [await login(bases[1]!, 'end@example.com'), await login(bases[2]!, 'end@example.com')];
+    expect(
+      (await post(bases[0]!, '/account/logout/all/', {}, { authorization: `Bearer ${caller.access}` })).status,
+    ).toBe(200);
+    const at = performance.now();
+    const all = await Promise.all([caller, ...others].map((s) => refusedOnAll(s.access, at)));
+    console.log(
+      `SQLite, poll ${POLL_MS} ms: DELETE /account/sessions/{id}/ → 401 ${ms(one)} ms; POST /account/logout/all/ → 401 ${all.map(ms).join(', ')} ms (on the three processes)`,
+    );
+  }, 60_000);
+
+  it('`doorman deactivate` on the file: refused by all three processes (measured)', async () => {
+    expect(
+      (await post(bases[0]!, '/account/join/', { email: 'off@example.com', password1: PASSWORD, password2: PASSWORD }))
+        .status,
+    ).toBe(201);
+    const { access } = await login(bases[1]!, 'off@example.com');
+    const cli = spawnSync(process.execPath, [join(root, 'bin', 'doorman.js'), 'deactivate', 'off@example.com'], {
+      env,
+      encoding: 'utf8',
+    });
+    const at = performance.now();
+    expect(cli.status, cli.stderr).toBe(0);
+    console.log(
+      `SQLite, poll ${POLL_MS} ms: doorman deactivate (CLI exit) → 401 ${ms(await refusedOnAll(access, at))} ms`,
+    );
   }, 60_000);
 
   it("a thief rotates on one instance, the victim reuses on another: refused on all three, the thief's tokens too", async () => {
