@@ -124,7 +124,7 @@ describe.skipIf(!POSTGRES_URL)('postgres', () => {
         'read2@example.com',
       ]);
       // A read sent after a write has settled sees it.
-      await storage.sessions.revoke('r1', new Date());
+      await storage.sessions.revoke('r1', new Date(), []);
       expect((await storage.sessions.find('r1'))?.revokedAt).toBeInstanceOf(Date);
     } finally {
       await storage.close();

@@ -57,7 +57,7 @@ export function postgresStorage(connectionString: string, options: PostgresStora
   const db = new Kysely<Database>({ dialect });
   const storage = kyselyStorage(db, () => db.destroy());
   storage.users = postgresUserStore(db);
-  storage.sessions = postgresSessionStore(db);
+  storage.sessions = postgresSessionStore(db, options.connectTimeout ?? 5000);
   storage.events = postgresEventStore(db);
   storage.events.listen = (wake, onListenError) => listenForEvents(connectionString, wake, onListenError);
   storage.migrate = () => migrateWithLock(db);

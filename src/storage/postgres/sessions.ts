@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
-import type { Session, SessionStore } from '../ports.js';
+import { StorageUnavailableError, type Session, type SessionStore } from '../ports.js';
 import type { Database } from '../kysely/db.js';
+import { backoff } from '../kysely/guarded-dialect.js';
 import { kyselySessionStore } from '../kysely/sessions.js';
 import { toSession } from '../kysely/rows.js';
 import { Batcher } from './batch.js';
@@ -26,6 +27,46 @@ async function retryDeadlocks<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** pg's words for a connection that ended while a query was on it, and PostgreSQL's own (57P01). */
+const lostInFlight = (error: unknown) => {
+  const cause = (error instanceof StorageUnavailableError ? error.cause : error) as {
+    code?: unknown;
+    message?: unknown;
+  };
+  return cause?.code === '57P01' || /Connection terminated unexpectedly/i.test(String(cause?.message ?? ''));
+};
+
+/**
+ * A rotation whose connection dies after the statement was sent is ambiguous: PostgreSQL may
+ * have committed it (the client's old refresh token is then spent, and its retry would count as
+ * a reuse and end the session) or not. The statement is idempotent (it installs the same
+ * successor, and matches a row already holding it), so it is simply sent again on a fresh
+ * connection, with backoff, for up to `retryFor` ms (databaseBusyTimeout): it answers whether
+ * the successor is in place, whichever attempt put it there, and exactly once, since only this
+ * process knows the successor's jti until it answers. If PostgreSQL stays unreachable the
+ * answer is 503, saying when the refresh may have gone through.
+ */
+async function retryLost<T>(work: () => Promise<T>, retryFor: number): Promise<T> {
+  const deadline = Date.now() + retryFor;
+  let maybeApplied = false;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!(error instanceof StorageUnavailableError)) throw error;
+      maybeApplied ||= lostInFlight(error);
+      if (Date.now() >= deadline) {
+        if (!maybeApplied) throw error;
+        throw new StorageUnavailableError(
+          'The database (PostgreSQL) cannot be reached, and this refresh may have been applied before the connection was lost: if retrying it is refused, sign in again.',
+          { cause: error },
+        );
+      }
+      await backoff(attempt);
+    }
+  }
+}
+
 /**
  * The generic Kysely session store, with rotation as ONE statement per batch of concurrent
  * rotations (batch.ts: one commit, one WAL flush, for all of them). Each rotation still spends
@@ -34,9 +75,10 @@ async function retryDeadlocks<T>(work: () => Promise<T>): Promise<T> {
  * once, PostgreSQL's row lock lets exactly one match (the others re-check the condition after
  * the winner commits and match nothing), and two rotations of one session inside one batch
  * update the row once, so one of them wins there too. The successor (the new current jti) is
- * recorded by that same UPDATE.
+ * recorded by that same UPDATE. `retryFor` (ms, databaseBusyTimeout) bounds how long a
+ * rotation whose connection was lost is sent again (retryLost).
  */
-export function postgresSessionStore(db: Kysely<Database>): SessionStore {
+export function postgresSessionStore(db: Kysely<Database>, retryFor = 5000): SessionStore {
   // Revocations append their events in their own transaction, ordered and NOTIFYed (events.ts).
   const store = kyselySessionStore(db, appendOrdered);
   const { revoke, revokeAllForUser } = store;
@@ -46,6 +88,9 @@ export function postgresSessionStore(db: Kysely<Database>): SessionStore {
 
   const rotateMany = async (items: Rotation[]): Promise<boolean[]> => {
     const column = <T>(pick: (r: Rotation) => T) => items.map(pick);
+    // `OR s.current_jti = i.next_jti` makes the statement idempotent, so it can be sent again
+    // when the connection died under it (see retryLost); on a first attempt it never matches,
+    // the successor being a fresh random jti.
     const statement = sql<{ jti: string }>`
       UPDATE sessions s
       SET current_jti = i.next_jti, previous_jti = i.from_jti, rotated_at = i.at, last_used_at = i.at, expires_at = i.expires_at
@@ -53,17 +98,12 @@ export function postgresSessionStore(db: Kysely<Database>): SessionStore {
         ${column((r) => r.id)}::text[], ${column((r) => r.fromJti)}::text[], ${column((r) => r.next.jti)}::text[],
         ${column((r) => r.at.getTime())}::bigint[], ${column((r) => r.next.expiresAt.getTime())}::bigint[]
       ) AS i(id, from_jti, next_jti, at, expires_at)
-      WHERE s.id = i.id AND s.current_jti = i.from_jti AND s.revoked_at IS NULL
+      WHERE s.id = i.id AND (s.current_jti = i.from_jti OR s.current_jti = i.next_jti) AND s.revoked_at IS NULL
       RETURNING i.next_jti AS jti`;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const won = new Set((await statement.execute(db)).rows.map((r) => r.jti));
-        return items.map((r) => won.has(r.next.jti));
-      } catch (error) {
-        if (isDeadlock(error) && attempt < 3) continue;
-        throw error;
-      }
-    }
+    const won = new Set(
+      (await retryLost(() => retryDeadlocks(() => statement.execute(db)), retryFor)).rows.map((r) => r.jti),
+    );
+    return items.map((r) => won.has(r.next.jti));
   };
 
   const rotations = new Batcher<Rotation, boolean>(rotateMany);
