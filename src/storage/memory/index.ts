@@ -139,11 +139,11 @@ export function memoryStorage(): Storage {
         if (s && !s.revokedAt) s.lastUsedAt = at;
       },
       // Synchronous from the first check to the last append: nothing else runs in between.
-      async revoke(id, at, ended) {
+      async revoke(id, at, announced) {
         const s = sessions.get(id);
         const live = !!s && !s.revokedAt;
         if (live) s.revokedAt = at;
-        ended.forEach(append);
+        announced.forEach(append);
         return live;
       },
       live: async (userId, now) =>
