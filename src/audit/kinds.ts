@@ -15,7 +15,12 @@ export const AUDIT_KINDS = [
   'email_verified',
   'email_verification_failed',
   'email_verification_resend',
+  /**
+   * An address's requests refused from now on (its login limit: credential stuffing; a
+   * per-address guard; its concurrency share): once per window, at the refusal that reached it.
+   */
   'throttled',
+  /** An account's password checks refused from now on, from one address or from unknown ones: once per window. */
   'lockout',
   'admin_action',
 ] as const;

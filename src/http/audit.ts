@@ -1,8 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuditKind } from '../audit/kinds.js';
 import type { Doorman } from '../core.js';
+import { ThrottledError, type LimitReached } from '../throttle/throttled.js';
 
-/** Which audit event a route's answer is: `ok` for 2xx/3xx, `failed` for 400-499, `throttled` for 429 (with the route); 5xx is not recorded. */
+/**
+ * Which audit event a route's answer is: `ok` for 2xx/3xx, `failed` for 400-499 other than 429;
+ * 5xx is not recorded. A 429 is recorded (on any doorman route) only when it is the refusal
+ * that reached a limit: `lockout` or `throttled`, once per window (throttle/throttled.ts).
+ */
 export interface AuditSpec {
   ok?: AuditKind;
   failed?: AuditKind;
@@ -20,6 +25,7 @@ declare module 'fastify' {
 
 const subjects = new WeakMap<FastifyRequest, number>();
 const reused = new WeakSet<FastifyRequest>();
+const reached = new WeakMap<FastifyRequest, LimitReached>();
 
 /** The user a route's answer is about, when the request carried no credentials (login, join, reset). */
 export function auditSubject(request: FastifyRequest, userId: number): void {
@@ -39,17 +45,19 @@ function bodyEmail(request: FastifyRequest): string | null {
  */
 export function installAudit(app: FastifyInstance, doorman: Doorman): void {
   app.addHook('onError', async (request, _reply, error) => {
+    if (error instanceof ThrottledError && error.reached) reached.set(request, error.reached);
     const reuse = request.routeOptions.config?.audit?.reuse;
     if (reuse && error.message === reuse.message) reused.add(request);
   });
   app.addHook('onResponse', async (request, reply) => {
+    const limit = reached.get(request);
+    if (limit) return recordLimit(doorman, request, limit);
     const spec = request.routeOptions.config?.audit;
     if (!spec) return;
     const status = reply.statusCode;
     let kind: AuditKind | undefined;
     if (status < 400) kind = spec.ok;
-    else if (status === 429) kind = 'throttled';
-    else if (status < 500) kind = spec.reuse && reused.has(request) ? spec.reuse.kind : spec.failed;
+    else if (status < 500 && status !== 429) kind = spec.reuse && reused.has(request) ? spec.reuse.kind : spec.failed;
     if (!kind) return;
     doorman.audit.record({
       kind,
@@ -57,8 +65,20 @@ export function installAudit(app: FastifyInstance, doorman: Doorman): void {
       email: spec.email ? bodyEmail(request) : null,
       ip: request.ip,
       userAgent: request.headers['user-agent'] ?? null,
-      detail: status === 429 ? `${request.method} ${request.url.split('?')[0]}` : null,
+      detail: null,
     });
+  });
+}
+
+/** `lockout` or `throttled`: which limit, its rate and the route, e.g. `login-pair 5/900s POST /account/login/`. */
+function recordLimit(doorman: Doorman, request: FastifyRequest, limit: LimitReached): void {
+  doorman.audit.record({
+    kind: limit.kind,
+    userId: request.auth?.userId ?? null,
+    email: limit.account ?? null,
+    ip: request.ip,
+    userAgent: request.headers['user-agent'] ?? null,
+    detail: `${limit.limit} ${limit.rate} ${request.method} ${request.url.split('?')[0]}`,
   });
 }
 

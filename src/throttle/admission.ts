@@ -1,4 +1,8 @@
+import { memoryCounterStore } from './memory-store.js';
 import { throttled } from './throttled.js';
+
+/** How often at most an address's concurrency refusals reach the audit log (seconds). */
+const REPORT_EVERY = 60;
 
 /**
  * Per-address admission to the password hash queue. Every password check waits its turn in
@@ -9,6 +13,10 @@ import { throttled } from './throttled.js';
  */
 export function createAdmission(perAddress: number, refusalDelayMs = 500) {
   const inFlight = new Map<string, number>();
+  // A flooding client is refused thousands of times a second: one audit event a minute per
+  // address says so without letting it fill the audit table. This instance's memory is the
+  // right place: the cap itself is per instance.
+  const reports = memoryCounterStore().counter('admission-reported', { points: 1, duration: REPORT_EVERY });
   return {
     /**
      * As enter(), but a refusal is answered only after `refusalDelayMs`: a client past its
@@ -20,8 +28,10 @@ export function createAdmission(perAddress: number, refusalDelayMs = 500) {
       try {
         return this.enter(address);
       } catch (error) {
+        const report = (await reports.hit(address)).allowed;
         await new Promise((resolve) => setTimeout(resolve, refusalDelayMs));
-        throw error;
+        if (!report) throw error;
+        throw throttled(1000, { kind: 'throttled', limit: 'concurrency', rate: `${perAddress} in flight` });
       }
     },
     /** Admits one check for `address` or throws 429; call the returned function when it ends. */

@@ -6,6 +6,13 @@ export interface Hit {
   allowed: boolean;
   /** Milliseconds until the key's window ends (when it is allowed again). */
   msBeforeNext: number;
+  /**
+   * This hit is the one that went past the limit: the first refused in the key's window. The
+   * count it is judged on comes back from the same atomic increment (one Lua script in Redis),
+   * so exactly one hit sees it across every instance sharing the store; only a refund that
+   * takes the count back under the limit can make a later hit see it again.
+   */
+  reached: boolean;
 }
 
 /**

@@ -3,7 +3,7 @@ import { AuthError } from '../errors/auth-error.js';
 import type { Admission } from './admission.js';
 import type { CounterStore } from './counter.js';
 import type { Rate } from './rate.js';
-import { throttled } from './throttled.js';
+import { reachedBy, throttled } from './throttled.js';
 
 export interface LoginLimits {
   /** Failures per (account, address). */
@@ -53,6 +53,12 @@ function isCredentialFailure(error: unknown): boolean {
  *   own pair budget. An owner at a new address during such an attack waits out the window:
  *   that is the one lockout doorman accepts, and the README says so.
  * A success clears the pair's failures and marks the address as known to the account.
+ *
+ * The refusal that reaches a limit carries it (ThrottledError.reached) for the audit log: a
+ * `lockout` for the pair and account limits, `throttled` for the address limit, once per
+ * window, not once per refused request. A known address let past the exhausted account limit
+ * gives its hit back at once (its own pair budget holds it), so the refusal that reached the
+ * account limit is still the next one from an unknown address.
  */
 export function createLoginGuard(store: CounterStore, limits: LoginLimits, admission: Admission | null) {
   const pair = store.counter('login-pair', limits.pair);
@@ -71,20 +77,32 @@ export function createLoginGuard(store: CounterStore, limits: LoginLimits, admis
         const a = accountKey(who.account);
         const p = `${a}|${who.address}`;
         const byAddress = await address.hit(who.address);
-        if (!byAddress.allowed) throw throttled(byAddress.msBeforeNext);
+        if (!byAddress.allowed)
+          throw throttled(byAddress.msBeforeNext, reachedBy(byAddress, 'throttled', 'login-address', limits.address));
         const byPair = await pair.hit(p);
-        if (!byPair.allowed) throw throttled(byPair.msBeforeNext);
+        if (!byPair.allowed)
+          throw throttled(byPair.msBeforeNext, reachedBy(byPair, 'lockout', 'login-pair', limits.pair, who.account));
         const byAccount = await account.hit(a);
-        if (!byAccount.allowed && (await known.count(p)) === 0) throw throttled(byAccount.msBeforeNext);
+        let accountCounted = true;
+        if (!byAccount.allowed) {
+          if ((await known.count(p)) === 0)
+            throw throttled(
+              byAccount.msBeforeNext,
+              reachedBy(byAccount, 'lockout', 'login-account', limits.account, who.account),
+            );
+          await account.refund(a);
+          accountCounted = false;
+        }
+        const refundAccount = () => (accountCounted ? account.refund(a) : Promise.resolve());
         let result: T;
         try {
           result = await check();
         } catch (error) {
           if (!isCredentialFailure(error))
-            await Promise.all([address.refund(who.address), pair.refund(p), account.refund(a)]);
+            await Promise.all([address.refund(who.address), pair.refund(p), refundAccount()]);
           throw error;
         }
-        await Promise.all([address.refund(who.address), pair.reset(p), account.refund(a), known.mark(p)]);
+        await Promise.all([address.refund(who.address), pair.reset(p), refundAccount(), known.mark(p)]);
         return result;
       } finally {
         leave?.();

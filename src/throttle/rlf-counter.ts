@@ -7,10 +7,15 @@ export function rlfCounter(limiter: RateLimiterAbstract): Counter {
     async hit(key): Promise<Hit> {
       try {
         const res = await limiter.consume(key, 1);
-        return { allowed: true, msBeforeNext: res.msBeforeNext };
+        return { allowed: true, msBeforeNext: res.msBeforeNext, reached: false };
       } catch (error) {
         // rate-limiter-flexible rejects with the key's state when the limit is passed.
-        if (error instanceof RateLimiterRes) return { allowed: false, msBeforeNext: error.msBeforeNext };
+        if (error instanceof RateLimiterRes)
+          return {
+            allowed: false,
+            msBeforeNext: error.msBeforeNext,
+            reached: error.consumedPoints === limiter.points + 1,
+          };
         throw error;
       }
     },

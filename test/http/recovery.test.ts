@@ -320,12 +320,12 @@ describe('throttling of the reset and verification endpoints', () => {
     expect(resends).toEqual([200, 200, 429]);
     await t.doorman.idle();
     const audit = await t.doorman.audit.list({ kind: 'throttled', limit: 10, offset: 0 });
+    // Once per limit and window (the refusal that reached it), not once per refused request.
     expect(audit.results.map((e) => e.detail).sort()).toEqual([
-      'POST /account/join/resend-email/',
-      'POST /account/join/verify-email/',
-      'POST /account/password/reset/',
-      'POST /account/password/reset/',
-      'POST /account/password/reset/confirm/',
+      'password_reset 3/3600s POST /account/password/reset/',
+      'password_reset_confirm 3/3600s POST /account/password/reset/confirm/',
+      'resend_email 2/3600s POST /account/join/resend-email/',
+      'verify_email 2/3600s POST /account/join/verify-email/',
     ]);
   });
 });

@@ -67,6 +67,49 @@ describe.skipIf(!REDIS)('Redis-backed throttling (DOORMAN_TEST_REDIS_URL)', () =
   });
 });
 
+describe.skipIf(!REDIS)('lockout audit events with Redis-backed throttles (DOORMAN_TEST_REDIS_URL)', () => {
+  it('exactly one hit reaches a limit, across instances, however many arrive at once', async () => {
+    const prefix = `${RUN}-${randomBytes(3).toString('hex')}`;
+    const stores = [0, 1].map(() => redisCounterStore({ url: REDIS!, keyPrefix: prefix, log: { warn: () => {} } }));
+    try {
+      await Promise.all(stores.map((s) => s.ready()));
+      const counters = stores.map((s) => s.counter('c', { points: 7, duration: 60 }));
+      const hits = await Promise.all(Array.from({ length: 60 }, (_, i) => counters[i % 2]!.hit('k')));
+      expect(hits.filter((h) => h.reached)).toHaveLength(1);
+      expect(hits.filter((h) => !h.allowed)).toHaveLength(53);
+    } finally {
+      for (const s of stores) await s.close();
+    }
+  });
+
+  it('two instances hammered in turn record one lockout between them, with the address and the limit', async () => {
+    const prefix = `${RUN}-${randomBytes(3).toString('hex')}`;
+    const config = { throttle: true, redisUrl: REDIS!, redisKeyPrefix: prefix };
+    const a = await testApp({ config });
+    apps.push(a);
+    const b = await testApp({ config, storage: 'memory' });
+    apps.push(b);
+    await Promise.all([a.doorman.throttle.ready(), b.doorman.throttle.ready()]);
+    await join(a.app, 'kim@example.com');
+    await join(b.app, 'kim@example.com');
+    const statuses = [];
+    for (let i = 0; i < 24; i++)
+      statuses.push((await login(i % 2 ? a.app : b.app, '10.0.0.66', 'kim@example.com', WRONG)).statusCode);
+    expect(statuses.filter((s) => s === 400)).toHaveLength(5);
+    const lockouts = [];
+    for (const instance of [a, b]) {
+      await instance.doorman.audit.flush();
+      lockouts.push(...(await instance.doorman.audit.list({ kind: 'lockout', limit: 100, offset: 0 })).results);
+    }
+    expect(lockouts).toHaveLength(1);
+    expect(lockouts[0]).toMatchObject({
+      email: 'kim@example.com',
+      ip: '10.0.0.66',
+      detail: 'login-pair 5/900s POST /account/login/',
+    });
+  });
+});
+
 describe('Redis unreachable', () => {
   it("falls back to counting in this instance's memory and warns once per interval", async () => {
     // A port nothing listens on.
