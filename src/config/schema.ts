@@ -529,7 +529,7 @@ export const SETTINGS = {
   throttle: setting({
     default: true,
     parse: parseBoolean,
-    doc: 'Brute-force throttling of login, /api/token/, /api/token/sliding/ and join (429 with Retry-After). false turns every throttle off (benchmarks; a gateway that already limits).',
+    doc: 'Brute-force throttling of login, /api/token/, /api/token/sliding/, join, password reset, e-mail verification and social login (429 with Retry-After). false turns every throttle off (benchmarks; a gateway that already limits).',
   }),
   throttleLoginPair: setting({
     default: parseRate('5/15m'),
@@ -562,6 +562,11 @@ export const SETTINGS = {
     doc: 'Verification-mail resends per address, and separately verify-email requests per address.',
   }),
   throttleJoin: setting({ default: parseRate('10/1h'), parse: parseRate, doc: 'Joins per address.' }),
+  throttleSocial: setting({
+    default: parseRate('30/10m'),
+    parse: parseRate,
+    doc: 'Social sign-ins per address: starts of the redirect flow, and separately completions (its callback, the SPA/mobile post, connect). Each request counts; each completion makes doorman call the provider.',
+  }),
   throttleAddressConcurrency: setting({
     default: 4,
     parse: parseInteger(0, 10_000),

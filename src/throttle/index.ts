@@ -53,7 +53,12 @@ export function createThrottle(config: Config, store?: CounterStore & { ready?: 
       admission,
     ),
     join: createAddressGuard(counters, 'join', config.throttleJoin, admission),
-    perAddress: (name: string, rate: Config['throttleJoin']) => createAddressGuard(counters, name, rate, admission),
+    /**
+     * A per-address guard of its own. `hashing: false` for an endpoint that never hashes a
+     * password (social login): it does not take a place in the hash queue's admission.
+     */
+    perAddress: (name: string, rate: Config['throttleJoin'], options: { hashing?: boolean } = {}) =>
+      createAddressGuard(counters, name, rate, options.hashing === false ? null : admission),
     /** The counting key of a client address (IPv6 by /64). */
     key: addressKey,
     /** Resolves once the store is connected (Redis); hits before that count in memory. */

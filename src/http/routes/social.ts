@@ -52,7 +52,7 @@ const begin = {
     tags,
     summary: 'Redirect flow: 302 to the provider (state, nonce and PKCE kept in a sealed cookie)',
     params: ProviderPath,
-    response: replies({ 302: RedirectResponse('To the provider') }, 'lookup'),
+    response: replies({ 302: RedirectResponse('To the provider') }, 'lookup', 'throttled'),
   },
 };
 const callback = {
@@ -60,7 +60,11 @@ const callback = {
     tags,
     summary: "Redirect flow: the provider's callback; cookie-mode session and 302 to DOORMAN_SOCIAL_REDIRECT_URL",
     params: ProviderPath,
-    response: replies({ 302: RedirectResponse('To the front end (with ?error=<code> on failure)') }, 'lookup'),
+    response: replies(
+      { 302: RedirectResponse('To the front end (with ?error=<code> on failure)') },
+      'lookup',
+      'throttled',
+    ),
   },
 };
 const login = {
@@ -69,7 +73,7 @@ const login = {
     summary: "SPA/mobile flow (dj-rest-auth's SocialLoginView)",
     params: ProviderPath,
     body: SocialLoginBody,
-    response: replies({ 200: AuthResponse }, 'body', 'auth', 'csrf', 'lookup'),
+    response: replies({ 200: AuthResponse }, 'body', 'auth', 'csrf', 'lookup', 'throttled'),
   },
 };
 const connect = {
@@ -80,7 +84,7 @@ const connect = {
     summary: 'Connect a provider account to the signed-in user',
     params: ProviderPath,
     body: SocialLoginBody,
-    response: replies({ 201: SocialAccountSchema }, 'body', 'auth', 'csrf', 'lookup'),
+    response: replies({ 201: SocialAccountSchema }, 'body', 'auth', 'csrf', 'lookup', 'throttled'),
   },
 };
 
@@ -99,8 +103,20 @@ export const socialRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman; cookies
   app,
   { doorman, cookies },
 ) => {
-  const { social, accounts, config } = doorman;
+  const { social, accounts, config, throttle } = doorman;
   const base = app.prefix;
+  // Per address, as DRF's AnonRateThrottle: every completion makes doorman call the provider
+  // (code exchange, JWKS), so one client must not be able to make it do so without bound.
+  // Starts and completions count apart, so one sign-in by the redirect flow is one of each.
+  const guards = {
+    start: throttle.perAddress('social_start', config.throttleSocial, { hashing: false }),
+    complete: throttle.perAddress('social_complete', config.throttleSocial, { hashing: false }),
+  };
+  const limited =
+    (guard: (typeof guards)['start']) =>
+    async (request: FastifyRequest): Promise<void> => {
+      await guard.attempt(throttle.key(request.ip), async () => {});
+    };
   const pendingCookie = (provider: string) => ({
     path: `${base}/${provider}/callback/`,
     httpOnly: true,
@@ -134,7 +150,7 @@ export const socialRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman; cookies
     return reply.status(204).send();
   });
 
-  app.get('/:provider/', begin, async (request, reply) => {
+  app.get('/:provider/', { ...begin, preHandler: limited(guards.start) }, async (request, reply) => {
     redirectFlow();
     const { provider } = request.params;
     // The provider checks this against the redirect URIs registered in its console. From
@@ -146,7 +162,7 @@ export const socialRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman; cookies
     return reply.redirect(url, 302);
   });
 
-  app.get('/:provider/callback/', callback, async (request, reply) => {
+  app.get('/:provider/callback/', { ...callback, preHandler: limited(guards.complete) }, async (request, reply) => {
     const front = redirectFlow();
     const { provider } = request.params;
     const sealed = request.cookies?.[PENDING_COOKIE] ?? null;
@@ -166,11 +182,11 @@ export const socialRoutes: FastifyPluginAsyncTypebox<{ doorman: Doorman; cookies
     }
   });
 
-  app.post('/:provider/', { ...login, ...cookieGuard }, async (request, reply) =>
+  app.post('/:provider/', { ...login, ...cookieGuard, preHandler: limited(guards.complete) }, async (request, reply) =>
     signIn(request, reply, await social.login(request.params.provider, request.body)),
   );
 
-  app.post('/:provider/connect/', connect, async (request, reply) => {
+  app.post('/:provider/connect/', { ...connect, preHandler: limited(guards.complete) }, async (request, reply) => {
     const account = await social.connectWith(
       await accounts.get(userOf(request).userId),
       request.params.provider,
