@@ -50,6 +50,18 @@ export type { JwksDocument } from './keys/jwks.js';
 export { JWT_ALGORITHMS, type JwtAlgorithm } from './keys/algorithms.js';
 export type { Verifier, VerifierOptions, VerifiedAccess } from './verify/verifier.js';
 
+// Social login (doorman.social; README "Social login")
+export type { Social, SocialCredentials } from './social/social.js';
+export type {
+  SocialClient,
+  SocialClientOptions,
+  ProviderIdentity,
+  PendingLogin,
+  CodeExchange,
+} from './social/client.js';
+export type { SocialProviderSetting } from './social/settings.js';
+export type { ProviderKind, OAuthEndpoints } from './social/presets.js';
+
 // Permissions (DRF's permission classes)
 export {
   permission,
@@ -89,6 +101,9 @@ export { migrateToLatest } from './storage/kysely/migrate.js';
 export {
   DuplicateEmailError,
   DuplicateGroupError,
+  DuplicateSocialAccountError,
+  type SocialAccount,
+  type SocialAccountStore,
   type Storage,
   type UserStore,
   type SessionStore,

@@ -9,6 +9,7 @@ import type {
   AuthContext,
   CookieMode,
   Doorman,
+  DoormanOptions,
   GroupView,
   InspectedToken,
   PermissionAdmin,
@@ -16,6 +17,15 @@ import type {
   Registration,
   RequestAuthenticator,
   SessionView,
+  Social,
+  SocialAccount,
+  SocialAccountStore,
+  SocialClient,
+  SocialClientOptions,
+  SocialCredentials,
+  SocialProviderSetting,
+  ProviderIdentity,
+  Storage,
   TokenPair,
   Tokens,
   User,
@@ -58,6 +68,22 @@ expectTypeOf<Tokens['refresh']>().returns.resolves.toEqualTypeOf<RefreshResult>(
 expectTypeOf<RefreshResult['sessionId']>().toEqualTypeOf<string>();
 expectTypeOf<Tokens['logout']>().parameters.toEqualTypeOf<[string | null, string | null]>();
 expectTypeOf<Doorman['sessions']['list']>().returns.resolves.toEqualTypeOf<SessionView[]>();
+
+// Social login: doorman.social and the shapes it takes and gives.
+expectTypeOf<Doorman['social']>().toEqualTypeOf<Social>();
+expectTypeOf<Social['login']>().parameters.toEqualTypeOf<[string, SocialCredentials]>();
+expectTypeOf<Social['login']>().returns.resolves.toEqualTypeOf<User>();
+expectTypeOf<Social['signIn']>().parameters.toEqualTypeOf<[string, ProviderIdentity]>();
+expectTypeOf<Social['connectWith']>().returns.resolves.toEqualTypeOf<SocialAccount>();
+expectTypeOf<Social['connections']>().returns.resolves.toEqualTypeOf<SocialAccount[]>();
+expectTypeOf<Social['client']>().returns.toEqualTypeOf<SocialClient>();
+expectTypeOf<SocialClient['setting']>().toEqualTypeOf<SocialProviderSetting>();
+expectTypeOf<SocialAccount['subject']>().toEqualTypeOf<string>();
+expectTypeOf<SocialAccount['email']>().toEqualTypeOf<string | null>();
+expectTypeOf<SocialCredentials['id_token']>().toEqualTypeOf<string | undefined>();
+expectTypeOf<ProviderIdentity['emailVerified']>().toEqualTypeOf<boolean>();
+expectTypeOf<Storage['socialAccounts']>().toEqualTypeOf<SocialAccountStore>();
+expectTypeOf<DoormanOptions['socialClient']>().toEqualTypeOf<SocialClientOptions | undefined>();
 
 // Permissions.
 expectTypeOf<PermissionAdmin['createGroup']>().returns.resolves.toEqualTypeOf<GroupView>();
