@@ -11,6 +11,8 @@ import type {
   PasswordResetConfirmInput,
   ProfileInput,
   Session,
+  SocialConnection,
+  SocialCredentials,
   User,
 } from './types.js';
 
@@ -55,6 +57,23 @@ export interface DoormanClient {
     list(): Promise<Session[]>;
     /** DELETE /account/sessions/{id}/: that session's tokens die on every instance. */
     end(id: string): Promise<void>;
+  };
+  /** Social login (the server's DOORMAN_SOCIAL_PROVIDERS; `provider` is a name there). */
+  readonly social: {
+    /**
+     * The redirect flow's start, GET /account/social/{provider}/: send the browser there
+     * (`location.assign(...)`); it comes back to the server's DOORMAN_SOCIAL_REDIRECT_URL signed
+     * in (cookie mode), or with `?error=<code>`. Then call getUser().
+     */
+    redirectUrl(provider: string): string;
+    /** POST /account/social/{provider}/: signs in with what the app got from the provider (SPA/mobile flow). */
+    login(provider: string, credentials: SocialCredentials): Promise<User>;
+    /** GET /account/social/connections/: the signed-in user's connections, oldest first. */
+    connections(): Promise<SocialConnection[]>;
+    /** POST /account/social/{provider}/connect/: connects a provider account to the signed-in user. */
+    connect(provider: string, credentials: SocialCredentials): Promise<SocialConnection>;
+    /** DELETE /account/social/connections/{id}/: never the last way to sign in (400 `social_last_login`). */
+    disconnect(id: number): Promise<void>;
   };
   /** POST /account/token/verify/: true for a good token, false for an invalid, expired or blacklisted one. */
   verify(token: string): Promise<boolean>;
@@ -169,6 +188,22 @@ export function createDoormanClient(options: ClientOptions = {}): DoormanClient 
         // Ending this client's own session is a logout.
         if (id === currentSession) await transport.clear();
       },
+    },
+    social: {
+      redirectUrl: (provider) => `${transport.baseUrl}${account}/social/${encodeURIComponent(provider)}/`,
+      login: async (provider, credentials) =>
+        signIn(
+          await request<AuthResponse>('POST', `${account}/social/${encodeURIComponent(provider)}/`, {
+            body: credentials,
+            auth: false,
+          }),
+        ),
+      connections: () => request<SocialConnection[]>('GET', `${account}/social/connections/`),
+      connect: (provider, credentials) =>
+        request<SocialConnection>('POST', `${account}/social/${encodeURIComponent(provider)}/connect/`, {
+          body: credentials,
+        }),
+      disconnect: async (id) => void (await request('DELETE', `${account}/social/connections/${id}/`)),
     },
     async verify(token) {
       try {

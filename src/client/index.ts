@@ -22,5 +22,7 @@ export type {
   ProfileInput,
   RefreshResponse,
   Session,
+  SocialConnection,
+  SocialCredentials,
   User,
 } from './types.js';

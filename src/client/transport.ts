@@ -184,7 +184,7 @@ export function createTransport(options: ClientOptions, onEnd: () => void) {
     onEnd();
   }
 
-  return { mode, accountPath, request, refresh, signedIn, clear, tokens };
+  return { mode, baseUrl, accountPath, request, refresh, signedIn, clear, tokens };
 }
 
 export type Transport = ReturnType<typeof createTransport>;

@@ -98,3 +98,28 @@ export interface PasswordChangeResponse {
 export interface DetailResponse {
   detail: string;
 }
+
+/**
+ * POST /account/social/{provider}/ and .../connect/ (dj-rest-auth's SocialLoginSerializer): what
+ * the app got from the provider, one of `code` (with `code_verifier` and `redirect_uri` when it
+ * used them), `id_token` (with its `nonce`), or `access_token` (providers with acceptAccessToken).
+ */
+export interface SocialCredentials {
+  code?: string;
+  code_verifier?: string;
+  redirect_uri?: string;
+  nonce?: string;
+  id_token?: string;
+  access_token?: string;
+}
+
+/** One of the user's provider connections (GET /account/social/connections/). */
+export interface SocialConnection {
+  id: number;
+  provider: string;
+  /** The provider's id for the person. */
+  uid: string;
+  email: string | null;
+  /** ISO 8601 */
+  created: string;
+}

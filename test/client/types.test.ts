@@ -9,6 +9,8 @@ import type {
   ProfileInput,
   RefreshResponse,
   Session,
+  SocialConnection,
+  SocialCredentials,
   User,
 } from '../../src/client/index.js';
 import type * as schemas from '../../src/http/schemas.js';
@@ -27,6 +29,7 @@ describe('@doorman-auth/server/client wire types match the route schemas', () =>
     expectTypeOf<MypageResponse>().toEqualTypeOf<Wire<'MypageResponse'>>();
     expectTypeOf<Session>().toEqualTypeOf<Wire<'SessionListResponse'>[number]>();
     expectTypeOf<Wire<'PasswordChangeResponse'>>().toExtend<PasswordChangeResponse>();
+    expectTypeOf<SocialConnection>().toEqualTypeOf<Wire<'SocialAccountSchema'>>();
   });
 
   it('requests: whatever the client lets you send, the server schema accepts', () => {
@@ -34,5 +37,6 @@ describe('@doorman-auth/server/client wire types match the route schemas', () =>
     expectTypeOf<ProfileInput>().toExtend<Wire<'ProfileBody'>>();
     expectTypeOf<PasswordChangeInput>().toEqualTypeOf<Wire<'PasswordChangeBody'>>();
     expectTypeOf<{ email: string; password: string }>().toEqualTypeOf<Wire<'LoginBody'>>();
+    expectTypeOf<SocialCredentials>().toExtend<Wire<'SocialLoginBody'>>();
   });
 });
