@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { MailTransport } from './types.js';
 
@@ -40,7 +40,11 @@ export function createMailTransport(url: string): MailTransport {
         await mkdir(dir, { recursive: true, mode: 0o700 });
         // Sortable by time of writing, unique without a clock read in the name's randomness.
         const name = `${process.hrtime.bigint().toString().padStart(20, '0')}-${(sequence++).toString(36)}-${randomBytes(4).toString('hex')}.eml`;
-        await writeFile(resolve(dir, name), info.message as Buffer, { mode: 0o600 });
+        // Written aside and renamed: whoever watches the folder for *.eml (a developer's tool, the
+        // tests) never reads a message half written.
+        const partial = resolve(dir, `.${name}.partial`);
+        await writeFile(partial, info.message as Buffer, { mode: 0o600 });
+        await rename(partial, resolve(dir, name));
       },
       close: () => render?.close(),
     };
