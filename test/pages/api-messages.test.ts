@@ -21,6 +21,9 @@ describe('the API messages on Korean pages', () => {
     expect(translateApiMessage(ko, 'Request was throttled. Expected available in 37 seconds.')).toBe(
       '요청이 너무 많습니다. 37초 후에 다시 시도해 주세요.',
     );
+    expect(translateApiMessage(ko, 'Request was throttled. Expected available in 1 second.')).toBe(
+      '요청이 너무 많습니다. 1초 후에 다시 시도해 주세요.',
+    );
     expect(translateApiMessage(ko, 'This password is too short. It must contain at least 12 characters.')).toBe(
       '비밀번호가 너무 짧습니다. 12자 이상이어야 합니다.',
     );
@@ -38,6 +41,9 @@ describe('the API messages on Korean pages', () => {
     // The similarity message is built from the attribute's verbose name (passwords/policy.ts).
     const similar = /^The password is too similar to the (.+)\.$/;
     const missing = Object.keys(ko).filter((key) => {
+      // The throttle's message is built singular or plural: `second${wait === 1 ? '' : 's'}`.
+      if (key === 'Request was throttled. Expected available in {n} second.')
+        return !text.includes("Expected available in ${wait} second${wait === 1 ? '' : 's'}.");
       const attr = similar.exec(key);
       if (attr) return !text.includes('The password is too similar to the ${') || !text.includes(`'${attr[1]}'`);
       const pattern = escape(key)

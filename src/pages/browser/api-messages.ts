@@ -32,6 +32,8 @@ const apiKo: Readonly<Record<string, string>> = {
   'Date has wrong format. Use one of these formats instead: YYYY-MM-DD.': '날짜는 YYYY-MM-DD 형식으로 입력해 주세요.',
   'Ensure this field has no more than {n} characters.': '{n}자 이하로 입력해 주세요.',
   'Request was throttled. Expected available in {n} seconds.': '요청이 너무 많습니다. {n}초 후에 다시 시도해 주세요.',
+  // DRF's singular, for a wait of one second (throttle/throttled.ts).
+  'Request was throttled. Expected available in {n} second.': '요청이 너무 많습니다. {n}초 후에 다시 시도해 주세요.',
   'The server is busy; try again shortly.': '서버가 바쁩니다. 잠시 후 다시 시도해 주세요.',
   'The database is unavailable; try again shortly.': '데이터베이스에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요.',
   'Authentication credentials were not provided.': '로그인이 필요합니다.',
