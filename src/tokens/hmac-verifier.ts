@@ -21,6 +21,25 @@ export interface HmacVerifierOptions {
 // RFC 4648 §3.3: a segment with any character outside the base64url alphabet is refused,
 // not stripped (Buffer.from(…, 'base64') would silently skip it).
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
+
+/**
+ * The bytes of a base64url segment, or null when it holds a character outside the alphabet:
+ * the same answers as testing {@link BASE64URL} and then decoding (what fast-jwt does), in
+ * about a third of the time on a 250-character payload (the regex alone was ~6% of a verify,
+ * issue 13). Node's decoder skips a character it does not know and reads '+' and '/' as '-'
+ * and '_', so: '+' and '/' are looked for; a non-ASCII character makes the UTF-8 length
+ * differ from the length; any other stray character is skipped, which leaves fewer bytes than
+ * floor(3n/4). A length of 4k+1 (never one we sign) keeps the regex: one skipped character
+ * there does not change the byte count. test/tokens/hmac-verifier.test.ts compares this with
+ * the regex on every UTF-16 code unit, so a Node whose decoder behaves otherwise fails there.
+ */
+export function base64urlBytes(segment: string): Buffer | null {
+  const length = segment.length;
+  if (length % 4 === 1) return BASE64URL.test(segment) ? Buffer.from(segment, 'base64url') : null;
+  if (segment.includes('+') || segment.includes('/') || Buffer.byteLength(segment, 'utf8') !== length) return null;
+  const bytes = Buffer.from(segment, 'base64url');
+  return bytes.length === Math.floor((length * 3) / 4) ? bytes : null;
+}
 const INVALID: Decoded = { ok: false, reason: 'invalid' };
 const EXPIRED: Decoded = { ok: false, reason: 'expired' };
 const NO_EXP: Decoded = { ok: false, reason: 'no_exp' };
@@ -59,10 +78,11 @@ export function createHmacVerifier(options: HmacVerifierOptions): (token: string
   };
 
   const headerOk = (segment: string): boolean => {
-    if (!BASE64URL.test(segment)) return false;
+    const bytes = base64urlBytes(segment);
+    if (bytes === null) return false;
     let header: unknown;
     try {
-      header = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+      header = JSON.parse(bytes.toString('utf8'));
     } catch {
       return false;
     }
@@ -73,9 +93,8 @@ export function createHmacVerifier(options: HmacVerifierOptions): (token: string
   };
 
   const signatureOk = (input: string, signature: string): boolean => {
-    if (signature.length === 0 || !BASE64URL.test(signature)) return false;
-    const given = Buffer.from(signature, 'base64url');
-    if (given.length !== digestBytes) return false;
+    const given = base64urlBytes(signature);
+    if (given === null || given.length !== digestBytes) return false;
     return timingSafeEqual(createHmac(hash, key).update(input).digest(), given);
   };
 
@@ -88,14 +107,14 @@ export function createHmacVerifier(options: HmacVerifierOptions): (token: string
     if (first === -1 || first >= last) return INVALID;
     const known = isKnownHeader(token, first);
     if (!known && !headerOk(token.slice(0, first))) return INVALID;
-    const payloadSegment = token.slice(first + 1, last);
-    if (!BASE64URL.test(payloadSegment)) return INVALID;
+    const payloadBytes = base64urlBytes(token.slice(first + 1, last));
+    if (payloadBytes === null) return INVALID;
     if (!signatureOk(token.slice(0, last), token.slice(last + 1))) return INVALID;
     if (!known && knownHeaders.length < KNOWN_HEADERS_MAX) knownHeaders.push(token.slice(0, first + 1));
 
     let parsed: unknown;
     try {
-      parsed = JSON.parse(Buffer.from(payloadSegment, 'base64url').toString('utf8'));
+      parsed = JSON.parse(payloadBytes.toString('utf8'));
     } catch {
       return INVALID;
     }

@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { createDecoder, createVerifier, TokenError } from 'fast-jwt';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Decoded } from '../../src/tokens/rules.js';
-import { createHmacVerifier, type HmacVerifierOptions } from '../../src/tokens/hmac-verifier.js';
+import { base64urlBytes, createHmacVerifier, type HmacVerifierOptions } from '../../src/tokens/hmac-verifier.js';
 
 /**
  * The lean HS* verifier must accept and refuse exactly what fast-jwt's createVerifier did with
@@ -114,6 +114,7 @@ function corpus(): string[] {
     make(h, seg('\u00ff\u00fe'), { raw: true }),
     make(h, Buffer.from(`{"exp":${NOW + 10},"x":"é✓"}`).toString('base64url'), { raw: true }),
     make(h, seg(`{"exp":${NOW + 10},"__proto__":{"nbf":${NOW + 99}}}`), { raw: true }),
+    ...signedWithStrays(),
   ];
   const claimCases: Record<string, unknown>[] = [
     {},
@@ -200,6 +201,78 @@ const options = (c: Partial<HmacVerifierOptions>, alg: Alg = 'HS256'): HmacVerif
   ignoreExpiration: false,
   clock: () => Date.now(),
   ...c,
+});
+
+/**
+ * Signed by the key holder, with a payload text that Node's decoder reads as a valid payload but
+ * that is not base64url: '-' or '_' written as '+' or '/' (or as U+012B / U+012F, whose low
+ * bytes are those), or a stray character Node skips. fast-jwt refuses every one.
+ */
+function signedWithStrays(): string[] {
+  let claims: Record<string, unknown> = good;
+  let p = seg(claims);
+  for (let n = 0; !(p.includes('-') && p.includes('_')); n++) p = seg((claims = { ...good, pad: `${n}~~??>>` }));
+  const dash = p.indexOf('-');
+  const under = p.indexOf('_');
+  const variants = [
+    `${p.slice(0, dash)}+${p.slice(dash + 1)}`,
+    `${p.slice(0, under)}/${p.slice(under + 1)}`,
+    `${p.slice(0, dash)}\u012b${p.slice(dash + 1)}`,
+    `${p.slice(0, under)}\u012f${p.slice(under + 1)}`,
+    ...[' ', '\n', '=', '*', '\u00e9', '\u0000'].map((c) => `${p.slice(0, 8)}${c}${p.slice(8)}`),
+  ];
+  // Each reads as the claims (so only the alphabet check can refuse it), but '=': Node stops there.
+  for (const v of variants.filter((v) => !v.includes('=')))
+    expect(JSON.parse(Buffer.from(v, 'base64url').toString('utf8'))).toEqual(claims);
+  return variants.map((v) => make(seg(H), v, { raw: true }));
+}
+
+describe('base64urlBytes', () => {
+  const BASE64URL = /^[A-Za-z0-9_-]*$/;
+  /** What fast-jwt does: the regex, then Node's decoder. */
+  const reference = (segment: string) => (BASE64URL.test(segment) ? Buffer.from(segment, 'base64url') : null);
+
+  it('answers as the regex does for every UTF-16 code unit, replaced or inserted, at every length mod 4', () => {
+    const base = randomBytes(64).toString('base64url');
+    let differences = 0;
+    let cases = 0;
+    for (const length of [40, 41, 42, 43]) {
+      const valid = base.slice(0, length);
+      for (let unit = 0; unit < 0x10000; unit++) {
+        const c = String.fromCharCode(unit);
+        const at = unit % length; // every position is reached across the code units
+        for (const segment of [
+          valid.slice(0, at) + c + valid.slice(at + 1),
+          valid.slice(0, at) + c + valid.slice(at),
+        ]) {
+          cases++;
+          const got = base64urlBytes(segment);
+          const want = reference(segment);
+          if ((got === null) !== (want === null) || (got !== null && !got.equals(want!))) differences++;
+        }
+      }
+    }
+    expect(cases).toBe(4 * 0x10000 * 2);
+    expect(differences).toBe(0);
+  });
+
+  it('refuses two stray characters together and padding anywhere', () => {
+    const valid = randomBytes(30).toString('base64url'); // 40 characters
+    for (const [a, b] of [
+      ['=', '='],
+      [' ', '\n'],
+      ['+', '-'],
+      ['.', '*'],
+      ['\u012b', 'A'],
+      ['\u0000', '\u00e9'],
+    ] as const)
+      for (let at = 0; at < valid.length - 1; at++) {
+        const segment = `${valid.slice(0, at)}${a}${b}${valid.slice(at + 2)}`;
+        expect(base64urlBytes(segment), JSON.stringify(segment)).toEqual(reference(segment));
+      }
+    expect(base64urlBytes(`${valid}==`)).toBeNull();
+    expect(base64urlBytes('')).toEqual(Buffer.alloc(0));
+  });
 });
 
 describe('createHmacVerifier answers exactly as fast-jwt did', () => {
