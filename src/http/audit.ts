@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditKind } from '../audit/kinds.js';
 import type { Doorman } from '../core.js';
 import { ThrottledError, type LimitReached } from '../throttle/throttled.js';
@@ -49,24 +49,31 @@ export function installAudit(app: FastifyInstance, doorman: Doorman): void {
     const reuse = request.routeOptions.config?.audit?.reuse;
     if (reuse && error.message === reuse.message) reused.add(request);
   });
-  app.addHook('onResponse', async (request, reply) => {
-    const limit = reached.get(request);
-    if (limit) return recordLimit(doorman, request, limit);
-    const spec = request.routeOptions.config?.audit;
-    if (!spec) return;
-    const status = reply.statusCode;
-    let kind: AuditKind | undefined;
-    if (status < 400) kind = spec.ok;
-    else if (status < 500 && status !== 429) kind = spec.reuse && reused.has(request) ? spec.reuse.kind : spec.failed;
-    if (!kind) return;
-    doorman.audit.record({
-      kind,
-      userId: subjects.get(request) ?? request.auth?.userId ?? null,
-      email: spec.email ? bodyEmail(request) : null,
-      ip: request.ip,
-      userAgent: request.headers['user-agent'] ?? null,
-      detail: null,
-    });
+  // Callback style: every answer of the plugin's routes passes here, and an async hook costs a
+  // promise and a microtask hop (issue 13). record() only queues, so nothing here waits.
+  app.addHook('onResponse', (request, reply, done) => {
+    recordOutcome(doorman, request, reply);
+    done();
+  });
+}
+
+function recordOutcome(doorman: Doorman, request: FastifyRequest, reply: FastifyReply): void {
+  const limit = reached.get(request);
+  if (limit) return recordLimit(doorman, request, limit);
+  const spec = request.routeOptions.config?.audit;
+  if (!spec) return;
+  const status = reply.statusCode;
+  let kind: AuditKind | undefined;
+  if (status < 400) kind = spec.ok;
+  else if (status < 500 && status !== 429) kind = spec.reuse && reused.has(request) ? spec.reuse.kind : spec.failed;
+  if (!kind) return;
+  doorman.audit.record({
+    kind,
+    userId: subjects.get(request) ?? request.auth?.userId ?? null,
+    email: spec.email ? bodyEmail(request) : null,
+    ip: request.ip,
+    userAgent: request.headers['user-agent'] ?? null,
+    detail: null,
   });
 }
 
@@ -84,20 +91,16 @@ function recordLimit(doorman: Doorman, request: FastifyRequest, limit: LimitReac
 
 /** Every successful change through the admin API, with its method and route (not its body). */
 export function installAdminAudit(app: FastifyInstance, doorman: Doorman): void {
-  app.addHook('onResponse', async (request, reply) => {
-    if (
-      request.method === 'GET' ||
-      request.method === 'HEAD' ||
-      request.method === 'OPTIONS' ||
-      reply.statusCode >= 400
-    )
-      return;
-    doorman.audit.record({
-      kind: 'admin_action',
-      userId: request.auth?.userId ?? null,
-      ip: request.ip,
-      userAgent: request.headers['user-agent'] ?? null,
-      detail: `${request.method} ${request.url.split('?')[0]} ${reply.statusCode}`,
-    });
+  app.addHook('onResponse', (request, reply, done) => {
+    const method = request.method;
+    if (method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS' && reply.statusCode < 400)
+      doorman.audit.record({
+        kind: 'admin_action',
+        userId: request.auth?.userId ?? null,
+        ip: request.ip,
+        userAgent: request.headers['user-agent'] ?? null,
+        detail: `${method} ${request.url.split('?')[0]} ${reply.statusCode}`,
+      });
+    done();
   });
 }

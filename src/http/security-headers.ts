@@ -11,13 +11,21 @@ import type { FastifyInstance } from 'fastify';
  *   over TLS may send it, and a wrong one locks browsers out of http for max-age).
  */
 export function securityHeaders(app: FastifyInstance, hsts: string | null): void {
-  app.addHook('onSend', async (_request, reply, payload) => {
+  // Once per request: doorman's own server installs them at its root, and the plugin's routes
+  // inside it inherit that (the decorator is how the plugin sees it; a host's app has none).
+  if (app.hasDecorator(INSTALLED)) return;
+  app.decorate(INSTALLED, true);
+  // Callback style, not async: every answer runs these, and an async hook costs a promise and a
+  // microtask hop each (issue 13: GET /account/mypage/ against bare node:http).
+  app.addHook('onSend', (_request, reply, payload, done) => {
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Referrer-Policy', 'no-referrer');
     if (hsts) reply.header('Strict-Transport-Security', hsts);
-    return payload;
+    done(null, payload);
   });
 }
+
+const INSTALLED = 'doormanSecurityHeaders';
 
 /**
  * `Cache-Control: no-store` on every doorman answer unless the route set its own (the public
@@ -25,11 +33,11 @@ export function securityHeaders(app: FastifyInstance, hsts: string | null): void
  * (RFC 6749 §5.1), and an error can name an account.
  */
 export function noStore(app: FastifyInstance): void {
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (!reply.hasHeader('Cache-Control')) {
       reply.header('Cache-Control', 'no-store');
       reply.header('Pragma', 'no-cache');
     }
-    return payload;
+    done(null, payload);
   });
 }
