@@ -68,6 +68,23 @@ describe('a host Fastify app with doorman as a plugin', () => {
   };
   const as = (token: string) => ({ authorization: `Bearer ${token}` });
 
+  it("carries doorman's security headers on doorman's answers, and leaves the host's own routes alone", async () => {
+    const joined = await app.inject({
+      method: 'POST',
+      url: '/auth/account/join/',
+      payload: { email: 'headers@example.com', password1: PASSWORD, password2: PASSWORD },
+    });
+    expect(joined.statusCode).toBe(201);
+    for (const r of [joined, await app.inject({ url: '/auth/.well-known/jwks.json' })]) {
+      expect(r.headers['x-content-type-options']).toBe('nosniff');
+      expect(r.headers['referrer-policy']).toBe('no-referrer');
+    }
+    expect(joined.headers['cache-control']).toBe('no-store');
+    const own = await app.inject({ url: '/public' });
+    expect(own.headers['x-content-type-options']).toBeUndefined();
+    expect(own.headers['cache-control']).toBeUndefined();
+  });
+
   it('serves the account and token routes under the host’s prefix, and only there', async () => {
     const { access } = await join('kim@example.com');
     expect((await app.inject({ url: '/auth/account/mypage/', headers: as(access) })).json()).toEqual({
