@@ -4,7 +4,7 @@ import { TOKEN_CLASS, type Claims, type TokenType } from '../tokens/claims.js';
 import type { TokenContext } from '../tokens/context.js';
 import { NO_USER_ID } from '../tokens/rules.js';
 import { transitionUserKey } from '../tokens/transition.js';
-import { verifyOwnToken, verifyToken } from '../tokens/verify.js';
+import { verifyOwnToken, verifyToken, type VerifiedToken } from '../tokens/verify.js';
 import { userForClaim } from '../users/find-by-claim.js';
 
 /** Who made a request: the user's state and the claims of the token they presented. */
@@ -44,24 +44,34 @@ export function createAuthenticator(ctx: TokenContext) {
     return state;
   }
 
-  return async function authenticate(token: string): Promise<AuthContext> {
-    let verified;
+  /** simplejwt's per-class 401 for a token that failed verification. */
+  const notValid = (error: unknown): unknown =>
+    error instanceof AuthError
+      ? new AuthError('token_not_valid', {
+          messages: accepted.map((type) => ({
+            token_class: TOKEN_CLASS[type],
+            token_type: type,
+            message: error.message,
+          })),
+        })
+      : error;
+
+  /** Our own token verified (synchronously), or null when only the remote key set can tell. */
+  function verifyOwn(token: string): VerifiedToken | null {
     try {
-      // Our own tokens verify synchronously; only remote (JWK_URL) ones need a tick.
-      verified = verifyOwnToken(ctx, token, accepted) ?? (await verifyToken(ctx, token, accepted));
+      return verifyOwnToken(ctx, token, accepted);
     } catch (error) {
-      if (!(error instanceof AuthError)) throw error;
-      throw new AuthError('token_not_valid', {
-        messages: accepted.map((type) => ({
-          token_class: TOKEN_CLASS[type],
-          token_type: type,
-          message: error.message,
-        })),
-      });
+      throw notValid(error);
     }
+  }
+
+  /** The user id claim, which every token that authenticates must carry. */
+  function userIdOf(verified: VerifiedToken): number | string {
     if (verified.userId === null) throw new AuthError('token_not_valid', { detail: NO_USER_ID });
-    const key = verified.simplejwt ? await transitionUserKey(ctx, verified.userId) : String(verified.userId);
-    const user = key === null ? null : await userState(key);
+    return verified.userId;
+  }
+
+  function contextOf(verified: VerifiedToken, user: UserState | null, token: string): AuthContext {
     if (!user) throw new AuthError('user_not_found');
     if (!user.isActive) throw new AuthError('user_inactive');
     return {
@@ -72,7 +82,38 @@ export function createAuthenticator(ctx: TokenContext) {
       sessionId: verified.sessionId,
       token,
     };
-  };
+  }
+
+  async function authenticate(token: string): Promise<AuthContext> {
+    let verified = verifyOwn(token);
+    if (verified === null) {
+      try {
+        verified = await verifyToken(ctx, token, accepted);
+      } catch (error) {
+        throw notValid(error);
+      }
+    }
+    const userId = userIdOf(verified);
+    const key = verified.simplejwt ? await transitionUserKey(ctx, userId) : String(userId);
+    return contextOf(verified, key === null ? null : await userState(key), token);
+  }
+
+  /**
+   * As authenticate, answered without a promise when no I/O is needed (our own token, the user's
+   * state cached): the steady state of every authenticated request. undefined when it is not
+   * (a remote JWK_URL token, a simplejwt token in transition mode, a user not cached yet): then
+   * call authenticate. Throws the same AuthErrors.
+   */
+  function authenticateNow(token: string): AuthContext | undefined {
+    const verified = verifyOwn(token);
+    if (verified === null) return undefined;
+    const userId = userIdOf(verified);
+    if (verified.simplejwt) return undefined;
+    const user = ctx.view.user(String(userId), ctx.now());
+    return user === undefined ? undefined : contextOf(verified, user, token);
+  }
+
+  return { authenticate, authenticateNow };
 }
 
-export type Authenticate = ReturnType<typeof createAuthenticator>;
+export type Authenticator = ReturnType<typeof createAuthenticator>;

@@ -12,6 +12,8 @@ export interface RequestAuthenticator {
    * is 401 token_not_valid, as in DRF, even on routes anyone may use.
    */
   authenticate(request: FastifyRequest): Promise<AuthContext | null>;
+  /** As authenticate, without a promise when no I/O is needed; undefined when it is (then call authenticate). */
+  authenticateNow(request: FastifyRequest): AuthContext | null | undefined;
 }
 
 /**
@@ -23,17 +25,31 @@ export function requestAuthenticator(doorman: Doorman, cookies: CookieMode): Req
   const { authHeaderName, authHeaderTypes } = doorman.config;
   const cookieMode = cookies.enabled ? cookies : null;
 
+  /** The token the request brings (header first, then the cookie), null for none. */
+  const credentials = (request: FastifyRequest): { token: string; cookie: boolean } | null => {
+    const token = tokenFromHeader(request.headers[authHeaderName], authHeaderTypes);
+    if (token === 'bad_header') throw new AuthError('bad_authorization_header');
+    if (token !== null) return { token, cookie: false };
+    const fromCookie = cookieMode?.accessToken(request);
+    return fromCookie ? { token: fromCookie, cookie: true } : null;
+  };
+  /** The browser attaches cookies to cross-site requests too: prove this one came from our page. */
+  const checked = (request: FastifyRequest, auth: AuthContext, cookie: boolean): AuthContext => {
+    if (cookie) cookieMode!.checkAccess(request, auth.sessionId);
+    return auth;
+  };
+
   return {
     async authenticate(request) {
-      const token = tokenFromHeader(request.headers[authHeaderName], authHeaderTypes);
-      if (token === 'bad_header') throw new AuthError('bad_authorization_header');
-      if (token !== null) return doorman.authenticate(token);
-      const fromCookie = cookieMode?.accessToken(request);
-      if (!fromCookie) return null;
-      const auth = await doorman.authenticate(fromCookie);
-      // The browser attaches cookies to cross-site requests too: prove this one came from our page.
-      cookieMode!.checkAccess(request, auth.sessionId);
-      return auth;
+      const given = credentials(request);
+      if (given === null) return null;
+      return checked(request, await doorman.authenticate(given.token), given.cookie);
+    },
+    authenticateNow(request) {
+      const given = credentials(request);
+      if (given === null) return null;
+      const auth = doorman.authenticateNow(given.token);
+      return auth === undefined ? undefined : checked(request, auth, given.cookie);
     },
   };
 }
