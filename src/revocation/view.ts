@@ -12,9 +12,12 @@ export interface UserState {
   isSuperuser: boolean;
 }
 
+/** How stale the user cache's recency order may be: eviction is least recently used to within this. */
+const RECENCY_MS = 1000;
+
 export class RevocationView {
   readonly #sessions = new Map<string, number>();
-  readonly #users = new Map<string, { state: UserState | null; until: number }>();
+  readonly #users = new Map<string, { state: UserState | null; until: number; touched: number }>();
   readonly #permissions = new Map<number, ReadonlySet<string>>();
 
   /**
@@ -44,17 +47,25 @@ export class RevocationView {
   user(id: string, now: number): UserState | null | undefined {
     const entry = this.#users.get(id);
     if (entry === undefined) return undefined;
-    this.#users.delete(id);
-    if (entry.until <= now) return undefined;
-    // Map keeps insertion order; re-inserting makes this the most recently used entry.
-    this.#users.set(id, entry);
+    if (entry.until <= now) {
+      this.#users.delete(id);
+      return undefined;
+    }
+    // Map keeps insertion order; re-inserting makes this the most recently used entry. At most
+    // once a second per user, not on every request: each re-insert leaves a deleted slot, and a
+    // Map rebuilt every few requests was garbage that outlived the young generation (issue 13).
+    if (now - entry.touched >= RECENCY_MS) {
+      entry.touched = now;
+      this.#users.delete(id);
+      this.#users.set(id, entry);
+    }
     return entry.state;
   }
 
   cacheUser(id: string, state: UserState | null, now: number): void {
     if (this.userCacheSize === 0 || this.userCacheTtlMs === 0) return;
     this.#users.delete(id);
-    this.#users.set(id, { state, until: now + this.userCacheTtlMs });
+    this.#users.set(id, { state, until: now + this.userCacheTtlMs, touched: now });
     if (this.#users.size > this.userCacheSize) this.#users.delete(this.#users.keys().next().value!);
   }
 
