@@ -1,7 +1,8 @@
 /** Reads a Django site's database for import-django (src/import/django/): a storage concern, so the drivers stay in storage/. */
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
+import { pgDriver } from '../postgres/driver.js';
 
 /** A Django database opened for reading: its tables and their columns, and a Kysely over it. */
 export interface DjangoSource {
@@ -29,7 +30,7 @@ const pgTypes = {
   getTypeParser: ((oid: number, format?: string) =>
     oid === DATE_OID
       ? (value: string) => value
-      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+      : pgDriver().types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
 /**
@@ -42,7 +43,7 @@ export async function openDjangoSource(from: string): Promise<DjangoSource> {
   if (/^postgres(ql)?:\/\//.test(from)) {
     kind = 'postgres';
     db = new Kysely({
-      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: from, max: 2, types: pgTypes }) }),
+      dialect: new PostgresDialect({ pool: new (pgDriver().Pool)({ connectionString: from, max: 2, types: pgTypes }) }),
     });
   } else {
     kind = 'sqlite';

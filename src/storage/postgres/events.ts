@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
+import { pgDriver } from './driver.js';
 import type { EventStore } from '../ports.js';
 import type { Database } from '../kysely/db.js';
 import { insertEvents, kyselyEventStore, type AppendEvents } from '../kysely/events.js';
@@ -70,7 +71,7 @@ export function listenForEvents(
 
   const connect = async () => {
     if (closed) return;
-    const next = new pg.Client({ connectionString, connectionTimeoutMillis: 5000, keepAlive: true });
+    const next = new (pgDriver().Client)({ connectionString, connectionTimeoutMillis: 5000, keepAlive: true });
     let failed = false;
     const fail = (error: unknown) => {
       if (failed) return;

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
+import { pgDriver } from './driver.js';
 import type { Storage } from '../ports.js';
 import type { Database } from '../kysely/db.js';
 import { guardDialect } from '../kysely/guarded-dialect.js';
@@ -25,7 +26,7 @@ const types = {
   getTypeParser: ((oid: number, format?: string) =>
     oid === INT8_OID
       ? (value: string) => Number(value)
-      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+      : pgDriver().types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
 /**
@@ -38,7 +39,7 @@ const types = {
  */
 export function postgresStorage(connectionString: string, options: PostgresStorageOptions = {}): Storage {
   const onError = options.onError ?? (() => {});
-  const pool = new pg.Pool({
+  const pool = new (pgDriver().Pool)({
     connectionString,
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: options.connectTimeout ?? 5000,

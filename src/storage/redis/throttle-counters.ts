@@ -1,8 +1,13 @@
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis as RedisClient } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import type { CounterStore } from '../../throttle/counter.js';
 import { rlfCounter } from '../../throttle/rlf-counter.js';
 import { warnEvery, type ThrottleLog } from '../../throttle/warn-every.js';
+
+const require = createRequire(import.meta.url);
+/** ioredis, loaded when a Redis URL is configured: an instance without Redis (the default) never pays its heap. */
+const loadRedis = (): typeof RedisClient => (require('ioredis') as { Redis: typeof RedisClient }).Redis;
 
 export interface RedisStoreOptions {
   url: string;
@@ -25,6 +30,7 @@ export interface RedisStoreOptions {
  */
 export function redisCounterStore(options: RedisStoreOptions): CounterStore & { ready(): Promise<void> } {
   const warn = warnEvery(options.warnIntervalMs ?? 60_000, options.log);
+  const Redis = loadRedis();
   const client = new Redis(options.url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
