@@ -1,5 +1,5 @@
-// The registry: floors first, then doorman scenarios. run.js interleaves them
-// in this order within each repetition. A scenario is a plain object:
+// The registry: floors first, then doorman scenarios. Within each repetition run.js runs
+// each floor followed by the scenarios measured against it, in this order. A scenario is a plain object:
 //   { name, kind: 'http'|'micro', description, setup?(ctx), run(ctx) -> {metric: number},
 //     teardown?(ctx), floor: 'node-http'|'hmac'|'argon2', metric,
 //     compare?: {ownMetric: floorMetric}, target: null | T | T[] }
