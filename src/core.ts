@@ -106,11 +106,11 @@ export interface Doorman {
   /** simplejwt's JWTAuthentication for a raw token: the user and claims, or 401 AuthError. */
   authenticate(token: string): Promise<AuthContext>;
   /**
-   * As authenticate, without a promise when the answer needs no I/O (doorman's own token, the
-   * user's state cached: every authenticated request in the steady state); undefined when it
-   * does, and then authenticate answers. Throws the same AuthErrors.
+   * As authenticate, but the answer itself when it needs no I/O (doorman's own token, the user's
+   * state cached: every authenticated request in the steady state), and a promise of it only
+   * when it does. Throws (or rejects with) the same AuthErrors.
    */
-  authenticateNow(token: string): AuthContext | undefined;
+  authenticateNow(token: string): AuthContext | Promise<AuthContext>;
   readonly keys: {
     /** The public JWKS document: every asymmetric key that verifies now; never a secret or a private part. */
     jwks(): JwksDocument;

@@ -84,33 +84,42 @@ export function createAuthenticator(ctx: TokenContext) {
     };
   }
 
-  async function authenticate(token: string): Promise<AuthContext> {
-    let verified = verifyOwn(token);
-    if (verified === null) {
-      try {
-        verified = await verifyToken(ctx, token, accepted);
-      } catch (error) {
-        throw notValid(error);
-      }
-    }
+  /** The rest of the path when I/O is needed: the transition-mode user key, a user not cached. */
+  async function withUser(verified: VerifiedToken, token: string): Promise<AuthContext> {
     const userId = userIdOf(verified);
     const key = verified.simplejwt ? await transitionUserKey(ctx, userId) : String(userId);
     return contextOf(verified, key === null ? null : await userState(key), token);
   }
 
+  /** A token signed elsewhere, checked with the remote key set (JWK_URL). */
+  async function remote(token: string): Promise<AuthContext> {
+    let verified;
+    try {
+      verified = await verifyToken(ctx, token, accepted);
+    } catch (error) {
+      throw notValid(error);
+    }
+    return withUser(verified, token);
+  }
+
   /**
-   * As authenticate, answered without a promise when no I/O is needed (our own token, the user's
-   * state cached): the steady state of every authenticated request. undefined when it is not
-   * (a remote JWK_URL token, a simplejwt token in transition mode, a user not cached yet): then
-   * call authenticate. Throws the same AuthErrors.
+   * The answer itself when no I/O is needed (our own token, the user's state cached: the steady
+   * state of every authenticated request), a promise of it otherwise, continuing from the token
+   * already verified. Throws (or rejects with) simplejwt's AuthErrors.
    */
-  function authenticateNow(token: string): AuthContext | undefined {
+  function authenticateNow(token: string): AuthContext | Promise<AuthContext> {
     const verified = verifyOwn(token);
-    if (verified === null) return undefined;
+    if (verified === null) return remote(token);
     const userId = userIdOf(verified);
-    if (verified.simplejwt) return undefined;
-    const user = ctx.view.user(String(userId), ctx.now());
-    return user === undefined ? undefined : contextOf(verified, user, token);
+    if (!verified.simplejwt) {
+      const cached = ctx.view.user(String(userId), ctx.now());
+      if (cached !== undefined) return contextOf(verified, cached, token);
+    }
+    return withUser(verified, token);
+  }
+
+  async function authenticate(token: string): Promise<AuthContext> {
+    return authenticateNow(token);
   }
 
   return { authenticate, authenticateNow };

@@ -12,8 +12,8 @@ export interface RequestAuthenticator {
    * is 401 token_not_valid, as in DRF, even on routes anyone may use.
    */
   authenticate(request: FastifyRequest): Promise<AuthContext | null>;
-  /** As authenticate, without a promise when no I/O is needed; undefined when it is (then call authenticate). */
-  authenticateNow(request: FastifyRequest): AuthContext | null | undefined;
+  /** As authenticate, but the answer itself when no I/O is needed, a promise of it only when it is. */
+  authenticateNow(request: FastifyRequest): AuthContext | null | Promise<AuthContext | null>;
 }
 
 /**
@@ -39,18 +39,18 @@ export function requestAuthenticator(doorman: Doorman, cookies: CookieMode): Req
     return auth;
   };
 
+  const authenticateNow = (request: FastifyRequest): AuthContext | null | Promise<AuthContext | null> => {
+    const given = credentials(request);
+    if (given === null) return null;
+    const auth = doorman.authenticateNow(given.token);
+    return auth instanceof Promise
+      ? auth.then((found) => checked(request, found, given.cookie))
+      : checked(request, auth, given.cookie);
+  };
+
   return {
-    async authenticate(request) {
-      const given = credentials(request);
-      if (given === null) return null;
-      return checked(request, await doorman.authenticate(given.token), given.cookie);
-    },
-    authenticateNow(request) {
-      const given = credentials(request);
-      if (given === null) return null;
-      const auth = doorman.authenticateNow(given.token);
-      return auth === undefined ? undefined : checked(request, auth, given.cookie);
-    },
+    authenticate: async (request) => authenticateNow(request),
+    authenticateNow,
   };
 }
 

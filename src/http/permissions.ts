@@ -24,9 +24,7 @@ function registered(request: FastifyRequest) {
  * const auth = await authenticateRequest(request); // AuthContext | null
  */
 export async function authenticateRequest(request: FastifyRequest): Promise<AuthContext | null> {
-  if (request.auth) return request.auth;
-  request.auth = await registered(request).auth.authenticate(request);
-  return request.auth;
+  return authenticatedNow(request);
 }
 
 /**
@@ -42,14 +40,15 @@ export function userOf(request: FastifyRequest): AuthContext {
 }
 
 /**
- * authenticateRequest without a promise when the answer is at hand (doorman's own token, the
- * user cached: the steady state); undefined when I/O is needed. Every async step on the way
+ * authenticateRequest, but the answer itself when it is at hand (doorman's own token, the user
+ * cached: the steady state), a promise only when I/O is needed. Every async step on the way
  * cost a promise and a microtask hop on every authenticated request (issue 13).
  */
-function authenticatedNow(request: FastifyRequest): AuthContext | null | undefined {
+function authenticatedNow(request: FastifyRequest): AuthContext | null | Promise<AuthContext | null> {
   if (request.auth) return request.auth;
   const auth = registered(request).auth.authenticateNow(request);
-  if (auth) request.auth = auth;
+  if (auth instanceof Promise) return auth.then((found) => (request.auth = found));
+  request.auth = auth;
   return auth;
 }
 
@@ -90,8 +89,8 @@ export function requirePermission(...permissions: Permission[]) {
   return async function checkPermissions(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     try {
       // In the steady state nothing below awaits: one promise per request, Fastify's.
-      let auth = authenticatedNow(request);
-      if (auth === undefined) auth = await authenticateRequest(request);
+      const found = authenticatedNow(request);
+      const auth = found instanceof Promise ? await found : found;
       const subject = subjectFor(request, auth, permissions);
       assertPermission(subject instanceof Promise ? await subject : subject, permissions);
     } catch (error) {

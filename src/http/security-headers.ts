@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 
+/** The decorator that says this instance (or an ancestor) already sets the security headers. */
+const INSTALLED = 'doormanSecurityHeaders';
+
 /**
  * Security headers by a tiny onSend hook rather than @fastify/helmet: doorman answers JSON
  * only, so helmet's page-oriented headers (CSP, COEP, X-Frame-Options, ...) would add bytes
@@ -24,8 +27,6 @@ export function securityHeaders(app: FastifyInstance, hsts: string | null): void
     done(null, payload);
   });
 }
-
-const INSTALLED = 'doormanSecurityHeaders';
 
 /**
  * `Cache-Control: no-store` on every doorman answer unless the route set its own (the public

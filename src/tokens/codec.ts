@@ -57,7 +57,7 @@ export function slotKey(token: string): number {
  * request (hash, probe, delete, set, an entry object) was the largest cost after the HMAC
  * (issue 13: ~14% of a distinct-token verify in a profile). Here a miss is two array reads and
  * an insert five array writes, with no allocation. The oldest entry is overwritten first; an
- * entry whose index slot a newer token took is only reachable no more (evicted early; harmless).
+ * entry whose index slot a newer token took is no longer reachable (evicted early; harmless).
  */
 export function createVerifiedCache(toleranceMs: number) {
   const tokens: string[] = new Array<string>(CACHE_SIZE).fill('');

@@ -49,7 +49,7 @@ expectTypeOf(openDoorman).returns.resolves.toEqualTypeOf<Doorman>();
 expectTypeOf<Doorman['accounts']>().toEqualTypeOf<Accounts>();
 expectTypeOf<Doorman['permissions']>().toEqualTypeOf<PermissionAdmin>();
 expectTypeOf<Doorman['tokens']>().toEqualTypeOf<Tokens>();
-expectTypeOf<Doorman['authenticateNow']>().returns.toEqualTypeOf<AuthContext | undefined>();
+expectTypeOf<Doorman['authenticateNow']>().returns.toEqualTypeOf<AuthContext | Promise<AuthContext>>();
 
 // Accounts.
 expectTypeOf<Accounts['register']>().parameters.toEqualTypeOf<[Registration]>();
@@ -96,7 +96,9 @@ expectTypeOf(userOf).returns.toEqualTypeOf<AuthContext>();
 expectTypeOf(authenticateRequest).returns.resolves.toEqualTypeOf<AuthContext | null>();
 expectTypeOf<CookieMode['enabled']>().toEqualTypeOf<boolean>();
 expectTypeOf<RequestAuthenticator['authenticate']>().returns.resolves.toEqualTypeOf<AuthContext | null>();
-expectTypeOf<RequestAuthenticator['authenticateNow']>().returns.toEqualTypeOf<AuthContext | null | undefined>();
+expectTypeOf<RequestAuthenticator['authenticateNow']>().returns.toEqualTypeOf<
+  AuthContext | null | Promise<AuthContext | null>
+>();
 const app = Fastify();
 expectTypeOf(app.doorman).toEqualTypeOf<Doorman>();
 expectTypeOf(app.doormanAuth).toEqualTypeOf<RequestAuthenticator>();
